@@ -1,0 +1,51 @@
+"""FastAPI app factory: problem responses, /healthz, /readyz, AsyncAPI at /asyncapi.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from .problems import install_problem_handlers
+from .runtime import ServiceRuntime
+
+
+def create_app(runtime: ServiceRuntime, *, title: str, description: str, version: str = "0.1.0") -> FastAPI:
+    app = FastAPI(title=title, description=description, version=version, lifespan=runtime.lifespan)
+    app.state.runtime = runtime
+    app.state.settings = runtime.settings
+    install_problem_handlers(app)
+
+    @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.service}
+
+    @app.get("/readyz", tags=["运维 ops"], summary="就绪检查 readiness (Kafka 与 MongoDB 可达)")
+    async def readyz() -> JSONResponse:
+        checks = await runtime.ready()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
+
+    @app.get("/asyncapi.json", tags=["运维 ops"], summary="AsyncAPI 事件文档 (generated from the code)")
+    async def asyncapi() -> dict[str, Any]:
+        return asyncapi_document(runtime)
+
+    return app
+
+
+def asyncapi_document(runtime: ServiceRuntime) -> dict[str, Any]:
+    from faststream.specification import AsyncAPI
+
+    spec = AsyncAPI(
+        runtime.broker,
+        title=f"gongjian {runtime.service} events",
+        version="0.1.0",
+        description="CloudEvents 1.0 (structured, application/cloudevents+json); see shared contracts",
+    ).to_specification()
+    return json.loads(spec.to_json())
+
+
+def runtime_of(request: Request) -> ServiceRuntime:
+    return request.app.state.runtime

@@ -1,0 +1,48 @@
+"""FastStream Kafka broker wiring: commit after processing, retries, dead letters.
+
+FastStream's Kafka default (AckPolicy.ACK_FIRST) commits before the handler runs, which
+is at-most-once. Every subscriber made here has a group id and NACK_ON_ERROR: the offset
+is committed only after the handler (or the dead-letter hand-off) succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+
+from .deadletter import dead_letter_middleware
+from .producer import EventProducer
+from .settings import ServiceSettings
+
+
+async def cloudevents_decoder(msg: Any, original_decoder: Any) -> Any:
+    """Structured-mode CloudEvents are ``application/cloudevents+json``: decode them as JSON."""
+    content_type = (msg.content_type or "").lower()
+    if content_type.endswith("+json") or content_type.startswith("application/json"):
+        return json.loads(msg.body)
+    return await original_decoder(msg)
+
+
+def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: str) -> KafkaBroker:
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"gongjian-{service}",
+        decoder=cloudevents_decoder,
+        middlewares=[dead_letter_middleware(producer, max_attempts=settings.max_delivery_attempts)],
+        description=f"共建 gongjian {service} service",
+    )
+
+
+def subscribe(broker: KafkaBroker, settings: ServiceSettings, topic: str, *, group: str, **kwargs: Any):
+    """A durable subscriber: named group, earliest offset for a new group, commit after processing."""
+    kwargs.setdefault("auto_offset_reset", "earliest")
+    kwargs.setdefault("title", f"{topic}:{group}")
+    return broker.subscriber(
+        settings.topic(topic),
+        group_id=settings.group(group),
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        **kwargs,
+    )

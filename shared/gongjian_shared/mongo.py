@@ -1,0 +1,27 @@
+"""MongoDB through PyMongo's AsyncMongoClient (Motor's official successor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+
+
+def make_client(url: str) -> AsyncMongoClient:
+    # Created in the lifespan, never at import time: the client binds to the running loop.
+    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard")
+
+
+async def ping(client: AsyncMongoClient) -> bool:
+    try:
+        await client.admin.command("ping")
+        return True
+    except Exception:  # noqa: BLE001 - readiness reports, never raises
+        return False
+
+
+def strip_internal(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Drop storage-only fields (outbox, applied event ids) before a document is shown."""
+    if doc is None:
+        return None
+    return {k: v for k, v in doc.items() if k not in ("outbox", "applied_events")}

@@ -1,0 +1,159 @@
+"""Transactional outbox inside the aggregate document.
+
+A state change and the events it emits are ONE single-document update: the caller adds
+``stage_events(update, topic, events)`` to its ``$set``; the relay later publishes the
+pending events (idempotent producer, key = aggregate id) and only then removes them with
+``$pullAll``. A crash anywhere publishes an event at least once and never loses it;
+consumers de-duplicate on the event id.
+
+Latency: the writer calls ``relay.notify(collection, ids)`` so the relay publishes those
+documents at once; a periodic sweep (and one at start-up) catches what a crash left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from pymongo import UpdateOne
+
+from .envelope import CONTENT_TYPE, CloudEvent
+from .producer import EventProducer
+
+log = logging.getLogger("gongjian.outbox")
+
+FIELD = "outbox"
+
+
+def outbox_entries(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]]:
+    return [{"topic": topic, "event": ev.to_dict()} for ev in events]
+
+
+def stage_events(update: dict[str, Any], topic: str, events: Iterable[CloudEvent]) -> dict[str, Any]:
+    """Add the events to ``update`` (a MongoDB update document) as pending outbox entries."""
+    entries = outbox_entries(topic, events)
+    if entries:
+        update.setdefault("$push", {})[FIELD] = {"$each": entries}
+    return update
+
+
+def with_events(document: dict[str, Any], topic: str, events: Iterable[CloudEvent]) -> dict[str, Any]:
+    """A new document to insert together with its pending events."""
+    return {**document, FIELD: outbox_entries(topic, events)}
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Any,
+        producer: EventProducer,
+        *,
+        collections: Iterable[str],
+        topic_prefix: str = "",
+        sweep_interval_s: float = 5.0,
+        batch_size: int = 500,
+    ) -> None:
+        self._db = db
+        self._producer = producer
+        self._collections = list(collections)
+        self._prefix = topic_prefix
+        self._sweep_interval = sweep_interval_s
+        self._batch = batch_size
+        self._hints: dict[str, set[Any]] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.published = 0
+
+    def notify(self, collection: str, ids: Iterable[Any]) -> None:
+        self._hints.setdefault(collection, set()).update(ids)
+        self._wake.set()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        with contextlib.suppress(Exception):
+            await self.flush_hinted()  # best effort; the next start's sweep covers the rest
+
+    async def _run(self) -> None:
+        await self._guarded(self.sweep)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._sweep_interval)
+            if self._wake.is_set():
+                self._wake.clear()
+                await self._guarded(self.flush_hinted)
+            else:
+                await self._guarded(self.sweep)
+
+    async def _guarded(self, step: Any) -> None:
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the relay must outlive broker hiccups
+            log.warning("outbox relay step failed, will retry: %s", exc)
+            await asyncio.sleep(1.0)
+            self._wake.set()
+
+    async def flush_hinted(self) -> None:
+        hints, self._hints = self._hints, {}
+        try:
+            for collection, ids in hints.items():
+                ids_list = list(ids)
+                for i in range(0, len(ids_list), self._batch):
+                    chunk = ids_list[i : i + self._batch]
+                    docs = await self._db[collection].find(
+                        {"_id": {"$in": chunk}}, {FIELD: 1}
+                    ).to_list(None)
+                    await self._publish_docs(collection, docs)
+        except BaseException:
+            for collection, ids in hints.items():  # keep the hints for the next try
+                self._hints.setdefault(collection, set()).update(ids)
+            raise
+
+    async def sweep(self) -> int:
+        """Publish every pending event of every collection (start-up and periodic)."""
+        total = 0
+        for collection in self._collections:
+            while True:
+                docs = await self._db[collection].find(
+                    {f"{FIELD}.0": {"$exists": True}}, {FIELD: 1}
+                ).limit(self._batch).to_list(None)
+                if not docs:
+                    break
+                total += await self._publish_docs(collection, docs)
+        return total
+
+    async def _publish_docs(self, collection: str, docs: list[dict[str, Any]]) -> int:
+        records = []
+        pulls = []
+        for doc in docs:
+            entries = doc.get(FIELD) or []
+            if not entries:
+                continue
+            for entry in entries:
+                event = entry["event"]
+                records.append(
+                    (
+                        self._prefix + entry["topic"],
+                        str(event["subject"]).encode(),
+                        CloudEvent.model_validate(event).to_bytes(),
+                        [("content-type", CONTENT_TYPE.encode())],
+                    )
+                )
+            pulls.append(UpdateOne({"_id": doc["_id"]}, {"$pullAll": {FIELD: entries}}))
+        if not records:
+            return 0
+        await self._producer.publish_raw(records)
+        await self._db[collection].bulk_write(pulls, ordered=False)
+        self.published += len(records)
+        return len(records)

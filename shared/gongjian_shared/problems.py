@@ -1,0 +1,74 @@
+"""Errors as application/problem+json (RFC 9457), never a bare 500 for bad input."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM = "application/problem+json"
+log = logging.getLogger("gongjian.http")
+
+TITLES = {
+    400: "请求有误 Bad Request",
+    401: "未登录 Unauthorized",
+    403: "无权操作 Forbidden",
+    404: "未找到 Not Found",
+    405: "方法不允许 Method Not Allowed",
+    409: "冲突 Conflict",
+    413: "内容过大 Payload Too Large",
+    415: "不支持的格式 Unsupported Media Type",
+    422: "数据校验失败 Unprocessable Content",
+    500: "服务器内部错误 Internal Server Error",
+    503: "服务暂不可用 Service Unavailable",
+}
+
+
+class Problem(Exception):
+    """Raise from domain or service code; becomes a problem response with extra members."""
+
+    def __init__(self, status: int, detail: str, *, code: str | None = None, **extra: Any) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.code, self.extra = status, detail, code, extra
+
+
+def problem_response(status: int, detail: Any, request: Request, **extra: Any) -> JSONResponse:
+    body = {
+        "type": "about:blank" if not extra.get("code") else f"urn:gongjian:problem:{extra['code']}",
+        "title": TITLES.get(status, "错误 Error"),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        **{k: v for k, v in extra.items() if v is not None},
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=extra.pop("headers", None) or None)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc.status, exc.detail, request, code=exc.code, **exc.extra)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        response = problem_response(exc.status_code, exc.detail, request)
+        for name, value in (getattr(exc, "headers", None) or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
+        ]
+        detail = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors) or "请求数据无效"
+        return problem_response(422, detail, request, errors=errors)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, "服务器内部错误，请稍后重试 (internal error)", request)

@@ -1,0 +1,96 @@
+"""The plumbing one service process owns: Mongo client, producer, broker, outbox relay.
+
+A service's bootstrap builds a ``ServiceRuntime``, registers its subscribers on
+``runtime.broker`` and passes ``runtime.lifespan`` to its FastAPI app. Start order matters:
+database first (handlers need it), then producer (dead letters and relay need it), then
+the relay, then the subscribers; stop in reverse so no message is taken without a home.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Any
+
+from fastapi import FastAPI
+from faststream.kafka import KafkaBroker
+
+from .kafka import make_broker
+from .mongo import make_client, ping
+from .outbox import OutboxRelay
+from .producer import EventProducer
+from .settings import ServiceSettings
+
+log = logging.getLogger("gongjian.runtime")
+
+Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+class ServiceRuntime:
+    def __init__(
+        self,
+        settings: ServiceSettings,
+        *,
+        service: str,
+        database: str,
+        outbox_collections: Iterable[str] = (),
+        start_subscribers: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.service = service
+        self.database_name = database
+        self.outbox_collections = list(outbox_collections)
+        self.start_subscribers = start_subscribers
+        self.producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"gongjian-{service}")
+        self.broker: KafkaBroker = make_broker(settings, self.producer, service=service)
+        self.mongo: Any = None
+        self.db: Any = None
+        self.relay: OutboxRelay | None = None
+        self.on_startup: list[Hook] = []
+        self.on_shutdown: list[Hook] = []
+        self.state: dict[str, Any] = {}
+
+    async def start(self) -> None:
+        self.mongo = make_client(self.settings.mongodb_url)
+        self.db = self.mongo[self.database_name]
+        await self.producer.start()
+        self.relay = OutboxRelay(
+            self.db, self.producer, collections=self.outbox_collections, topic_prefix=self.settings.topic_prefix
+        )
+        for hook in self.on_startup:
+            await hook(self)
+        await self.relay.start()
+        if self.start_subscribers:
+            await self.broker.start()
+        log.info("%s started", self.service)
+
+    async def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        for hook in reversed(self.on_shutdown):
+            with contextlib.suppress(Exception):
+                await hook(self)
+        if self.relay is not None:
+            await self.relay.stop()
+        await self.producer.stop()
+        if self.mongo is not None:
+            await self.mongo.close()
+
+    async def ready(self) -> dict[str, bool]:
+        return {"mongodb": await ping(self.mongo), "kafka": await self.producer.ping()}
+
+    def notify(self, collection: str, *ids: Any) -> None:
+        """Tell the relay that these documents hold fresh events."""
+        if self.relay is not None:
+            self.relay.notify(collection, ids)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, app: FastAPI) -> AsyncIterator[None]:
+        app.state.runtime = self
+        app.state.settings = self.settings
+        await self.start()
+        try:
+            yield
+        finally:
+            await self.stop()

@@ -1,0 +1,209 @@
+"""Test fixtures on real infrastructure (a pytest plugin: ``pytest_plugins``).
+
+Infrastructure is found in this order: the URLs in the environment
+(KAFKA_BOOTSTRAP_SERVERS + MONGODB_URL); testcontainers when a Docker engine answers;
+else the project's local provisioning (``gongjian_local.infra``). Every test gets its
+own namespace (topic prefix and database names) so tests run in any order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+
+from .auth import issue_token
+from .settings import DEV_JWT_SECRET
+
+
+@dataclass(frozen=True)
+class Infra:
+    kafka_bootstrap: str
+    mongodb_url: str
+    origin: str
+
+
+def _docker_engine_answers() -> bool:
+    try:
+        import docker  # type: ignore[import-not-found]
+
+        return bool(docker.from_env(timeout=3).ping())
+    except Exception:  # noqa: BLE001 - any failure means "no engine"
+        return False
+
+
+@contextlib.contextmanager
+def provide_infra() -> Iterator[Infra]:
+    kafka, mongo = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("MONGODB_URL")
+    if kafka and mongo:
+        yield Infra(kafka, mongo, "environment")
+        return
+    if os.environ.get("GONGJIAN_NO_TESTCONTAINERS") != "1" and _docker_engine_answers():
+        from testcontainers.kafka import KafkaContainer
+        from testcontainers.mongodb import MongoDbContainer
+
+        with KafkaContainer().with_kraft() as kc, MongoDbContainer("mongo:8") as mc:
+            yield Infra(kc.get_bootstrap_server(), mc.get_connection_url(), "testcontainers")
+        return
+    from gongjian_local.infra import ensure_up
+
+    endpoints = ensure_up()
+    yield Infra(endpoints.kafka_bootstrap, endpoints.mongodb_url, "local")
+
+
+@dataclass
+class Namespace:
+    """Isolates one test: topics and groups get ``prefix``, databases get ``db(name)``."""
+
+    infra: Infra
+    prefix: str = field(default_factory=lambda: f"t{uuid.uuid4().hex[:10]}.")
+
+    def db(self, service: str) -> str:
+        return f"{self.prefix.rstrip('.')}_{service}"
+
+    def topic(self, name: str) -> str:
+        return self.prefix + name
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            KAFKA_BOOTSTRAP_SERVERS=self.infra.kafka_bootstrap,
+            MONGODB_URL=self.infra.mongodb_url,
+            GONGJIAN_TOPIC_PREFIX=self.prefix,
+            GONGJIAN_JWT_SECRET=DEV_JWT_SECRET,
+            REGISTRY_DB=self.db("registry"),
+            CLAIMS_DB=self.db("claims"),
+            EVALUATION_DB=self.db("evaluation"),
+        )
+        env.update(extra)
+        return env
+
+    def apply_env(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        for key, value in self.env().items():
+            monkeypatch.setenv(key, value)
+
+
+def dev_token(role: str, *places: str, sub: str | None = None) -> str:
+    return issue_token(DEV_JWT_SECRET, sub=sub or f"test-{role}", role=role, places=list(places))
+
+
+def auth(role: str, *places: str, sub: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {dev_token(role, *places, sub=sub)}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServiceProcess:
+    """One service in its own OS process, as in production."""
+
+    def __init__(self, service: str, env: dict[str, str], port: int | None = None) -> None:
+        self.service, self.port = service, port or free_port()
+        self.env = {**env, f"{service.upper()}_PORT": str(self.port)}
+        self.proc: subprocess.Popen | None = None
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> ServiceProcess:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", f"gongjian_{self.service}.main"], env=self.env, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.service} exited with {self.proc.returncode}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                    return self
+            time.sleep(0.3)
+        self.stop()
+        raise TimeoutError(f"{self.service} not ready within {timeout}s")
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.kill() if kill else self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@contextlib.asynccontextmanager
+async def app_client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """Run a service's FastAPI app in-process (lifespan included) with an HTTP client."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=30) as client:
+            yield client
+
+
+async def read_topic(
+    bootstrap: str, topic: str, *, until: Any = None, min_count: int = 1, timeout: float = 30
+) -> list[Any]:
+    """Read a topic from the beginning until ``until(records)`` is true (or ``min_count``)."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(
+        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+    )
+    await consumer.start()
+    records: list[Any] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+            done = until(records) if until else len(records) >= min_count
+            if done:
+                break
+    finally:
+        await consumer.stop()
+    return records
+
+
+def event_of(record: Any) -> dict[str, Any]:
+    return json.loads(record.value)
+
+
+async def eventually(check: Any, *, timeout: float = 20, interval: float = 0.2) -> Any:
+    """Await ``check()`` until it returns something truthy (for effects that flow via Kafka)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = await check() if asyncio.iscoroutinefunction(check) else check()
+        if asyncio.iscoroutine(last):
+            last = await last
+        if last:
+            return last
+        await asyncio.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Infra]:
+    with provide_infra() as found:
+        yield found
+
+
+@pytest.fixture
+def ns(infra: Infra, monkeypatch: pytest.MonkeyPatch) -> Namespace:
+    namespace = Namespace(infra)
+    namespace.apply_env(monkeypatch)
+    return namespace
