@@ -8,6 +8,7 @@ is committed only after the handler (or the dead-letter hand-off) succeeded.
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from faststream import AckPolicy
@@ -33,6 +34,8 @@ def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: 
         decoder=cloudevents_decoder,
         middlewares=[dead_letter_middleware(producer, max_attempts=settings.max_delivery_attempts)],
         description=f"共建 gongjian {service} service",
+        # FastStream logs every message at INFO; per-message lines belong at DEBUG.
+        log_level=logging.DEBUG,
     )
 
 

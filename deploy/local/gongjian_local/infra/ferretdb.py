@@ -13,7 +13,6 @@ import os
 import shutil
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 from .config import InfraConfig
@@ -147,23 +146,3 @@ def start(config: InfraConfig, binary: Path, log: Log) -> int:
 
 def failure_text(config: InfraConfig) -> str:
     return f"--- {log_file(config)} ---\n{tail_text(log_file(config))}"
-
-
-# --- readiness ---------------------------------------------------------------------
-
-def probe(url: str, timeout: float) -> bool:
-    """True once the server answers the `hello` command."""
-    from pymongo import MongoClient
-    from pymongo.errors import PyMongoError
-
-    deadline = time.monotonic() + timeout
-    while True:
-        client = MongoClient(url, serverSelectionTimeoutMS=1000, connectTimeoutMS=1000)
-        try:
-            return bool(client.admin.command("hello").get("isWritablePrimary", True))
-        except PyMongoError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.2)
-        finally:
-            client.close()

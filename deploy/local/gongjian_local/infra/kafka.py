@@ -7,15 +7,10 @@ config, data and logs under ``<state>/kafka/``.
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
-import logging
 import shutil
 import subprocess
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .config import RESOURCES_DIR, InfraConfig
@@ -24,7 +19,6 @@ from .procs import Log, file_lock, our_pid, run_step, start_detached, tail_text
 
 KAFKA_VERSION = "4.1.2"
 LOG4J_VERSION = "2.25.3"
-PROBE_TOPIC = "gongjian-infra-probe"
 JVM_OPTS = ["-Xms512m", "-Xmx1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
             "-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true"]
 
@@ -151,65 +145,3 @@ def failure_text(config: InfraConfig) -> str:
     p = _paths(config)
     return (f"--- {p['out']} ---\n{tail_text(p['out'], 10)}\n"
             f"--- {log_file(config)} ---\n{tail_text(log_file(config))}")
-
-
-# --- readiness ---------------------------------------------------------------------
-
-def probe(bootstrap: str, timeout: float) -> bool:
-    """True once a produce to the probe topic is acknowledged by all in-sync replicas."""
-    deadline = time.monotonic() + timeout
-    return run_coroutine(lambda: _produce_probe(bootstrap, deadline))
-
-
-async def _produce_probe(bootstrap: str, deadline: float) -> bool:
-    from aiokafka import AIOKafkaProducer
-
-    with _quiet_unconfigured_logging():
-        return await _produce_until(AIOKafkaProducer, bootstrap, deadline)
-
-
-@contextlib.contextmanager
-def _quiet_unconfigured_logging():
-    """Hide aiokafka's start-up warnings ("topic not found", "not leader") while probing,
-    but only when nobody configured logging (they would go to stderr via lastResort)."""
-    logger = logging.getLogger("aiokafka")
-    if logging.getLogger().handlers or logger.handlers:
-        yield
-        return
-    handler = logging.NullHandler()
-    logger.addHandler(handler)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-
-
-async def _produce_until(AIOKafkaProducer, bootstrap: str, deadline: float) -> bool:  # noqa: N803
-    while time.monotonic() < deadline:
-        remaining = max(deadline - time.monotonic(), 0.5)
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all",
-                                    enable_idempotence=True, client_id="gongjian-infra-probe",
-                                    request_timeout_ms=int(min(remaining, 10) * 1000))
-        try:
-            await asyncio.wait_for(producer.start(), remaining)
-            await asyncio.wait_for(producer.send_and_wait(PROBE_TOPIC, b"ping"),
-                                   max(deadline - time.monotonic(), 0.5))
-            return True
-        except Exception:  # noqa: BLE001 - any failure means "not ready yet"
-            await asyncio.sleep(0.5)
-        finally:
-            try:
-                await producer.stop()
-            except Exception:  # noqa: BLE001
-                pass
-    return False
-
-
-def run_coroutine(factory):
-    """Run a coroutine to completion from sync code, even inside a running event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(factory())
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(factory())).result()

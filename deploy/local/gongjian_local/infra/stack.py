@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import ferretdb, kafka
+from .readiness import kafka_ready, mongo_ready
 from .config import InfraConfig
 from .ports import InfraError, is_port_open, require_free, wait_port_open
 from .procs import Log, file_lock, is_alive, stderr_log, stop
@@ -75,10 +76,10 @@ def ensure_up(config: InfraConfig | None = None, *, log: Log = stderr_log,
             ferret_pid = ferretdb.start(config, ferretdb.provision(config.cache, log), log)
         deadline = time.monotonic() + timeout
         _wait_ready("FerretDB", ferret_pid, deadline,
-                    lambda t: ferretdb.probe(config.mongodb_url, t),
+                    lambda t: mongo_ready(config.mongodb_url, t),
                     lambda: ferretdb.failure_text(config), config.host, config.mongo_port)
         _wait_ready("Kafka", kafka_pid, deadline,
-                    lambda t: kafka.probe(config.kafka_bootstrap, t),
+                    lambda t: kafka_ready(config.kafka_bootstrap, t),
                     lambda: kafka.failure_text(config), config.host, config.kafka_port)
     log(f"Kafka and FerretDB ready in {time.monotonic() - started:.1f}s "
         f"(state in {config.state_dir})")
@@ -125,8 +126,8 @@ def status(config: InfraConfig | None = None, *, probe: bool = True) -> dict[str
     kafka_port = kafka.running_port(config) if kafka_pid else config.kafka_port
     ferret_port = (ferretdb.running_port(ferret_pid) if ferret_pid else None) or config.mongo_port
     kafka_ready = bool(kafka_pid) and probe and is_port_open(config.host, kafka_port) \
-        and kafka.probe(f"{config.host}:{kafka_port}", 5)
-    ferret_ready = bool(ferret_pid) and probe and ferretdb.probe(
+        and kafka_ready(f"{config.host}:{kafka_port}", 5)
+    ferret_ready = bool(ferret_pid) and probe and mongo_ready(
         f"mongodb://{config.host}:{ferret_port}/?directConnection=true", 2)
     return {
         "kafka": ComponentStatus("kafka", kafka_pid is not None, kafka_pid, kafka_port or 0,
