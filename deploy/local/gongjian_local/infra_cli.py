@@ -70,7 +70,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         rows.append((c.name, state, str(c.pid or "-"), str(c.port), ready, str(c.log_file)))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print("  ".join(cells).rstrip())
     print(f"state dir: {config.state_dir}")
     return 0 if all(c.running for c in components.values()) else 1
 

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from pymongo import AsyncMongoClient
-
 from gongjian_local.infra import (
     InfraConfig,
     PortInUseError,
@@ -20,13 +18,15 @@ from gongjian_local.infra import (
     ensure_up,
     ensure_up_async,
     ensure_up_isolated,
+    ferretdb,
     free_port,
+    kafka,
     status,
 )
-from gongjian_local.infra import ferretdb, kafka
 from gongjian_local.infra.ports import is_port_free
 from gongjian_local.infra.procs import find_by_marker, is_alive, quiet_log
 from gongjian_local.infra_cli import main as cli_main
+from pymongo import AsyncMongoClient
 
 
 def _free_ports(n: int) -> list[int]:

@@ -43,7 +43,8 @@ def provision(cache: Path, log: Log) -> Path:
                 raise InfraError(f"'{tool}' is not on PATH; Kafka needs Java 17+ and Maven.")
         home.mkdir(parents=True, exist_ok=True)
         pom = (RESOURCES_DIR / "pom.xml.template").read_text()
-        pom = pom.replace("@KAFKA_VERSION@", KAFKA_VERSION).replace("@LOG4J_VERSION@", LOG4J_VERSION)
+        pom = pom.replace("@KAFKA_VERSION@", KAFKA_VERSION)
+        pom = pom.replace("@LOG4J_VERSION@", LOG4J_VERSION)
         (home / "pom.xml").write_text(pom)
         shutil.rmtree(libs, ignore_errors=True)
         cmd = ["mvn", "-B", "-q", "dependency:copy-dependencies", "-DincludeScope=runtime",
@@ -69,7 +70,8 @@ def provision(cache: Path, log: Log) -> Path:
 def _paths(config: InfraConfig) -> dict[str, Path]:
     d = config.kafka_dir
     return {"dir": d, "data": d / "data", "logs": d / "logs", "props": d / "server.properties",
-            "log4j": d / "log4j2.properties", "pid": d / "kafka.pid", "out": d / "logs" / "kafka.out"}
+            "log4j": d / "log4j2.properties", "pid": d / "kafka.pid",
+            "out": d / "logs" / "kafka.out"}
 
 
 def marker(config: InfraConfig) -> str:

@@ -58,10 +58,8 @@ async def _produce_until(AIOKafkaProducer, bootstrap: str, deadline: float) -> b
         except Exception:  # noqa: BLE001 - any failure means "not ready yet"
             await asyncio.sleep(0.5)
         finally:
-            try:
+            with contextlib.suppress(Exception):
                 await producer.stop()
-            except Exception:  # noqa: BLE001
-                pass
     return False
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import ferretdb, kafka
-from .readiness import kafka_ready, mongo_ready
 from .config import InfraConfig
 from .ports import InfraError, is_port_open, require_free, wait_port_open
 from .procs import Log, file_lock, is_alive, stderr_log, stop
+from .readiness import kafka_ready, mongo_ready
 
 
 @dataclass(frozen=True)
@@ -125,16 +125,16 @@ def status(config: InfraConfig | None = None, *, probe: bool = True) -> dict[str
     kafka_pid, ferret_pid = kafka.running_pid(config), ferretdb.running_pid(config)
     kafka_port = kafka.running_port(config) if kafka_pid else config.kafka_port
     ferret_port = (ferretdb.running_port(ferret_pid) if ferret_pid else None) or config.mongo_port
-    kafka_ready = bool(kafka_pid) and probe and is_port_open(config.host, kafka_port) \
+    k_ready = bool(kafka_pid) and probe and is_port_open(config.host, kafka_port) \
         and kafka_ready(f"{config.host}:{kafka_port}", 5)
-    ferret_ready = bool(ferret_pid) and probe and mongo_ready(
+    f_ready = bool(ferret_pid) and probe and mongo_ready(
         f"mongodb://{config.host}:{ferret_port}/?directConnection=true", 2)
     return {
         "kafka": ComponentStatus("kafka", kafka_pid is not None, kafka_pid, kafka_port or 0,
-                                 kafka_ready, kafka.log_file(config),
+                                 k_ready, kafka.log_file(config),
                                  _detail(kafka_pid, config.host, kafka_port or 0)),
         "ferretdb": ComponentStatus("ferretdb", ferret_pid is not None, ferret_pid, ferret_port,
-                                    ferret_ready, ferretdb.log_file(config),
+                                    f_ready, ferretdb.log_file(config),
                                     _detail(ferret_pid, config.host, ferret_port)),
     }
 
