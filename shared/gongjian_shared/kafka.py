@@ -42,6 +42,9 @@ def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: 
 def subscribe(broker: KafkaBroker, settings: ServiceSettings, topic: str, *, group: str, **kwargs: Any):
     """A durable subscriber: named group, earliest offset for a new group, commit after processing."""
     kwargs.setdefault("auto_offset_reset", "earliest")
+    runtime_topics = getattr(broker, "gongjian_consumed", None)
+    if runtime_topics is not None:
+        runtime_topics.append(topic)
     kwargs.setdefault("title", f"{topic}:{group}")
     return broker.subscriber(
         settings.topic(topic),

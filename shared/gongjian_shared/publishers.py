@@ -7,14 +7,16 @@ event types it carries.
 
 from __future__ import annotations
 
-from faststream.kafka import KafkaBroker
+from typing import Any
 
 from .envelope import CloudEvent
-from .settings import ServiceSettings
 from .topics import TOPICS
 
 
-def declare_topics(broker: KafkaBroker, settings: ServiceSettings, *names: str) -> None:
+def declare_topics(runtime: Any, *names: str) -> None:
+    """Document the produced topics in AsyncAPI and have the runtime create them at start."""
+    broker, settings = runtime.broker, runtime.settings
+    runtime.own_topics(*names)
     for name in names:
         topic = TOPICS[name]
         broker.publisher(

@@ -16,11 +16,13 @@ from typing import Any
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from .admin import ensure_topics
 from .kafka import make_broker
 from .mongo import make_client, ping
 from .outbox import OutboxRelay
 from .producer import EventProducer
 from .settings import ServiceSettings
+from .topics import dead_letter_topic
 
 log = logging.getLogger("gongjian.runtime")
 
@@ -44,14 +46,27 @@ class ServiceRuntime:
         self.start_subscribers = start_subscribers
         self.producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"gongjian-{service}")
         self.broker: KafkaBroker = make_broker(settings, self.producer, service=service)
+        self.broker.gongjian_consumed = []  # filled by gongjian_shared.kafka.subscribe
         self.mongo: Any = None
         self.db: Any = None
         self.relay: OutboxRelay | None = None
         self.on_startup: list[Hook] = []
         self.on_shutdown: list[Hook] = []
         self.state: dict[str, Any] = {}
+        # Topics this service creates at start: those it produces, and the dead letters of those it reads.
+        self.owned_topics: list[str] = []
+
+    def own_topics(self, *names: str) -> None:
+        self.owned_topics.extend(names)
 
     async def start(self) -> None:
+        dead_letters = [dead_letter_topic(t) for t in self.broker.gongjian_consumed]
+        # Consumed topics too: a consumer that starts before its producer must find its topic.
+        wanted = [*self.owned_topics, *self.broker.gongjian_consumed, *dead_letters]
+        if wanted:
+            await ensure_topics(self.settings.kafka_bootstrap_servers, wanted,
+                                prefix=self.settings.topic_prefix, partitions=self.settings.topic_partitions,
+                                replication=self.settings.topic_replication)
         self.mongo = make_client(self.settings.mongodb_url)
         self.db = self.mongo[self.database_name]
         await self.producer.start()

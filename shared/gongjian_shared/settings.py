@@ -31,6 +31,9 @@ class ServiceSettings(BaseSettings):
         3, validation_alias=AliasChoices("GONGJIAN_MAX_DELIVERY_ATTEMPTS", "max_delivery_attempts")
     )
 
+    topic_partitions: int = Field(3, validation_alias=AliasChoices("GONGJIAN_TOPIC_PARTITIONS", "topic_partitions"))
+    topic_replication: int = Field(1, validation_alias=AliasChoices("GONGJIAN_TOPIC_REPLICATION", "topic_replication"))
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
 

@@ -19,7 +19,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     settings = settings or ClaimsSettings()
     runtime = ServiceRuntime(settings, service="claims", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
-    declare_topics(runtime.broker, settings, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS)
+    declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS)
     consumers.register(runtime)
 
     async def _indexes(rt: ServiceRuntime) -> None:

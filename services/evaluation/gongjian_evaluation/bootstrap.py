@@ -19,7 +19,7 @@ def build_app(settings: EvaluationSettings | None = None) -> FastAPI:
     settings = settings or EvaluationSettings()
     runtime = ServiceRuntime(settings, service="evaluation", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
-    declare_topics(runtime.broker, settings, EVALUATION_LEDGER, EVALUATION_REVIEWS, EVALUATION_ALERTS, EVALUATION_STATS)
+    declare_topics(runtime, EVALUATION_LEDGER, EVALUATION_REVIEWS, EVALUATION_ALERTS, EVALUATION_STATS)
     consumers.register(runtime)
 
     async def _indexes(rt: ServiceRuntime) -> None:

@@ -18,7 +18,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     settings = settings or RegistrySettings()
     runtime = ServiceRuntime(settings, service="registry", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
-    declare_topics(runtime.broker, settings, REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS)
+    declare_topics(runtime, REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS)
 
     async def _indexes(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db)

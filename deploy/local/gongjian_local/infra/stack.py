@@ -63,6 +63,7 @@ def ensure_up(config: InfraConfig | None = None, *, log: Log = stderr_log,
     config.state_dir.mkdir(parents=True, exist_ok=True)
     with file_lock(config.state_dir / ".lock"):
         kafka_pid, ferret_pid = _running_pids(config)
+        was_running = kafka_pid is not None and ferret_pid is not None
         if kafka_pid is None:
             require_free(config.host, config.kafka_port, "Kafka", "KAFKA_PORT")
             require_free(config.host, config.controller_port, "the Kafka controller",
@@ -81,8 +82,8 @@ def ensure_up(config: InfraConfig | None = None, *, log: Log = stderr_log,
         _wait_ready("Kafka", kafka_pid, deadline,
                     lambda t: kafka_ready(config.kafka_bootstrap, t),
                     lambda: kafka.failure_text(config), config.host, config.kafka_port)
-    log(f"Kafka and FerretDB ready in {time.monotonic() - started:.1f}s "
-        f"(state in {config.state_dir})")
+    how = "already running" if was_running else f"ready in {time.monotonic() - started:.1f}s"
+    log(f"Kafka and FerretDB {how} (state in {config.state_dir})")
     return Endpoints(config.kafka_bootstrap, config.mongodb_url)
 
 

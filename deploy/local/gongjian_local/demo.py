@@ -1,0 +1,120 @@
+"""``make demo``: infra, the three services, a demo city and its activity, then wait.
+
+Everything goes through the public HTTP APIs, as staff, members and residents would.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from gongjian_shared.auth import issue_token
+from gongjian_shared.settings import ServiceSettings
+
+from .cli import infra_env, wait_for_interrupt
+from .services import running_services
+
+
+class Demo:
+    def __init__(self, urls: dict[str, str]) -> None:
+        self.urls = urls
+        self.http = httpx.Client(timeout=120)
+        self.secret = ServiceSettings().jwt_secret
+
+    def headers(self, role: str, *places: str, sub: str | None = None) -> dict[str, str]:
+        token = issue_token(self.secret, sub=sub or f"demo-{role}", role=role, places=list(places))
+        return {"Authorization": f"Bearer {token}"}
+
+    def call(self, method: str, service: str, path: str, *, headers: dict[str, str], expect=(200, 201), **kw: Any) -> Any:
+        r = self.http.request(method, self.urls[service] + path, headers=headers, **kw)
+        if r.status_code not in expect:
+            raise RuntimeError(f"{method} {service}{path} → {r.status_code}: {r.text[:500]}")
+        return r.json() if r.content else None
+
+    def until(self, what: str, check: Callable[[], Any], timeout: float = 60) -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = check()
+            if value:
+                return value
+            time.sleep(0.3)
+        raise RuntimeError(f"等待超时：{what} (timed out)")
+
+
+def step(n: int, text: str) -> None:
+    print(f"\n[{n}] {text}", flush=True)
+
+
+def foundation_flow(demo: Demo) -> None:
+    """The flow of the foundation issue, one step at a time."""
+    city_admin = demo.headers("city_admin")
+    step(1, "创建社区 (create a community: city → district → street → community)")
+    parent = None
+    for kind, name in (("city", "同江市"), ("district", "演示区"), ("street", "演示街道"), ("community", "滨湖世纪社区")):
+        place = demo.call("POST", "registry", "/places", headers=city_admin,
+                          json={"kind": kind, "name": name, "parent_id": parent})
+        parent = place["id"]
+        print(f"    {name} ({kind}) → {parent}")
+    community = parent
+    staff = demo.headers("community_admin", community)
+
+    step(2, "登记党员并到社区报到 (register a member; the member reports to the community)")
+    member = demo.call("POST", "registry", "/members", headers=staff,
+                       json={"name": "张三珠", "home_community_id": community, "specialties": ["法律"]})
+    receipt = demo.call("POST", "registry", f"/members/{member['id']}/reports", headers=demo.headers("member", sub=member["id"]),
+                        json={"community_id": community, "kind": "home"})
+    print(f"    党员 {member['name']} ({member['id']}) 报到回执 {receipt['receipt_no']}")
+
+    step(3, "社区发布需求，名额 2 (the community publishes a demand with capacity 2)")
+    demand = demo.until("认领服务同步社区 (claims learns of the community)", lambda: _try(lambda: demo.call(
+        "POST", "claims", "/demands", headers=staff,
+        json={"community_id": community, "category": "志愿服务", "item": "法律咨询", "title": "周末法律咨询进社区", "capacity": 2})))
+    print(f"    需求 {demand['id']}：{demand['title']}")
+
+    step(4, "党员认领、登记 3 小时服务、社区核验 (claim, record 3 hours, verify)")
+    member_headers = demo.headers("member", sub=member["id"])
+    claim = demo.until("认领服务收到报到事件 (claims learns of the report)", lambda: _try(lambda: demo.call(
+        "POST", "claims", f"/demands/{demand['id']}/claims", headers=member_headers)))
+    print(f"    认领成功 {claim['claim_id']}")
+    demo.call("POST", "claims", f"/demands/{demand['id']}/claims/{claim['claim_id']}/fulfilment", headers=member_headers,
+              json={"hours": 3, "note": "法律咨询 12 人次"})
+    print("    已登记服务 3 小时")
+    demo.call("POST", "claims", f"/demands/{demand['id']}/claims/{claim['claim_id']}/verification", headers=staff,
+              json={"approved": True})
+    print("    社区已核验")
+
+    step(5, "考评服务计入积分 (evaluation awards points, exactly once)")
+    points = demo.until("积分到账 (points arrive)", lambda: _positive_points(demo, member["id"], member_headers))
+    print(f"    {member['name']} 的奉献积分：{points['points']:g}（{len(points['entries'])} 条台账）")
+
+
+def _try(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except RuntimeError:
+        return None
+
+
+def _positive_points(demo: Demo, member_id: str, headers: dict[str, str]) -> Any:
+    points = demo.call("GET", "evaluation", f"/holders/{member_id}/points", headers=headers)
+    return points if points["points"] > 0 else None
+
+
+def run_demo(*, keep_running: bool = True) -> int:
+    print("共建 gongjian 演示 (demo)\n启动基础设施 (Kafka + MongoDB wire) …", flush=True)
+    env = infra_env()
+    with running_services(env) as services:
+        demo = Demo({name: svc.url for name, svc in services.items()})
+        foundation_flow(demo)
+        print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
+        for name, svc in services.items():
+            print(f"  {name:<11} {svc.url}/docs")
+        print(f"  dashboard   {services['evaluation'].url}/dashboard")
+        if keep_running:
+            print("按 Ctrl-C 停止 (Ctrl-C to stop)", flush=True)
+            wait_for_interrupt()
+    print("已停止 (stopped)")
+    return 0
