@@ -21,13 +21,26 @@ from .procs import Log, cmdline, file_lock, our_pid, run_step, start_detached, t
 
 MODULE = "github.com/FerretDB/FerretDB"
 VERSIONS = ("v1.24.2", "v1.24.1")  # preferred first; the second is the fallback
+# Our patch (see deploy/local/ferretdb/): bump when it changes so cached binaries are rebuilt.
+PATCH_LEVEL = "gj1"
+PATCH_DIR = Path(__file__).resolve().parents[2] / "ferretdb"
+# (file, anchor, text inserted after the anchor): lock the collection for the whole
+# read-modify-write of update and findAndModify.
+PATCHES = (
+    ("internal/handler/msg_update.go",
+     "func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n",
+     "\tdefer gongjianLockCollection(params.DB, params.Collection)()\n"),
+    ("internal/handler/msg_findandmodify.go",
+     "func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n",
+     "\tdefer gongjianLockCollection(params.DB, params.Collection)()\n"),
+)
 
 
 # --- provisioning (cache) ---------------------------------------------------------
 
 def cached_binary(cache: Path) -> Path | None:
     for version in VERSIONS:
-        binary = cache / f"ferretdb-{version}" / "ferretdb"
+        binary = cache / f"ferretdb-{version}-{PATCH_LEVEL}" / "ferretdb"
         if binary.is_file() and os.access(binary, os.X_OK):
             return binary
     return None
@@ -55,7 +68,7 @@ def provision(cache: Path, log: Log) -> Path:
 
 
 def _build(cache: Path, version: str, log: Log) -> Path:
-    home = cache / f"ferretdb-{version}"
+    home = cache / f"ferretdb-{version}-{PATCH_LEVEL}"
     home.mkdir(parents=True, exist_ok=True)
     log(f"Downloading the FerretDB {version} Go module ...")
     done = subprocess.run(["go", "mod", "download", "-json", f"{MODULE}@{version}"],
@@ -74,6 +87,7 @@ def _build(cache: Path, version: str, log: Log) -> Path:
     version_file = src / "build" / "version" / "version.txt"
     version_file.parent.mkdir(parents=True, exist_ok=True)
     version_file.write_text(version)
+    apply_patches(src)
 
     env = dict(os.environ, CGO_ENABLED="0")
     if "-buildvcs" not in env.get("GOFLAGS", ""):
@@ -93,6 +107,17 @@ def _build(cache: Path, version: str, log: Log) -> Path:
     shutil.rmtree(src, ignore_errors=True)
     log(f"FerretDB {version} built: {binary}")
     return binary
+
+
+def apply_patches(src: Path) -> None:
+    """Make single-document updates atomic under concurrency (FerretDB 1.24 loses writes)."""
+    shutil.copy(PATCH_DIR / "gongjian_writelock.go", src / "internal" / "handler" / "gongjian_writelock.go")
+    for relative, anchor, insert in PATCHES:
+        path = src / relative
+        text = path.read_text()
+        if anchor not in text:
+            raise InfraError(f"cannot patch {relative}: the expected code is not there (FerretDB changed?)")
+        path.write_text(text.replace(anchor, anchor + insert, 1))
 
 
 def _make_writable(root: Path) -> None:
