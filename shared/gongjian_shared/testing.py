@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -203,7 +204,41 @@ def infra() -> Iterator[Infra]:
 
 
 @pytest.fixture
-def ns(infra: Infra, monkeypatch: pytest.MonkeyPatch) -> Namespace:
+def ns(infra: Infra, monkeypatch: pytest.MonkeyPatch) -> Iterator[Namespace]:
     namespace = Namespace(infra)
     namespace.apply_env(monkeypatch)
-    return namespace
+    yield namespace
+    clean_namespace(namespace)
+
+
+def clean_namespace(namespace: Namespace) -> None:
+    """Drop the test's databases and topics so a developer's local server does not fill up."""
+    from pymongo import MongoClient
+
+    stem = namespace.prefix.rstrip(".")
+    with contextlib.suppress(Exception), MongoClient(namespace.infra.mongodb_url, serverSelectionTimeoutMS=3000) as client:
+        for name in client.list_database_names():
+            if name.startswith(stem):
+                client.drop_database(name)
+    # In a thread of its own: never disturb the event loop pytest-asyncio keeps for the session.
+    worker = threading.Thread(target=lambda: _quietly(lambda: asyncio.run(_delete_topics(namespace))))
+    worker.start()
+    worker.join(timeout=30)
+
+
+def _quietly(fn: Any) -> None:
+    with contextlib.suppress(Exception):
+        fn()
+
+
+async def _delete_topics(namespace: Namespace) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=namespace.infra.kafka_bootstrap)
+    await admin.start()
+    try:
+        topics = [t for t in await admin.list_topics() if t.startswith(namespace.prefix)]
+        if topics:
+            await admin.delete_topics(topics)
+    finally:
+        await admin.close()
