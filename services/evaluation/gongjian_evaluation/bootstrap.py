@@ -11,6 +11,7 @@ from gongjian_shared.topics import EVALUATION_ALERTS, EVALUATION_LEDGER, EVALUAT
 
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import EvaluationSettings
+from .dashboard import register_dashboard
 from .entrypoints import consumers
 from .entrypoints.http import router
 
@@ -29,4 +30,5 @@ def build_app(settings: EvaluationSettings | None = None) -> FastAPI:
     app = create_app(runtime, title="共建 · 考评服务 gongjian evaluation",
                      description="积分台账、星级评定、双向评议、预警与统计 (points, ratings, reviews, alerts, stats)")
     app.include_router(router)
+    register_dashboard(app, runtime)
     return app
