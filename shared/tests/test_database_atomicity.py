@@ -40,3 +40,24 @@ async def test_concurrent_updates_of_one_document_lose_nothing(ns):
         await clients[0].drop_database(name)
         for client in clients:
             await client.close()
+
+
+async def test_a_bulk_of_many_updates_completes(ns):
+    """Stock FerretDB 1.24 hangs on a bulk of 100+ updates (one pooled connection held per update)."""
+    from pymongo import UpdateOne
+
+    client = make_client(ns.infra.mongodb_url)
+    name = ns.db("bulk")
+    try:
+        coll = client[name].docs
+        await coll.insert_many([{"_id": f"d{i}", "outbox": [{"n": i}]} for i in range(300)])
+        result = await asyncio.wait_for(
+            coll.bulk_write([UpdateOne({"_id": f"d{i}"}, {"$pullAll": {"outbox": [{"n": i}]}}) for i in range(300)],
+                            ordered=False),
+            timeout=120,
+        )
+        assert result.modified_count == 300
+        assert await coll.count_documents({"outbox.0": {"$exists": True}}) == 0
+    finally:
+        await client.drop_database(name)
+        await client.close()

@@ -22,10 +22,13 @@ from .procs import Log, cmdline, file_lock, our_pid, run_step, start_detached, t
 MODULE = "github.com/FerretDB/FerretDB"
 VERSIONS = ("v1.24.2", "v1.24.1")  # preferred first; the second is the fallback
 # Our patch (see deploy/local/ferretdb/): bump when it changes so cached binaries are rebuilt.
-PATCH_LEVEL = "gj1"
+PATCH_LEVEL = "gj2"
 PATCH_DIR = Path(__file__).resolve().parents[2] / "ferretdb"
-# (file, anchor, text inserted after the anchor): lock the collection for the whole
-# read-modify-write of update and findAndModify.
+# (file, anchor, replacement).
+# 1. Lock the collection for the whole read-modify-write of update and findAndModify.
+# 2. An update command closes each statement's query before the next: upstream defers the
+#    close to the end of the command, so a bulk of 100+ updates holds 100 SQLite connections
+#    (the pool's maximum) and the command, and then the whole database, hangs forever.
 PATCHES = (
     ("internal/handler/msg_update.go",
      "func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n",
@@ -33,6 +36,12 @@ PATCHES = (
     ("internal/handler/msg_findandmodify.go",
      "func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n",
      "\tdefer gongjianLockCollection(params.DB, params.Collection)()\n"),
+    ("internal/handler/msg_update.go",
+     "\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n",
+     None),
+    ("internal/handler/msg_update.go",
+     "\t\tresult, err := common.UpdateDocument(ctx, c, \"update\", iter, &u)\n",
+     "\t\tcloser.Close()\n"),
 )
 
 
@@ -117,7 +126,11 @@ def apply_patches(src: Path) -> None:
         text = path.read_text()
         if anchor not in text:
             raise InfraError(f"cannot patch {relative}: the expected code is not there (FerretDB changed?)")
-        path.write_text(text.replace(anchor, anchor + insert, 1))
+        if insert is None:  # the closer is made but no longer deferred
+            replacement = anchor.replace("\t\tdefer closer.Close()\n", "")
+        else:
+            replacement = anchor + insert
+        path.write_text(text.replace(anchor, replacement, 1))
 
 
 def _make_writable(root: Path) -> None:
@@ -160,7 +173,10 @@ def start(config: InfraConfig, binary: Path, log: Log) -> int:
     p = _paths(config)
     for key in ("data", "state"):
         p[key].mkdir(parents=True, exist_ok=True)
-    cmd = [str(binary), "--handler=sqlite", f"--sqlite-url=file:{p['data']}/",
+    # synchronous(normal) in WAL mode: no fsync per commit (a killed process loses nothing;
+    # only a power cut may drop the last commits). Without it every single-document update
+    # costs an fsync, about 10 ms here, and an outbox relay clears ~100 documents a second.
+    cmd = [str(binary), "--handler=sqlite", f"--sqlite-url=file:{p['data']}/?_pragma=synchronous(normal)",
            f"--listen-addr={config.host}:{config.mongo_port}", "--telemetry=disable",
            marker(config), "--debug-addr=-", "--log-level=error"]
     # (at warn it logs every error reply in full, e.g. each pymongo endSessions on close)
