@@ -7,7 +7,9 @@ pending events (idempotent producer, key = aggregate id) and only then removes t
 consumers de-duplicate on the event id.
 
 Latency: the writer calls ``relay.notify(collection, ids)`` so the relay publishes those
-documents at once; a periodic sweep (and one at start-up) catches what a crash left.
+documents at once; a sweep at start-up (and a slow periodic one, for what another instance
+left when it died) catches what a crash left. Bulk imports of many new documents may
+publish through their own staged batches instead (see the registry's batch outbox).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ class OutboxRelay:
         *,
         collections: Iterable[str],
         topic_prefix: str = "",
-        sweep_interval_s: float = 5.0,
+        sweep_interval_s: float = 60.0,
         batch_size: int = 500,
     ) -> None:
         self._db = db
@@ -109,12 +111,13 @@ class OutboxRelay:
         try:
             for collection, ids in hints.items():
                 ids_list = list(ids)
-                for i in range(0, len(ids_list), self._batch):
-                    chunk = ids_list[i : i + self._batch]
-                    docs = await self._db[collection].find(
-                        {"_id": {"$in": chunk}}, {FIELD: 1}
-                    ).to_list(None)
-                    await self._publish_docs(collection, docs)
+                for i in range(0, len(ids_list), 50):
+                    # One find per id: an exact ``_id`` filter is what every MongoDB-wire server
+                    # answers from its primary key (FerretDB scans the collection for ``$in``).
+                    found = await asyncio.gather(
+                        *(self._db[collection].find_one({"_id": doc_id}, {FIELD: 1}) for doc_id in ids_list[i : i + 50])
+                    )
+                    await self._publish_docs(collection, [doc for doc in found if doc])
         except BaseException:
             for collection, ids in hints.items():  # keep the hints for the next try
                 self._hints.setdefault(collection, set()).update(ids)

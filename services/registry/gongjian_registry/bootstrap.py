@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from pymongo.errors import BulkWriteError
 
 from gongjian_shared.http import create_app
 from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.topics import REGISTRY_MEMBERS, REGISTRY_PLACES, REGISTRY_UNITS
 
-from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
+from .adapters.crypto import Vault
+from .adapters.store import OUTBOX_COLLECTIONS, SPECIALTIES, ensure_indexes
 from .config import RegistrySettings
+from .domain.specialties import DEFAULT_SPECIALTIES
 from .entrypoints.http import router
+from .service.batch_outbox import recover
 
 
 def build_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -19,12 +23,20 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(settings, service="registry", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
     declare_topics(runtime, REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS)
+    vault = Vault(settings.data_key, settings.person_key)
+    runtime.state["vault"] = vault
 
-    async def _indexes(rt: ServiceRuntime) -> None:
+    async def _prepare(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db)
+        try:  # seed the managed specialty list once; existing entries stay as they are
+            await rt.db[SPECIALTIES].insert_many([{"_id": s} for s in DEFAULT_SPECIALTIES], ordered=False)
+        except BulkWriteError:
+            pass
+        await recover(rt)  # events of an import that crashed mid-way
 
-    runtime.on_startup.append(_indexes)
+    runtime.on_startup.append(_prepare)
     app = create_app(runtime, title="共建 · 报到服务 gongjian registry",
-                     description="地点、驻区单位、党员与双报到 (places, units, members, dual reporting)")
+                     description="地点、驻区单位、党员与双报到、批量导入 (places, units, members, dual reporting, bulk import)")
+    app.state.vault = vault
     app.include_router(router)
     return app

@@ -1,10 +1,20 @@
-"""Registry settings: shared ones plus this service's port and database."""
+"""Registry settings: shared ones plus this service's port, database and data keys."""
 
 from pydantic import AliasChoices, Field
 
 from gongjian_shared.settings import ServiceSettings
 
+# Development defaults only; production sets both from a secret store.
+DEV_DATA_KEY = "Z29uZ2ppYW4tZGV2LWRhdGEta2V5LTMyLWJ5dGVzISE="  # base64 of 32 bytes
+DEV_PERSON_KEY = "gongjian-development-person-key-change-me"
+
 
 class RegistrySettings(ServiceSettings):
     port: int = Field(8001, validation_alias=AliasChoices("REGISTRY_PORT", "port"))
     database: str = Field("gongjian_registry", validation_alias=AliasChoices("REGISTRY_DB", "database"))
+    # AES-256-GCM key (base64, 32 bytes) for phone and ID numbers at rest.
+    data_key: str = Field(DEV_DATA_KEY, validation_alias=AliasChoices("REGISTRY_DATA_KEY", "data_key"))
+    # HMAC key for the person key (duplicate detection without storing the ID number in clear).
+    person_key: str = Field(DEV_PERSON_KEY, validation_alias=AliasChoices("REGISTRY_PERSON_KEY", "person_key"))
+    import_batch_size: int = Field(5000, validation_alias=AliasChoices("REGISTRY_IMPORT_BATCH", "import_batch_size"))
+    max_upload_mb: int = Field(64, validation_alias=AliasChoices("REGISTRY_MAX_UPLOAD_MB", "max_upload_mb"))

@@ -1,4 +1,9 @@
-"""MongoDB collections of the registry and their indexes."""
+"""MongoDB collections of the registry and their indexes.
+
+FerretDB on SQLite pushes down only ``{_id: <value>}`` filters; everything else is a scan.
+So the hot paths (duplicate detection, imports, reports) go by ``_id``, and the few
+secondary indexes are for MongoDB in production (and kept few: each slows bulk inserts).
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,19 @@ from pymongo import ReturnDocument
 PLACES = "places"
 MEMBERS = "members"
 UNITS = "units"
+TEAMS = "teams"
+ASSIGNMENTS = "assignments"
+SPECIALTIES = "specialties"
+IMPORT_JOBS = "import_jobs"
+IMPORT_BATCHES = "import_batches"  # staged events of bulk imports (see service/batch_outbox.py)
 COUNTERS = "counters"
-OUTBOX_COLLECTIONS = (PLACES, MEMBERS, UNITS)
+OUTBOX_COLLECTIONS = (PLACES, MEMBERS, UNITS, IMPORT_BATCHES)
 
 
 async def ensure_indexes(db: Any) -> None:
     await db[PLACES].create_index("parent_id")
     await db[MEMBERS].create_index("home_community_id")
+    await db[UNITS].create_index("paired_community_id")
 
 
 async def next_sequence(db: Any, name: str) -> int:
@@ -23,3 +34,11 @@ async def next_sequence(db: Any, name: str) -> int:
         {"_id": name}, {"$inc": {"value": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
     return int(doc["value"])
+
+
+async def reserve_sequence(db: Any, name: str, count: int) -> int:
+    """Reserve ``count`` numbers at once; returns the first."""
+    doc = await db[COUNTERS].find_one_and_update(
+        {"_id": name}, {"$inc": {"value": count}}, upsert=True, return_document=ReturnDocument.AFTER
+    )
+    return int(doc["value"]) - count + 1

@@ -1,26 +1,20 @@
-"""HTTP API of the registry: thin handlers that turn requests into use-case calls."""
+"""HTTP API of the registry: members (党员), dual reporting and records; other routers included."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from gongjian_shared.auth import CurrentPrincipal, require_role
-from gongjian_shared.privacy import mask_name
+from gongjian_shared.auth import CurrentPrincipal
 
 from ..domain.members import MemberKind, ReportKind
-from ..domain.places import PlaceKind
-from ..service import members, places
+from ..service import members, reporting
+from . import http_imports, http_places, http_queries, http_units
+from .access import MANAGERS, acts_for_member, forbid, is_self, is_unit_admin_of, need_place, need_read_member
+from .views import member_view, receipt_view
 
 router = APIRouter()
-OFFICIALS = ("city_admin", "district_admin", "community_admin")
-
-
-class PlaceIn(BaseModel):
-    kind: PlaceKind
-    name: str = Field(min_length=1, max_length=100)
-    parent_id: str | None = None
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="可选的地点编号")
+members_router = APIRouter(tags=["党员 members"])
 
 
 class MemberIn(BaseModel):
@@ -29,6 +23,20 @@ class MemberIn(BaseModel):
     specialties: list[str] = []
     home_community_id: str | None = None
     work_unit_id: str | None = None
+    grid_id: str | None = None
+    building_id: str | None = None
+    phone: str | None = Field(None, description="手机号（加密存储，仅掩码显示）")
+    id_number: str | None = Field(None, description="18位身份证号（校验、加密存储，用于查重）")
+
+
+class MemberChange(BaseModel):
+    phone: str | None = None
+    specialties: list[str] | None = None
+    kind: MemberKind | None = None
+    grid_id: str | None = None
+    building_id: str | None = None
+    work_unit_id: str | None = None
+    position: str | None = Field(None, max_length=50, description="单位职务 (unit-side)")
 
 
 class ReportIn(BaseModel):
@@ -36,55 +44,135 @@ class ReportIn(BaseModel):
     kind: ReportKind
 
 
-def _place_view(doc: dict) -> dict:
-    return {"id": doc["_id"], "kind": doc["kind"], "name": doc["name"], "parent_id": doc["parent_id"], "path": doc["path"]}
+class TransferIn(BaseModel):
+    to_community_id: str
+    reason: str = Field("", max_length=200)
 
 
-def _member_view(doc: dict) -> dict:
-    return {"id": doc["_id"], "name": mask_name(doc["name"]), "kind": doc["kind"], "specialties": doc["specialties"],
-            "home_community_id": doc.get("home_community_id"), "work_unit_id": doc.get("work_unit_id"),
-            "status": doc.get("status"), "reports": doc.get("reports") or {}}
+class DeactivateIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=200)
 
 
-@router.post("/places", status_code=201, tags=["地点 places"], summary="登记地点 register a place")
-async def create_place(body: PlaceIn, request: Request, principal: CurrentPrincipal) -> dict:
-    require_role(principal, *OFFICIALS)
-    doc = await places.create_place(request.app.state.runtime, kind=body.kind, name=body.name,
-                                    parent_id=body.parent_id, place_id=body.id, acts_for=principal.acts_for)
-    return _place_view(doc)
+class PerformanceIn(BaseModel):
+    community_id: str
+    rating: str = Field(pattern="^(优秀|良好|一般|较差)$")
+    note: str = Field(min_length=1, max_length=500)
+    activity: str | None = Field(None, max_length=100)
 
 
-@router.get("/places/{place_id}", tags=["地点 places"], summary="查看地点 get a place")
-async def get_place(place_id: str, request: Request, principal: CurrentPrincipal) -> dict:
-    return _place_view(await places.get_place(request.app.state.runtime.db, place_id))
+SELF_FIELDS = {"phone", "specialties"}
+UNIT_FIELDS = {"position"}
+STAFF_FIELDS = {"phone", "specialties", "kind", "grid_id", "building_id", "work_unit_id"}
 
 
-@router.post("/members", status_code=201, tags=["党员 members"], summary="登记党员 register a member")
+def _rt(request: Request):
+    return request.app.state.runtime
+
+
+@members_router.post("/members", status_code=201, summary="登记党员 register a member")
 async def register_member(body: MemberIn, request: Request, principal: CurrentPrincipal) -> dict:
-    require_role(principal, *OFFICIALS)
-    doc = await members.register_member(request.app.state.runtime, name=body.name, kind=body.kind,
-                                        specialties=body.specialties, home_community_id=body.home_community_id,
-                                        work_unit_id=body.work_unit_id, acts_for=principal.acts_for)
-    return _member_view(doc)
+    if principal.role not in MANAGERS:
+        raise forbid("登记党员需要社区或市级管理员 (community or city staff only)")
+    fields = body.model_dump(exclude={"phone", "id_number"})
+    doc = await members.register_member(_rt(request), request.app.state.vault, fields=fields, id_number=body.id_number,
+                                        phone=body.phone, acts_for=principal.acts_for)
+    return member_view(doc, request.app.state.vault)
 
 
-@router.get("/members/{member_id}", tags=["党员 members"], summary="查看党员 get a member")
+@members_router.get("/members/{member_id}", summary="查看党员 get a member (masked)")
 async def get_member(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
-    doc = await members.get_member(request.app.state.runtime.db, member_id)
-    if principal.sub != member_id:
-        require_role(principal, *OFFICIALS)
-    return _member_view(doc)
+    doc = await members.get_member(_rt(request).db, member_id)
+    await need_read_member(_rt(request).db, principal, doc)
+    return member_view(doc, request.app.state.vault)
 
 
-@router.post("/members/{member_id}/reports", status_code=201, tags=["党员 members"],
-             summary="党员到社区报到 a member reports to a community (home or work)")
+@members_router.patch("/members/{member_id}", summary="修改党员信息 change a member (member.updated)")
+async def change_member(member_id: str, body: MemberChange, request: Request, principal: CurrentPrincipal) -> dict:
+    db = _rt(request).db
+    doc = await members.get_member(db, member_id)
+    changes = body.model_dump(exclude_none=True)
+    if is_self(principal, member_id):
+        allowed = SELF_FIELDS
+    elif is_unit_admin_of(principal, doc.get("work_unit_id")):
+        allowed = UNIT_FIELDS
+    elif await acts_for_member(db, principal, doc, MANAGERS):
+        allowed = STAFF_FIELDS
+    else:
+        raise forbid("只能修改本人、本单位或本社区的党员 (not your member)")
+    if denied := sorted(set(changes) - allowed):
+        raise forbid(f"您不能修改这些字段：{'、'.join(denied)} (fields not yours to change)")
+    return member_view(await members.update_member(_rt(request), request.app.state.vault, doc, changes),
+                       request.app.state.vault)
+
+
+@members_router.post("/members/{member_id}/reports", status_code=201,
+                     summary="党员到社区报到 a member reports to a community (home or work)")
 async def report(member_id: str, body: ReportIn, request: Request, principal: CurrentPrincipal) -> dict:
-    is_self = principal.role == "member" and principal.sub == member_id
-    if not is_self:
-        require_role(principal, *OFFICIALS)
-    receipt = await members.report_to_community(request.app.state.runtime, member_id=member_id,
-                                                 community_id=body.community_id, kind=body.kind,
-                                                 acts_for=principal.acts_for, is_self=is_self)
-    return {"member_id": member_id, **receipt}
+    db = _rt(request).db
+    member = await members.get_member(db, member_id)
+    if not is_self(principal, member_id):
+        await need_place(db, principal, body.community_id, MANAGERS, "办理报到")
+    receipt = await reporting.report_to_community(_rt(request), member, body.community_id, body.kind)
+    return {"member_id": member_id, **receipt_view(receipt)}
 
 
+@members_router.get("/members/{member_id}/reports", summary="党员的报到回执 a member's receipts")
+async def member_reports(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    doc = await members.get_member(_rt(request).db, member_id)
+    await need_read_member(_rt(request).db, principal, doc)
+    past = [h for h in doc.get("history", []) if h["type"] in ("reported", "report_closed")]
+    return {"member_id": member_id, "current": {k: receipt_view(v) for k, v in (doc.get("reports") or {}).items()},
+            "history": past}
+
+
+@members_router.get("/members/{member_id}/history", summary="党员履历 a member's history")
+async def member_history(member_id: str, request: Request, principal: CurrentPrincipal) -> list[dict]:
+    doc = await members.get_member(_rt(request).db, member_id)
+    await need_read_member(_rt(request).db, principal, doc)
+    return doc.get("history", [])
+
+
+@members_router.post("/members/{member_id}/transfer", summary="转接到其他社区 transfer (member.transferred)")
+async def transfer(member_id: str, body: TransferIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = _rt(request).db
+    doc = await members.get_member(db, member_id)
+    if not doc.get("home_community_id"):
+        raise forbid("该党员没有居住社区，无法转接 (no home community)")
+    await need_place(db, principal, doc["home_community_id"], MANAGERS, "转出党员")
+    doc = await members.transfer_member(_rt(request), doc, body.to_community_id, body.reason)
+    return member_view(doc, request.app.state.vault)
+
+
+@members_router.post("/members/{member_id}/deactivate", summary="停用党员 deactivate (member.deactivated)")
+async def deactivate(member_id: str, body: DeactivateIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = _rt(request).db
+    doc = await members.get_member(db, member_id)
+    if not await acts_for_member(db, principal, doc, MANAGERS):
+        raise forbid("只有所在社区或市级管理员可以停用党员 (community or city staff only)")
+    return member_view(await members.deactivate_member(_rt(request), doc, body.reason), request.app.state.vault)
+
+
+@members_router.post("/members/{member_id}/performance", status_code=201,
+                     summary="社区记录党员表现（双管制） the community records how a member performs")
+async def record_performance(member_id: str, body: PerformanceIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = _rt(request).db
+    community = await need_place(db, principal, body.community_id, MANAGERS, "记录党员表现")
+    doc = await members.get_member(db, member_id)
+    return await reporting.record_performance(_rt(request), doc, community, by=principal.sub, rating=body.rating,
+                                              note=body.note, activity=body.activity)
+
+
+@members_router.get("/members/{member_id}/performance",
+                    summary="党员在社区的表现记录（本人、所在单位、社区可查） performance record")
+async def performance(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    doc = await members.get_member(_rt(request).db, member_id)
+    await need_read_member(_rt(request).db, principal, doc)
+    records = sorted((doc.get("performance") or {}).values(), key=lambda r: r["at"])
+    return {"member_id": member_id, "work_unit_id": doc.get("work_unit_id"), "records": records}
+
+
+router.include_router(http_places.router)
+router.include_router(members_router)
+router.include_router(http_units.router)
+router.include_router(http_queries.router)
+router.include_router(http_imports.router)

@@ -1,0 +1,128 @@
+"""HTTP: staff queries, the specialty list, volunteer teams, 包保 assignments."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.problems import Problem
+
+from ..adapters.store import SPECIALTIES
+from ..domain.members import MemberKind
+from ..service import members, places, queries, teams
+from .access import MANAGERS, PLACE_ADMINS, READERS, need_place, need_role
+from .views import member_row_view
+
+router = APIRouter()
+
+
+@router.get("/communities/{community_id}/members", tags=["查询 queries"],
+            summary="社区党员名单 members of a community (filter by kind, specialty, grid, reported)")
+async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
+                            kind: MemberKind | None = None, specialty: str | None = None, grid_id: str | None = None,
+                            reported: bool | None = None, report_kind: Literal["home", "work"] | None = None) -> dict:
+    db = request.app.state.runtime.db
+    await need_place(db, principal, community_id, READERS, "查看社区党员")
+    docs = await queries.community_members(db, community_id, kind=kind, specialty=specialty, grid_id=grid_id,
+                                           reported=reported, report_kind=report_kind)
+    return {"community_id": community_id, "count": len(docs), "members": [member_row_view(d) for d in docs]}
+
+
+@router.get("/stats/reporting", tags=["查询 queries"], summary="报到率（按社区、街道） reporting rate per community and street")
+async def reporting_rates(request: Request, principal: CurrentPrincipal, place_id: str | None = None) -> dict:
+    db = request.app.state.runtime.db
+    need_role(principal, READERS, "查看报到率")
+    if place_id:
+        await need_place(db, principal, place_id, READERS, "查看报到率")
+    scope = [place_id] if place_id else (None if principal.role == "city_admin" else principal.places)
+    return await queries.reporting_rates(db, await places.all_places(db), scope)
+
+
+@router.get("/specialties", tags=["专长 specialties"], summary="专长目录 the managed list of specialties")
+async def list_specialties(request: Request, principal: CurrentPrincipal) -> list[str]:
+    return sorted(await members.managed_specialties(request.app.state.runtime.db))
+
+
+class SpecialtyIn(BaseModel):
+    name: str = Field(min_length=1, max_length=20, pattern=r"^[^、,，;；/\s]+$")
+
+
+@router.post("/specialties", status_code=201, tags=["专长 specialties"], summary="新增专长 add a specialty (city)")
+async def add_specialty(body: SpecialtyIn, request: Request, principal: CurrentPrincipal) -> list[str]:
+    need_role(principal, ("city_admin",), "维护专长目录")
+    await request.app.state.runtime.db[SPECIALTIES].update_one({"_id": body.name}, {"$set": {"by": principal.sub}}, upsert=True)
+    return sorted(await members.managed_specialties(request.app.state.runtime.db))
+
+
+class TeamIn(BaseModel):
+    name: str = Field(min_length=1, max_length=50)
+    specialty: str
+    community_id: str
+
+
+class TeamMemberIn(BaseModel):
+    member_id: str
+
+
+def _team_view(t: dict) -> dict:
+    return {"id": t["_id"], "name": t["name"], "specialty": t["specialty"], "community_id": t["community_id"],
+            "members": sorted(t.get("members", {})), "size": len(t.get("members", {}))}
+
+
+@router.post("/teams", status_code=201, tags=["志愿服务队 teams"], summary="组建志愿服务队 create a volunteer team")
+async def create_team(body: TeamIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = request.app.state.runtime.db
+    community = await need_place(db, principal, body.community_id, MANAGERS, "组建服务队")
+    return _team_view(await teams.create_team(db, name=body.name, specialty=body.specialty, community=community,
+                                              by=principal.sub))
+
+
+@router.post("/teams/{team_id}/members", tags=["志愿服务队 teams"], summary="加入服务队 add a member (by specialty)")
+async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = request.app.state.runtime.db
+    team = await teams.get_team(db, team_id)
+    if not (principal.role == "member" and principal.sub == body.member_id):
+        await need_place(db, principal, team["community_id"], MANAGERS, "管理服务队")
+    return _team_view(await teams.add_to_team(db, team, await members.get_member(db, body.member_id)))
+
+
+@router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty")
+async def list_teams(request: Request, principal: CurrentPrincipal, community_id: str, specialty: str | None = None) -> list[dict]:
+    db = request.app.state.runtime.db
+    await need_place(db, principal, community_id, READERS, "查看服务队")
+    return [_team_view(t) for t in await teams.teams_of(db, community_id, specialty)]
+
+
+class AssignmentIn(BaseModel):
+    holder_kind: Literal["leader", "unit", "member"]
+    holder_id: str | None = None
+    holder_name: str = Field(min_length=1, max_length=100)
+    target_kind: Literal["community", "area", "group", "enterprise"]
+    place_id: str = Field(description="包保对象所在地点（社区或其下级）")
+    target_name: str = Field("", max_length=100, description="片区、居民小组或企业名称")
+    note: str = Field("", max_length=300)
+
+
+@router.post("/assignments", status_code=201, tags=["包保 assignments"], summary="包保责任 a responsibility assignment")
+async def assign(body: AssignmentIn, request: Request, principal: CurrentPrincipal) -> dict:
+    db = request.app.state.runtime.db
+    place = await need_place(db, principal, body.place_id, PLACE_ADMINS, "设置包保")
+    if body.target_kind != "community" and not body.target_name:
+        raise Problem(422, "片区、小组或企业的包保需要写明对象名称 (target name required)", code="target-name-required")
+    doc = await teams.assign(db, **body.model_dump(exclude={"place_id"}), place=place, by=principal.sub)
+    return {k: v for k, v in doc.items() if k != "_id"} | {"id": doc["_id"]}
+
+
+@router.get("/assignments", tags=["包保 assignments"], summary="包保责任清单 assignments under a place or of a holder")
+async def list_assignments(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
+                           holder_id: str | None = None) -> list[dict]:
+    db = request.app.state.runtime.db
+    if place_id:
+        await need_place(db, principal, place_id, (*READERS, "unit_admin"), "查看包保")
+    elif not (holder_id and (principal.sub == holder_id or holder_id in principal.places)):
+        need_role(principal, ("city_admin",), "查看全部包保")
+    return [{k: v for k, v in d.items() if k != "_id"} | {"id": d["_id"]}
+            for d in await teams.assignments_of(db, place_id, holder_id)]

@@ -1,0 +1,110 @@
+"""HTTP: resident units (驻区单位), agreements, monthly reports, who has not reported."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.envelope import utc_now
+
+from ..domain.units import UnitKind, month_of
+from ..service import units
+from .access import MANAGERS, READERS, forbid, is_unit_admin_of, need_place
+from .views import unit_view
+
+router = APIRouter(tags=["驻区单位 units"])
+
+
+class UnitIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    kind: UnitKind
+    party_org: str | None = Field(None, max_length=100)
+    location: str | None = Field(None, max_length=200)
+    credit_code: str | None = Field(None, max_length=30)
+    paired_community_id: str
+
+
+class UnitChange(BaseModel):
+    party_org: str | None = Field(None, max_length=100)
+    location: str | None = Field(None, max_length=200)
+    paired_community_id: str | None = None
+
+
+class AgreementIn(BaseModel):
+    period_start: date
+    period_end: date
+    signed_on: date
+    commitments: list[str] = Field(min_length=1, max_length=50)
+
+
+class MonthlyReportIn(BaseModel):
+    month: str | None = Field(None, description="YYYY-MM，默认本月")
+    summary: str = Field(min_length=1, max_length=2000, description="本月共建情况")
+    activities: int = Field(0, ge=0, le=1000)
+
+
+async def _unit_for(request: Request, principal, unit_id: str, *, write: bool) -> dict:
+    """The unit, if the principal is its admin or staff of its paired community."""
+    db = request.app.state.runtime.db
+    unit = await units.get_unit(db, unit_id)
+    if is_unit_admin_of(principal, unit_id):
+        return unit
+    await need_place(db, principal, unit["paired_community_id"], MANAGERS if write else READERS, "管理该单位")
+    return unit
+
+
+@router.post("/units", status_code=201, summary="登记驻区单位 register a unit")
+async def register_unit(body: UnitIn, request: Request, principal: CurrentPrincipal) -> dict:
+    await need_place(request.app.state.runtime.db, principal, body.paired_community_id, MANAGERS, "登记单位")
+    return unit_view(await units.register_unit(request.app.state.runtime, body.model_dump(), principal.acts_for))
+
+
+@router.get("/units", summary="单位列表 units paired with a community")
+async def list_units(request: Request, principal: CurrentPrincipal, community_id: str) -> list[dict]:
+    await need_place(request.app.state.runtime.db, principal, community_id, READERS, "查看单位")
+    return [unit_view(u) for u in await units.units_of(request.app.state.runtime.db, community_id)]
+
+
+@router.get("/units/{unit_id}", summary="查看单位 get a unit")
+async def get_unit(unit_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    return unit_view(await _unit_for(request, principal, unit_id, write=False))
+
+
+@router.patch("/units/{unit_id}", summary="修改单位 change a unit (unit.updated)")
+async def change_unit(unit_id: str, body: UnitChange, request: Request, principal: CurrentPrincipal) -> dict:
+    unit = await _unit_for(request, principal, unit_id, write=True)
+    if body.paired_community_id and principal.role not in MANAGERS:
+        raise forbid("只有社区或市级管理员可以调整结对社区 (only staff may re-pair a unit)")
+    if body.paired_community_id:
+        await need_place(request.app.state.runtime.db, principal, body.paired_community_id, MANAGERS, "结对到该社区")
+    return unit_view(await units.update_unit(request.app.state.runtime, unit, body.model_dump(), principal.sub))
+
+
+@router.post("/units/{unit_id}/agreement", status_code=201, summary="签订共驻共建目标协议书 sign the agreement")
+async def sign_agreement(unit_id: str, body: AgreementIn, request: Request, principal: CurrentPrincipal) -> dict:
+    unit = await _unit_for(request, principal, unit_id, write=True)
+    return await units.sign_agreement(request.app.state.runtime, unit, period_start=body.period_start.isoformat(),
+                                      period_end=body.period_end.isoformat(), signed_on=body.signed_on.isoformat(),
+                                      commitments=body.commitments)
+
+
+@router.post("/units/{unit_id}/reports", status_code=201, summary="单位按月报到 monthly report to the community")
+async def monthly_report(unit_id: str, body: MonthlyReportIn, request: Request, principal: CurrentPrincipal) -> dict:
+    unit = await _unit_for(request, principal, unit_id, write=True)
+    report, _ = await units.report_month(request.app.state.runtime, unit, month=body.month or month_of(utc_now()),
+                                         summary=body.summary, activities=body.activities, by=principal.sub)
+    return report
+
+
+@router.get("/communities/{community_id}/units/unreported", summary="本月未报到的单位 units without this month's report")
+async def unreported_units(community_id: str, request: Request, principal: CurrentPrincipal,
+                           month: str | None = None) -> dict:
+    db = request.app.state.runtime.db
+    await need_place(db, principal, community_id, READERS, "查看单位报到情况")
+    month = month or month_of(utc_now())
+    missing = await units.unreported(db, community_id, month)
+    return {"community_id": community_id, "month": month, "count": len(missing),
+            "units": [{"id": u["_id"], "name": u["name"], "kind": u["kind"]} for u in missing]}

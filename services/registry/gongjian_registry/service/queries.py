@@ -1,0 +1,72 @@
+"""What staff ask: who reported where, reporting rates, a member's reports and history.
+
+Rates are computed in one pass over the members' report fields (FerretDB has no $group
+accumulators beyond $sum/$count, and its scans are the cost anyway), then rolled up the
+place tree to streets.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from ..adapters.store import MEMBERS
+from ..domain.places import ancestor_of_kind
+
+LIST_FIELDS = {"outbox": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_enc": 0}
+
+
+async def community_members(db: Any, community_id: str, *, kind: str | None = None, specialty: str | None = None,
+                            grid_id: str | None = None, reported: bool | None = None,
+                            report_kind: str | None = None) -> list[dict[str, Any]]:
+    """Members of a community: living there, or reported there (home or work)."""
+    query: dict[str, Any] = {"$or": [{"home_community_id": community_id},
+                                     {"reports.home.community_id": community_id},
+                                     {"reports.work.community_id": community_id}]}
+    if kind:
+        query["kind"] = kind
+    if specialty:
+        query["specialties"] = specialty
+    if grid_id:
+        query["grid_id"] = grid_id
+    docs = await db[MEMBERS].find(query, LIST_FIELDS).sort("_id", 1).to_list(None)
+    kinds = [report_kind] if report_kind else ["home", "work"]
+    if reported is not None:
+        docs = [d for d in docs if any(_reported_to(d, k, community_id) for k in kinds) == reported]
+    return docs
+
+
+def _reported_to(member: dict[str, Any], kind: str, community_id: str) -> bool:
+    return ((member.get("reports") or {}).get(kind) or {}).get("community_id") == community_id
+
+
+async def reporting_rates(db: Any, places: dict[str, dict[str, Any]], scope: list[str] | None) -> dict[str, Any]:
+    """Per community: members living there (active) and how many reported home there;
+    per street: the sums. ``scope`` limits to places under one of those ids (None = all)."""
+    members = db[MEMBERS].find({"status": "active"}, {"home_community_id": 1, "reports": 1})
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # members, home reports, work reports received
+    async for m in members:
+        reports = m.get("reports") or {}
+        if m.get("home_community_id"):
+            totals[m["home_community_id"]][0] += 1
+            if (reports.get("home") or {}).get("community_id") == m["home_community_id"]:
+                totals[m["home_community_id"]][1] += 1
+        if work := (reports.get("work") or {}).get("community_id"):
+            totals[work][2] += 1
+    communities, streets = [], defaultdict(lambda: [0, 0, 0])
+    for pid, place in sorted(places.items()):
+        if place["kind"] != "community" or (scope is not None and not set(scope) & set(place["path"])):
+            continue
+        n, home, work = totals.get(pid, [0, 0, 0])
+        street = ancestor_of_kind(place["path"], place["path_kinds"], "street")
+        communities.append({"community_id": pid, "name": place["name"], "street_id": street, "members": n,
+                            "reported_home": home, "reported_work_here": work, "rate": _rate(home, n)})
+        for i, v in enumerate((n, home, work)):
+            streets[street][i] += v
+    return {"communities": communities,
+            "streets": [{"street_id": s, "name": places.get(s, {}).get("name"), "members": n, "reported_home": h,
+                         "reported_work_here": w, "rate": _rate(h, n)} for s, (n, h, w) in sorted(streets.items())]}
+
+
+def _rate(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0

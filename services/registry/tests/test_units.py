@@ -1,0 +1,67 @@
+"""Units: registration, agreement, monthly reports, who has not reported; refusals."""
+
+from gongjian_registry.bootstrap import build_app
+from gongjian_shared.contracts import validate_event
+from gongjian_shared.testing import app_client, auth
+from helpers import ADMIN, count_type, events_of, small_city
+
+
+async def test_unit_lifecycle_and_unreported(ns):
+    async with app_client(build_app()) as client:
+        await small_city(client)
+        staff = auth("community_admin", "c1")
+        court = (await client.post("/units", json={"name": "同江市人民法院", "kind": "organ", "paired_community_id": "c1",
+                                                   "party_org": "法院机关党委", "location": "同江市中央大街1号"}, headers=staff)).json()
+        bureau = (await client.post("/units", json={"name": "同江市税务局", "kind": "organ", "paired_community_id": "c1"},
+                                    headers=staff)).json()
+        again = await client.post("/units", json={"name": "同江市人民法院", "kind": "organ", "paired_community_id": "c1"},
+                                  headers=staff)
+        assert again.status_code == 409
+        r = await client.post(f"/units/{court['id']}/agreement", json={
+            "period_start": "2026-01-01", "period_end": "2026-12-31", "signed_on": "2026-01-15",
+            "commitments": ["每季度法律咨询进社区", "结对帮扶困难户3户"]}, headers=staff)
+        assert r.status_code == 201 and r.json()["community_id"] == "c1"
+        unit_admin = auth("unit_admin", court["id"], sub="court-admin")
+        r = await client.post(f"/units/{court['id']}/reports", json={"month": "2026-11", "summary": "法律咨询2次", "activities": 2},
+                              headers=unit_admin)
+        assert r.status_code == 201
+        twice = await client.post(f"/units/{court['id']}/reports", json={"month": "2026-11", "summary": "再报"}, headers=unit_admin)
+        assert twice.json()["summary"] == "法律咨询2次"  # one report per month
+        r = await client.get("/communities/c1/units/unreported?month=2026-11", headers=auth("district_admin", "d"))
+        assert r.status_code == 200 and [u["id"] for u in r.json()["units"]] == [bureau["id"]]
+        r = await client.patch(f"/units/{court['id']}", json={"party_org": "法院党委"}, headers=unit_admin)
+        assert r.json()["party_org"] == "法院党委"
+        bad = await client.post(f"/units/{court['id']}/reports", json={"month": "2026-13", "summary": "x"}, headers=unit_admin)
+        assert bad.status_code == 422
+        unit = (await client.get(f"/units/{court['id']}", headers=unit_admin)).json()
+        assert unit["agreement"]["signed_on"] == "2026-01-15" and "2026-11" in unit["reports"]
+        listed = (await client.get("/units?community_id=c1", headers=staff)).json()
+        assert len(listed) == 2
+
+    events = await events_of(ns, "registry.units.v1", lambda es: count_type(es, "unit.updated") >= 1)
+    types = [e["type"].removeprefix("gongjian.") for e in events]
+    assert types.count("unit.registered") == 2 and types.count("unit.reported") == 1
+    assert "unit.agreement_signed" in types and "unit.updated" in types
+    reported = next(e for e in events if e["type"] == "gongjian.unit.reported")
+    assert reported["data"]["month"] == "2026-11" and reported["communityid"] == "c1" and reported["districtid"] == "d"
+    for e in events:
+        validate_event(e)
+
+
+async def test_unit_refusals(ns):
+    async with app_client(build_app()) as client:
+        await small_city(client)
+        unit = (await client.post("/units", json={"name": "同江市教育局", "kind": "organ", "paired_community_id": "c1"},
+                                  headers=ADMIN)).json()
+        body = {"name": "外社区单位", "kind": "enterprise", "paired_community_id": "c1"}
+        assert (await client.post("/units", json=body, headers=auth("community_admin", "c2"))).status_code == 403
+        assert (await client.post("/units", json=body, headers=auth("district_admin", "d"))).status_code == 403  # reads only
+        other_unit = auth("unit_admin", "unit-other")
+        r = await client.post(f"/units/{unit['id']}/reports", json={"summary": "x"}, headers=other_unit)
+        assert r.status_code == 403
+        r = await client.patch(f"/units/{unit['id']}", json={"paired_community_id": "c2"}, headers=auth("unit_admin", unit["id"]))
+        assert r.status_code == 403  # a unit cannot re-pair itself
+        r = await client.get("/communities/c1/units/unreported", headers=auth("community_admin", "c2"))
+        assert r.status_code == 403
+        r = await client.get(f"/units/{unit['id']}", headers=auth("member", sub="m"))
+        assert r.status_code == 403
