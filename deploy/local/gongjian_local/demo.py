@@ -15,6 +15,7 @@ from gongjian_shared.auth import issue_token
 from gongjian_shared.settings import ServiceSettings
 
 from .cli import infra_env, wait_for_interrupt
+from .demo_city import load_city
 from .services import running_services
 
 
@@ -103,18 +104,25 @@ def _positive_points(demo: Demo, member_id: str, headers: dict[str, str]) -> Any
     return points if points["points"] > 0 else None
 
 
+def dashboard_url(demo: Demo, base: str) -> str:
+    token = issue_token(demo.secret, sub="demo-city-admin", role="city_admin", places=[], ttl_hours=24)
+    return f"{base}/dashboard?token={token}"
+
+
 def run_demo(*, keep_running: bool = True) -> int:
     print("共建 gongjian 演示 (demo)\n启动基础设施 (Kafka + MongoDB wire) …", flush=True)
     env = infra_env()
     with running_services(env) as services:
         demo = Demo({name: svc.url for name, svc in services.items()})
         foundation_flow(demo)
+        step(6, "载入演示城市：同江市规模，经批量导入 (load a Tongjiang-sized demo city through the import path)")
+        city = load_city(demo)
         print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
         for name, svc in services.items():
             print(f"  {name:<11} {svc.url}/docs")
-        print(f"  dashboard   {services['evaluation'].url}/dashboard")
+        print(f"\n实时大屏 (live dashboard, city official):\n  {dashboard_url(demo, services['evaluation'].url)}")
         if keep_running:
-            print("按 Ctrl-C 停止 (Ctrl-C to stop)", flush=True)
+            print("\n演示活动持续进行中，按 Ctrl-C 停止 (activity keeps flowing; Ctrl-C to stop)", flush=True)
             wait_for_interrupt()
     print("已停止 (stopped)")
     return 0
