@@ -39,7 +39,7 @@ async def test_killed_consumer_loses_nothing_and_counts_nothing_twice(ns):
 
             async def publish():
                 r = await client.post(f"{claims.url}/demands", headers=staff, json={
-                    "community_id": community, "category": "志愿服务", "item": "巡逻", "title": "夜间巡逻",
+                    "community_id": community, "category": "志愿服务", "item": "平安巡逻", "title": "夜间平安巡逻",
                     "capacity": CLAIMANTS})
                 return r.json() if r.status_code == 201 else None
 

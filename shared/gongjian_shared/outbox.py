@@ -47,6 +47,18 @@ def with_events(document: dict[str, Any], topic: str, events: Iterable[CloudEven
     return {**document, FIELD: outbox_entries(topic, events)}
 
 
+def _in_write_order(ids: set[Any]) -> list[Any]:
+    """Ids that grow with time (ObjectIds, sequence-numbered journal entries) in write order.
+
+    One aggregate may spread its events over several documents (a journal); publishing
+    them in id order keeps the aggregate's events in order on its partition.
+    """
+    try:
+        return sorted(ids)
+    except TypeError:
+        return sorted(ids, key=str)
+
+
 class OutboxRelay:
     def __init__(
         self,
@@ -110,7 +122,7 @@ class OutboxRelay:
         hints, self._hints = self._hints, {}
         try:
             for collection, ids in hints.items():
-                ids_list = list(ids)
+                ids_list = _in_write_order(ids)
                 for i in range(0, len(ids_list), 50):
                     # One find per id: an exact ``_id`` filter is what every MongoDB-wire server
                     # answers from its primary key (FerretDB scans the collection for ``$in``).
@@ -130,7 +142,7 @@ class OutboxRelay:
             while True:
                 docs = await self._db[collection].find(
                     {f"{FIELD}.0": {"$exists": True}}, {FIELD: 1}
-                ).limit(self._batch).to_list(None)
+                ).sort("_id", 1).limit(self._batch).to_list(None)
                 if not docs:
                     break
                 total += await self._publish_docs(collection, docs)

@@ -15,6 +15,7 @@ from gongjian_shared.auth import issue_token
 from gongjian_shared.settings import ServiceSettings
 
 from .cli import infra_env, wait_for_interrupt
+from .demo_activity import Trickle, play_demo_week, show_evaluation
 from .demo_city import load_city
 from .services import running_services
 
@@ -117,12 +118,21 @@ def run_demo(*, keep_running: bool = True) -> int:
         foundation_flow(demo)
         step(6, "载入演示城市：同江市规模，经批量导入 (load a Tongjiang-sized demo city through the import path)")
         city = load_city(demo)
+        step(7, "演示一周的需求、微心愿、认领、服务与核验 (a week of demands, wishes, claims, services, verification)")
+        summary = play_demo_week(demo, city)
+        print(f"    一周合计 (week total): {summary}")
+        step(8, "考评：积分、评级与统计随活动变化 (evaluation: points, ratings and statistics follow the activity)")
+        time.sleep(3)  # let the last events reach evaluation
+        show_evaluation(demo)
+        trickle = Trickle(demo, city)
         print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
         for name, svc in services.items():
             print(f"  {name:<11} {svc.url}/docs")
         print(f"\n实时大屏 (live dashboard, city official):\n  {dashboard_url(demo, services['evaluation'].url)}")
         if keep_running:
+            trickle.start()
             print("\n演示活动持续进行中，按 Ctrl-C 停止 (activity keeps flowing; Ctrl-C to stop)", flush=True)
             wait_for_interrupt()
+            trickle.stop.set()
     print("已停止 (stopped)")
     return 0

@@ -1,9 +1,8 @@
-"""Wires claims: settings → runtime (Mongo, Kafka, outbox, subscribers) → FastAPI app."""
+"""Wires claims: settings → runtime (Mongo, Kafka, outbox, subscribers, scheduler) → FastAPI app."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
-
 from gongjian_shared.http import create_app
 from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
@@ -13,6 +12,8 @@ from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers
 from .entrypoints.http import router
+from .service import catalogue
+from .service.supervision import Scheduler
 
 
 def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
@@ -21,12 +22,23 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
                              outbox_collections=OUTBOX_COLLECTIONS)
     declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS)
     consumers.register(runtime)
+    scheduler = Scheduler(runtime, interval_s=settings.scheduler_interval_s, lease_s=settings.job_lease_s)
+    runtime.state["scheduler"] = scheduler
 
-    async def _indexes(rt: ServiceRuntime) -> None:
+    async def _prepare(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db)
+        await catalogue.seed(rt.db)
+        if settings.scheduler_enabled:
+            await scheduler.start()
 
-    runtime.on_startup.append(_indexes)
+    async def _stop_scheduler(rt: ServiceRuntime) -> None:
+        await scheduler.stop()
+
+    runtime.on_startup.append(_prepare)
+    runtime.on_shutdown.append(_stop_scheduler)
     app = create_app(runtime, title="共建 · 认领服务 gongjian claims",
-                     description="需求、微心愿、服务岗位、认领规则、服务登记与核验 (needs, wishes, claims, verification)")
+                     description="三张清单、服务清单、微心愿、服务岗位、认领规则、选派、服务登记与核验、销号评价、督办、"
+                                 "意见建议、精准对接 (needs, resources, projects, wishes, positions, claims, dispatch, "
+                                 "verification, supervision, suggestions, matching)")
     app.include_router(router)
     return app

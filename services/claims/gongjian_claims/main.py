@@ -1,7 +1,6 @@
-"""Entry point: ``gongjian-registry`` or ``python -m gongjian_claims.main``."""
+"""Entry point: ``gongjian-claims`` or ``python -m gongjian_claims.main``."""
 
 import uvicorn
-
 from gongjian_shared.privacy import configure_logging
 
 from .bootstrap import build_app

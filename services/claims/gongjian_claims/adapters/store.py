@@ -1,22 +1,64 @@
-"""MongoDB collections of the claims service."""
+"""MongoDB collections of the claims service and their indexes."""
+
+from __future__ import annotations
 
 from typing import Any
 
-DEMANDS = "demands"
-PLACES = "places"  # projection of registry.places.v1
-REPORTS = "member_reports"  # projection of registry.members.v1 (who reported where)
-OUTBOX_COLLECTIONS = (DEMANDS,)
+from pymongo import ASCENDING
+
+DEMANDS = "demands"            # needs, positions, wishes, duties, projects (versioned, see journal.py)
+CLAIMS = "claims"              # one document per claim (versioned)
+SUGGESTIONS = "suggestions"    # versioned
+JOURNAL = "journal"            # every change with its events: the only outbox collection
+SEATS = "seats"                # capacity as unique seat ids (seats.py)
+HOLDERS = "holders"            # one live claim per claimant per demand / resource
+LOADS = "claimant_loads"       # open claims per claimant (the max-open-claims rule)
+RATINGS = "ratings"            # one per resident per demand
+LEASES = "job_leases"          # who runs a due job in which lease period
+RESOURCES = "resources"        # the resource list: what units offer
+CATALOGUE = "catalogue"        # categories and items
+COMMUNITY_RULES = "community_rules"
+JOBS = "due_jobs"              # supervision: time-based work still to do
+JOB_LOG = "job_log"            # what each finished job did
+NOTIFICATIONS = "notifications"
+MEETINGS = "meetings"
+TASKS = "tasks"                # joint-meeting decisions tracked to closure
+DISPATCH_STATS = "dispatch_stats"
+PLACES = "places"              # projection of registry.places.v1
+MEMBERS = "members"            # projection of registry.members.v1 (specialties, where reported)
+UNITS = "units"                # projection of registry.units.v1 (paired community)
+OUTBOX_COLLECTIONS = (JOURNAL,)
+
+_INDEXES: dict[str, list[list[tuple[str, int]]]] = {
+    DEMANDS: [[("community_id", ASCENDING), ("status", ASCENDING)], [("street_id", ASCENDING), ("status", ASCENDING)],
+              [("path", ASCENDING)], [("kind", ASCENDING), ("status", ASCENDING)], [("poster_id", ASCENDING)]],
+    CLAIMS: [[("demand_id", ASCENDING)], [("claimant_id", ASCENDING), ("status", ASCENDING)]],
+    SEATS: [[("pool", ASCENDING)]],
+    LOADS: [[("claimant_id", ASCENDING)]],
+    RATINGS: [[("demand_id", ASCENDING)]],
+    SUGGESTIONS: [[("path", ASCENDING)], [("community_id", ASCENDING), ("status", ASCENDING)]],
+    RESOURCES: [[("unit_id", ASCENDING)], [("status", ASCENDING)]],
+    JOBS: [[("status", ASCENDING), ("due_at", ASCENDING)]],
+    NOTIFICATIONS: [[("recipient", ASCENDING), ("at", ASCENDING)]],
+    TASKS: [[("path", ASCENDING)], [("status", ASCENDING)]],
+    PLACES: [[("path", ASCENDING)]],
+    MEMBERS: [[("communities", ASCENDING)]],
+    UNITS: [[("paired_community_id", ASCENDING)]],
+    DISPATCH_STATS: [[("community_id", ASCENDING)]],
+}
 
 
 async def ensure_indexes(db: Any) -> None:
-    await db[DEMANDS].create_index("community_id")
+    # One change per aggregate and version: what makes the journal's changes exclusive.
+    await db[JOURNAL].create_index([("aggregate", ASCENDING), ("seq", ASCENDING)], unique=True,
+                                   name="one_change_per_version")
+    for collection, indexes in _INDEXES.items():
+        for keys in indexes:
+            await db[collection].create_index(keys)
 
 
-async def place_path(db: Any, place_id: str) -> list[str] | None:
-    doc = await db[PLACES].find_one({"_id": place_id}, {"path": 1})
-    return doc["path"] if doc else None
-
-
-async def reported_communities(db: Any, member_id: str) -> set[str]:
-    doc = await db[REPORTS].find_one({"_id": member_id}, {"communities": 1})
-    return set(doc["communities"]) if doc else set()
+def public(doc: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored document without its storage-only fields."""
+    if doc is None:
+        return None
+    return {k: v for k, v in doc.items() if k not in ("outbox", "applied_events")}

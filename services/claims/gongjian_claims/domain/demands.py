@@ -1,46 +1,58 @@
-"""Demands (需求) and the rules of claiming them (认领规则). Pure: no I/O."""
+"""Demands (需求) and their claims: states and refusals. Pure: no I/O.
+
+A demand's kind says where it came from: a community's need, a service position (服务
+岗位) held for a period, a resident's micro-wish (微心愿), a duty filled by dispatch (选派),
+or a project born when a community claimed a unit's resource (双向认领). All kinds share
+one claim life cycle:
+
+    claimed → fulfilled → verified            (sent back: fulfilled → claimed)
+    claimed → released                        (the place is free again)
+
+and the demand is open (claimable), then closed (销号). A wish is "pending" until the
+community approves it, or "rejected".
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
-ClaimantKind = Literal["member", "unit"]
-CATEGORIES = ("困难帮扶", "资金扶持", "志愿服务", "文体服务", "建议意见")
+from .rules import Refusal
 
+DemandKind = Literal["need", "position", "wish", "duty", "project"]
+KIND_LABELS = {"need": "需求", "position": "服务岗位", "wish": "微心愿", "duty": "选派任务", "project": "共建项目"}
+OPEN_CLAIM_STATES = ("claimed", "fulfilled")        # count against a claimant's limit; block closing
+SEATED_CLAIM_STATES = ("claimed", "fulfilled", "verified")  # hold one of the demand's places
 
-@dataclass(frozen=True)
-class Refusal:
-    status: int
-    code: str
-    detail: str
-
-
-NOT_OPEN = Refusal(409, "demand-not-open", "该需求已停止认领 (demand is not open for claims)")
+NOT_OPEN = Refusal(409, "demand-not-open", "该需求当前不接受认领 (demand is not open for claims)")
+WINDOW_NOT_OPEN = Refusal(409, "claim-window-not-open", "认领尚未开始 (the claim window has not opened yet)")
+WINDOW_CLOSED = Refusal(409, "claim-window-closed", "认领已截止 (the claim window has closed)")
 FULL = Refusal(409, "demand-full", "认领名额已满 (all places are taken)")
 ALREADY = Refusal(409, "already-claimed", "您已认领该需求，不能重复认领 (you already claimed this demand)")
-NOT_REPORTED = Refusal(403, "not-eligible", "您尚未到该社区报到，不能认领 (not reported to this community)")
-WRONG_KIND = Refusal(403, "not-eligible", "该需求不接受此类认领方 (claimant kind not accepted)")
+LIMIT = Refusal(409, "claim-limit-reached",
+                "您当前未办结的认领已达上限 {} 项，请先完成已认领的事项 (you hold the maximum of {} open claims)")
 
 
-def eligibility(demand: dict[str, Any], claimant_kind: str, reported_communities: set[str]) -> Refusal | None:
-    """Who may claim: the accepted kinds, reported to the demand's community."""
-    if claimant_kind not in demand["claimant_kinds"]:
-        return WRONG_KIND
-    if demand["community_id"] not in reported_communities:
-        return NOT_REPORTED
+def limit_refusal(limit: int | None) -> Refusal:
+    return Refusal(LIMIT.status, LIMIT.code, LIMIT.detail.format(limit, limit))
+
+
+def precheck(demand: dict[str, Any], now: datetime) -> Refusal | None:
+    """Refusals a read of the demand can decide: open, inside the claim window."""
+    if demand["status"] != "open":
+        return NOT_OPEN
+    opens, deadline = demand.get("claim_opens_at"), demand.get("claim_deadline")
+    if opens is not None and now < opens:
+        return WINDOW_NOT_OPEN
+    if deadline is not None and now >= deadline:
+        return WINDOW_CLOSED
     return None
 
 
-def why_claim_failed(demand: dict[str, Any], claimant_id: str) -> Refusal:
-    """After the atomic claim matched nothing: explain which condition failed."""
-    if demand["status"] != "open":
-        return NOT_OPEN
-    if claimant_id in demand.get("claimant_ids", []):
-        return ALREADY
-    return FULL
-
-
-def claim_filter(demand_id: str, claimant_id: str) -> dict[str, Any]:
-    """The one conditional update that makes a claim atomic: open, a slot left, not yet in."""
-    return {"_id": demand_id, "status": "open", "slots_left": {"$gt": 0}, "claimant_ids": {"$ne": claimant_id}}
+def closing_totals(claims: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures a closed demand reports: participants, hours, beneficiaries."""
+    done = [c for c in claims if c["status"] == "verified"]
+    return {"verified_claims": len(done),
+            "participants": len({c["claimant_id"] for c in done}),
+            "total_hours": round(sum(float(c.get("hours") or 0) for c in done), 2),
+            "beneficiaries": sum(int(c.get("beneficiaries") or 0) for c in done)}

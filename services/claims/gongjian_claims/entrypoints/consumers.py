@@ -1,40 +1,150 @@
-"""Kafka subscribers: registry events kept as local projections (tolerant readers)."""
+"""Kafka subscribers: registry events kept as local projections (tolerant readers).
+
+Each model reads only the fields claims needs; unknown fields are ignored. Every
+handler is an upsert by id ($set / $addToSet), so a redelivered event changes nothing.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from gongjian_shared.envelope import CloudEvent
 from gongjian_shared.kafka import subscribe
-from gongjian_shared.topics import REGISTRY_MEMBERS, REGISTRY_PLACES
+from gongjian_shared.topics import REGISTRY_MEMBERS, REGISTRY_PLACES, REGISTRY_UNITS
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from ..adapters.store import PLACES, REPORTS
+from ..adapters.store import MEMBERS, PLACES, UNITS
 
 
-class PlaceCreated(BaseModel):
-    """The fields of place.created/updated that claims reads."""
-
+class _Tolerant(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+
+class PlaceChanged(_Tolerant):
+    """place.created / place.updated."""
+
     place_id: str
-    kind: str
-    name: str
-    path: list[str]
+    kind: str | None = None
+    name: str | None = None
+    path: list[str] | None = None
 
 
-class MemberReported(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+class MemberRegistered(_Tolerant):
+    member_id: str
+    name_masked: str | None = None
+    kind: str | None = None
+    specialties: list[str] | None = None
+    home_community_id: str | None = None
+    work_unit_id: str | None = None
+
+
+class MemberReported(_Tolerant):
     member_id: str
     community_id: str
     kind: str
 
 
+class MemberDeactivated(_Tolerant):
+    member_id: str
+
+
+class MemberTransferred(_Tolerant):
+    """The home report moves: the old one is closed, a new member.reported (home) follows."""
+
+    member_id: str
+    from_community_id: str
+    to_community_id: str
+
+
+class UnitChanged(_Tolerant):
+    """unit.registered / unit.updated: the pairing is what matching and eligibility need."""
+
+    unit_id: str
+    name: str | None = None
+    kind: str | None = None
+    paired_community_id: str | None = Field(None, validation_alias=AliasChoices("paired_community_id", "community_id"))
+
+
+class UnitReported(_Tolerant):
+    """unit.reported (monthly report to a community) / unit.agreement_signed."""
+
+    unit_id: str
+    community_id: str | None = None
+
+
 # event type → the model this service reads it with (checked against every contract example)
 READS: dict[str, type[BaseModel]] = {
-    "place.created": PlaceCreated,
+    "place.created": PlaceChanged,
+    "place.updated": PlaceChanged,
+    "member.registered": MemberRegistered,
+    "member.updated": MemberRegistered,
     "member.reported": MemberReported,
+    "member.deactivated": MemberDeactivated,
+    "member.transferred": MemberTransferred,
+    "unit.registered": UnitChanged,
+    "unit.updated": UnitChanged,
+    "unit.reported": UnitReported,
+    "unit.agreement_signed": UnitReported,
 }
+
+
+def _set(model: BaseModel, *fields: str) -> dict[str, Any]:
+    """Only the fields the event actually carried: a partial update never erases."""
+    return {f: getattr(model, f) for f in fields if f in model.model_fields_set}
+
+
+async def apply_place(db: Any, event: CloudEvent) -> None:
+    place = PlaceChanged.model_validate(event.data)
+    values = _set(place, "kind", "name", "path")
+    if values:
+        await db[PLACES].update_one({"_id": place.place_id}, {"$set": values}, upsert=True)
+
+
+async def apply_member(db: Any, event: CloudEvent) -> None:
+    kind = event.short_type
+    if kind in ("member.registered", "member.updated"):
+        member = MemberRegistered.model_validate(event.data)
+        values = _set(member, "name_masked", "kind", "specialties", "home_community_id", "work_unit_id")
+        if kind == "member.registered":
+            values["active"] = True
+        if values:
+            await db[MEMBERS].update_one({"_id": member.member_id}, {"$set": values}, upsert=True)
+    elif kind == "member.reported":
+        report = MemberReported.model_validate(event.data)
+        await db[MEMBERS].update_one({"_id": report.member_id},
+                                     {"$addToSet": {"communities": report.community_id},
+                                      "$set": {f"by_kind.{report.kind}": report.community_id}}, upsert=True)
+    elif kind == "member.deactivated":
+        gone = MemberDeactivated.model_validate(event.data)
+        await db[MEMBERS].update_one({"_id": gone.member_id}, {"$set": {"active": False}}, upsert=True)
+    elif kind == "member.transferred":
+        await _transfer(db, MemberTransferred.model_validate(event.data))
+
+
+async def _transfer(db: Any, moved: MemberTransferred) -> None:
+    """Close the old home report (unless the member also reports there for work)."""
+    doc = await db[MEMBERS].find_one({"_id": moved.member_id}) or {}
+    reports = doc.get("by_kind") or {}
+    update: dict[str, Any] = {"$set": {"home_community_id": moved.to_community_id}}
+    if reports.get("home") == moved.from_community_id:
+        update["$unset"] = {"by_kind.home": ""}
+        if reports.get("work") != moved.from_community_id:
+            update["$pull"] = {"communities": moved.from_community_id}
+    await db[MEMBERS].update_one({"_id": moved.member_id}, update, upsert=True)
+
+
+async def apply_unit(db: Any, event: CloudEvent) -> None:
+    kind = event.short_type
+    if kind in ("unit.registered", "unit.updated"):
+        unit = UnitChanged.model_validate(event.data)
+        values = _set(unit, "name", "kind", "paired_community_id")
+        if values:
+            await db[UNITS].update_one({"_id": unit.unit_id}, {"$set": values}, upsert=True)
+    elif kind in ("unit.reported", "unit.agreement_signed"):
+        report = UnitReported.model_validate(event.data)
+        if report.community_id:
+            await db[UNITS].update_one({"_id": report.unit_id},
+                                       {"$addToSet": {"reported_communities": report.community_id}}, upsert=True)
 
 
 def register(runtime: Any) -> None:
@@ -42,23 +152,13 @@ def register(runtime: Any) -> None:
 
     @subscribe(broker, settings, REGISTRY_PLACES, group="claims.places")
     async def on_place(event: CloudEvent) -> None:
-        if event.short_type not in ("place.created", "place.updated"):
-            return
-        place = PlaceCreated.model_validate(event.data)
-        # Upsert by id: applying the same event twice leaves the same document.
-        await runtime.db[PLACES].update_one(
-            {"_id": place.place_id},
-            {"$set": {"kind": place.kind, "name": place.name, "path": place.path}},
-            upsert=True,
-        )
+        if event.short_type in ("place.created", "place.updated"):
+            await apply_place(runtime.db, event)
 
     @subscribe(broker, settings, REGISTRY_MEMBERS, group="claims.members")
     async def on_member(event: CloudEvent) -> None:
-        if event.short_type != "member.reported":
-            return
-        report = MemberReported.model_validate(event.data)
-        await runtime.db[REPORTS].update_one(
-            {"_id": report.member_id},
-            {"$addToSet": {"communities": report.community_id}, "$set": {f"by_kind.{report.kind}": report.community_id}},
-            upsert=True,
-        )
+        await apply_member(runtime.db, event)
+
+    @subscribe(broker, settings, REGISTRY_UNITS, group="claims.units")
+    async def on_unit(event: CloudEvent) -> None:
+        await apply_unit(runtime.db, event)

@@ -1,137 +1,152 @@
-"""Use cases on demands: publish, claim, release, fulfil, verify."""
+"""Publishing demands (发布需求 / 服务岗位) and reading the lists."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from gongjian_shared.envelope import new_event, utc_now
-from gongjian_shared.outbox import stage_events, with_events
+from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
-from ..adapters.store import DEMANDS, place_path, reported_communities
-from ..domain.demands import Refusal, claim_filter, eligibility, why_claim_failed
+from ..adapters import jobs, journal, projections, seats
+from ..adapters.store import CLAIMS, DEMANDS, RATINGS
+from ..domain.rules import RULE_FIELDS, effective_rules
+from ..domain.supervision import deadline_jobs
+from . import catalogue
+from .claiming import view as claim_view
+from .common import claims_of, demand_event, iso, require_acts_for
+from .rules import community, get_rules
 
-SOURCE = "gongjian/claims"
-
-
-def _refuse(refusal: Refusal) -> Problem:
-    return Problem(refusal.status, refusal.detail, code=refusal.code)
-
-
-def _event(demand: dict[str, Any], type_: str, data: dict[str, Any]) -> Any:
-    return new_event(source=SOURCE, type=type_, subject=demand["_id"], data={"demand_id": demand["_id"], **data},
-                     districtid=demand.get("district_id"), communityid=demand["community_id"])
-
-
-async def get_demand(db: Any, demand_id: str) -> dict[str, Any]:
-    demand = await db[DEMANDS].find_one({"_id": demand_id}, {"outbox": 0})
-    if demand is None:
-        raise Problem(404, f"需求不存在：{demand_id} (unknown demand)", code="unknown-demand")
-    return demand
+PUBLISHED_FIELDS = ("title", "item", "item_id", "capacity", "scope", "claimant_kinds", "required_specialties",
+                    "max_open_claims", "claim_deadline", "due_at", "street_id", "wish_id", "resource_id",
+                    "unit_id", "period_start", "period_end", "duty_date")
 
 
-async def publish_demand(runtime: Any, *, spec: dict[str, Any], acts_for: Any) -> dict[str, Any]:
-    path = await place_path(runtime.db, spec["community_id"])
-    if path is None:
-        raise Problem(422, f"社区不存在或尚未同步：{spec['community_id']} (unknown community)", code="unknown-community")
-    if not acts_for(path):
-        raise Problem(403, "只能在本社区发布需求 (outside your places)")
-    demand_id = f"demand-{uuid.uuid4().hex[:12]}"
-    demand = {"_id": demand_id, **spec, "path": path, "district_id": path[1] if len(path) > 1 else None,
-              "status": "open", "slots_left": spec["capacity"], "claimant_ids": [], "claims": {},
-              "published_at": utc_now()}
-    event = _event(demand, "demand.published", {
-        k: spec.get(k) for k in ("community_id", "category", "item", "title", "capacity", "claimant_kinds")
-    } | {"claim_deadline": spec.get("claim_deadline"), "due_at": spec.get("due_at")})
-    await runtime.db[DEMANDS].insert_one(with_events(demand, CLAIMS_DEMANDS, [event]))
-    runtime.notify(DEMANDS, demand_id)
-    return demand
+def _bad(detail: str, code: str) -> Problem:
+    return Problem(422, detail, code=code)
 
 
-async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claimant_kind: str) -> dict[str, Any]:
-    db = runtime.db
-    demand = await get_demand(db, demand_id)
-    reported = await reported_communities(db, claimant_id) if claimant_kind == "member" else set()
-    refusal = eligibility(demand, claimant_kind, reported)
-    if refusal:
-        raise _refuse(refusal)
-    claim_id = f"claim-{uuid.uuid4().hex[:12]}"
-    claim = {"claim_id": claim_id, "claimant_id": claimant_id, "claimant_kind": claimant_kind,
-             "status": "claimed", "claimed_at": utc_now()}
-    event = _event(demand, "demand.claimed", {"claim_id": claim_id, "claimant_id": claimant_id,
-                                              "claimant_kind": claimant_kind})
-    update = stage_events({"$inc": {"slots_left": -1}, "$push": {"claimant_ids": claimant_id},
-                           "$set": {f"claims.{claim_id}": claim}}, CLAIMS_DEMANDS, [event])
-    result = await db[DEMANDS].update_one(claim_filter(demand_id, claimant_id), update)
-    if result.modified_count == 0:
-        raise _refuse(why_claim_failed(await get_demand(db, demand_id), claimant_id))
-    runtime.notify(DEMANDS, demand_id)
-    return {"demand_id": demand_id, **claim}
+def _times(spec: dict[str, Any], rules: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Claim window and due date from the spec, or from the rules' relative defaults."""
+    opens = spec.get("claim_opens_at") or now
+    due = spec.get("due_at") or spec.get("period_end")
+    if due is None and rules.get("fulfil_within_days"):
+        due = now + timedelta(days=rules["fulfil_within_days"])
+    deadline = spec.get("claim_deadline")
+    if deadline is None and rules.get("claim_window_days"):
+        deadline = opens + timedelta(days=rules["claim_window_days"])
+    if deadline is None:
+        deadline = due  # by default claims close when the work is due
+    if due is not None and due <= now:
+        raise _bad("完成期限必须晚于当前时间 (due_at must lie in the future)", "bad-deadline")
+    if deadline is not None and deadline <= opens:
+        raise _bad("认领截止时间必须晚于开始时间 (claim window is empty)", "bad-claim-window")
+    if spec.get("period_start") and spec.get("period_end") and spec["period_end"] <= spec["period_start"]:
+        raise _bad("岗位期限结束必须晚于开始 (period ends before it starts)", "bad-period")
+    return {"claim_opens_at": opens, "claim_deadline": deadline, "due_at": due}
 
 
-async def record_fulfilment(runtime: Any, *, demand_id: str, claim_id: str, claimant_id: str,
-                            hours: float, note: str) -> dict[str, Any]:
-    db = runtime.db
-    demand = await get_demand(db, demand_id)
-    claim = demand["claims"].get(claim_id)
-    if claim is None:
-        raise Problem(404, f"认领记录不存在：{claim_id} (unknown claim)", code="unknown-claim")
-    if claim["claimant_id"] != claimant_id:
-        raise Problem(403, "只能登记本人认领的服务 (not your claim)")
-    event = _event(demand, "demand.fulfilled", {"claim_id": claim_id, "claimant_id": claimant_id,
-                                                "claimant_kind": claim["claimant_kind"], "hours": hours, "note": note})
-    update = stage_events({"$set": {f"claims.{claim_id}.status": "fulfilled", f"claims.{claim_id}.hours": hours,
-                                    f"claims.{claim_id}.note": note, f"claims.{claim_id}.fulfilled_at": utc_now()}},
-                          CLAIMS_DEMANDS, [event])
-    result = await db[DEMANDS].update_one({"_id": demand_id, f"claims.{claim_id}.status": "claimed"}, update)
-    if result.modified_count == 0:
-        raise Problem(409, "该认领当前不能登记服务 (claim is not awaiting fulfilment)", code="bad-claim-state")
-    runtime.notify(DEMANDS, demand_id)
-    return {**claim, "status": "fulfilled", "hours": hours, "note": note}
+async def build(db: Any, spec: dict[str, Any], *, acts_for: Any, demand_id: str | None = None,
+                status: str = "open") -> dict[str, Any]:
+    """A demand document from a request: place checked, item resolved, rules frozen in."""
+    place = await community(db, spec["community_id"])
+    require_acts_for(acts_for, place["path"], "发布")
+    item = await catalogue.resolve(db, spec["category"], spec["item"])
+    rules = effective_rules(await get_rules(db, spec["community_id"]), {k: spec.get(k) for k in RULE_FIELDS})
+    now = utc_now()
+    path = place["path"]
+    extra = {k: spec[k] for k in ("period_start", "period_end", "duty_date", "poster_id", "wish_id",
+                                  "resource_id", "unit_id", "description") if spec.get(k) is not None}
+    return {"_id": demand_id or f"demand-{uuid.uuid4().hex[:12]}", "kind": spec.get("kind", "need"),
+            "community_id": spec["community_id"], "community_name": place.get("name"), "path": path,
+            "street_id": projections.street_of(path), "district_id": projections.district_of(path),
+            "category": item["category"], "item": item["name"], "item_id": item["_id"],
+            "item_specialty": item.get("specialty"), "title": spec["title"], "capacity": spec["capacity"],
+            "rules": rules,
+            **_times(spec, rules, now), "status": status, "published_at": now, **extra}
 
 
-async def verify_fulfilment(runtime: Any, *, demand_id: str, claim_id: str, approved: bool,
-                            reason: str | None, acts_for: Any) -> dict[str, Any]:
-    db = runtime.db
-    demand = await get_demand(db, demand_id)
-    if not acts_for(demand["path"]):
-        raise Problem(403, "只能核验本社区的服务 (outside your places)")
-    claim = demand["claims"].get(claim_id)
-    if claim is None:
-        raise Problem(404, f"认领记录不存在：{claim_id} (unknown claim)", code="unknown-claim")
-    new_status = "verified" if approved else "claimed"  # sent back: the claimant fulfils again
-    event = _event(demand, "demand.verified", {
-        "claim_id": claim_id, "claimant_id": claim["claimant_id"], "claimant_kind": claim["claimant_kind"],
-        "hours": claim.get("hours", 0), "approved": approved, "category": demand["category"], "reason": reason})
-    update = stage_events({"$set": {f"claims.{claim_id}.status": new_status,
-                                    f"claims.{claim_id}.verified_at": utc_now(),
-                                    f"claims.{claim_id}.verify_reason": reason}}, CLAIMS_DEMANDS, [event])
-    result = await db[DEMANDS].update_one({"_id": demand_id, f"claims.{claim_id}.status": "fulfilled"}, update)
-    if result.modified_count == 0:
-        raise Problem(409, "该认领尚未登记服务或已核验 (claim is not awaiting verification)", code="bad-claim-state")
-    runtime.notify(DEMANDS, demand_id)
-    return {**claim, "status": new_status}
+def published_event(demand: dict[str, Any]) -> Any:
+    flat = {**demand, **demand["rules"]}
+    return demand_event(demand, "demand.published", {k: iso(flat.get(k)) for k in PUBLISHED_FIELDS
+                                                     if flat.get(k) is not None or k in ("claim_deadline", "due_at")})
 
 
-async def release_claim(runtime: Any, *, demand_id: str, claim_id: str, claimant_id: str) -> dict[str, Any]:
-    """The claimant gives the place back; the slot is free for the next claimant."""
-    db = runtime.db
-    demand = await get_demand(db, demand_id)
-    claim = demand["claims"].get(claim_id)
-    if claim is None:
-        raise Problem(404, f"认领记录不存在：{claim_id} (unknown claim)", code="unknown-claim")
-    if claim["claimant_id"] != claimant_id:
-        raise Problem(403, "只能撤回本人的认领 (not your claim)")
-    event = _event(demand, "demand.claim_released", {"claim_id": claim_id, "claimant_id": claimant_id,
-                                                     "claimant_kind": claim["claimant_kind"]})
-    update = stage_events({"$set": {f"claims.{claim_id}.status": "released",
-                                    f"claims.{claim_id}.released_at": utc_now()},
-                           "$inc": {"slots_left": 1}, "$pull": {"claimant_ids": claimant_id}},
-                          CLAIMS_DEMANDS, [event])
-    result = await db[DEMANDS].update_one({"_id": demand_id, f"claims.{claim_id}.status": "claimed"}, update)
-    if result.modified_count == 0:
-        raise Problem(409, "该认领已登记服务或已撤回，不能撤回 (claim cannot be released now)", code="bad-claim-state")
-    runtime.notify(DEMANDS, demand_id)
-    return {**claim, "status": "released"}
+def supervision_jobs(demand: dict[str, Any]) -> list[dict[str, Any]]:
+    rules = demand["rules"]
+    return deadline_jobs("demand", demand["_id"], demand.get("due_at"), now=utc_now(),
+                         remind_before_hours=rules["remind_before_hours"],
+                         escalate_after_hours=rules["escalate_after_hours"])
+
+
+async def insert(runtime: Any, demand: dict[str, Any]) -> dict[str, Any]:
+    """Create the demand with its demand.published event.
+
+    Jobs go in first: a job whose demand never appeared finds nothing to do, while a
+    demand without its jobs would never be supervised.
+    """
+    await jobs.schedule(runtime.db, supervision_jobs(demand))
+    return await journal.create(runtime, DEMANDS, demand, [(CLAIMS_DEMANDS, [published_event(demand)])])
+
+
+async def publish(runtime: Any, spec: dict[str, Any], *, acts_for: Any) -> dict[str, Any]:
+    return await insert(runtime, await build(runtime.db, spec, acts_for=acts_for))
+
+
+async def listing(db: Any, *, place_id: str | None, kinds: list[str] | None = None, status: str | None = None,
+                  category: str | None = None, query: dict[str, Any] | None = None, limit: int = 50,
+                  offset: int = 0) -> dict[str, Any]:
+    flt: dict[str, Any] = dict(query or {})
+    if place_id:
+        flt["path"] = place_id
+    if kinds:
+        flt["kind"] = {"$in": kinds}
+    if status:
+        flt["status"] = status
+    if category:
+        flt["category"] = category
+    total = await db[DEMANDS].count_documents(flt)
+    docs = await db[DEMANDS].find(flt).sort("published_at", -1).skip(offset).limit(limit).to_list(None)
+    return {"total": total, "items": await views(db, docs)}
+
+
+async def ids_with_claims(db: Any, place_id: str | None) -> list[str]:
+    """Demands someone has taken on (项目清单): a claim that was not given back."""
+    match: dict[str, Any] = {"status": {"$ne": "released"}}
+    if place_id:
+        match["path"] = place_id
+    cursor = await db[CLAIMS].aggregate([{"$match": match}, {"$group": {"_id": "$demand_id", "n": {"$sum": 1}}}])
+    return [row["_id"] for row in await cursor.to_list(None)]
+
+
+async def views(db: Any, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Views of many demands, their free places counted in one query."""
+    taken = await seats.taken_by_pool(db, [d["_id"] for d in docs])
+    return [view(d, taken=taken.get(d["_id"], 0)) for d in docs]
+
+
+VIEW_FIELDS = ("kind", "community_id", "community_name", "street_id", "category", "item", "item_id", "title",
+               "description", "capacity", "claim_opens_at", "claim_deadline", "due_at", "status",
+               "published_at", "period_start", "period_end", "duty_date", "wish_id", "resource_id", "unit_id",
+               "overdue", "escalated", "closed_at", "totals", "reject_reason")
+
+
+def view(doc: dict[str, Any], *, taken: int = 0, claims: list[dict[str, Any]] | None = None,
+         ratings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    out = {"id": doc["_id"], **{k: doc.get(k) for k in VIEW_FIELDS if doc.get(k) is not None}}
+    out["slots_left"] = 0 if doc.get("status") != "open" else max(doc.get("capacity", 0) - taken, 0)
+    out["rules"] = doc.get("rules")
+    out["claimant_kinds"] = (doc.get("rules") or {}).get("claimant_kinds")
+    if claims is not None:
+        out["claims"] = [claim_view(c) for c in claims]
+    if ratings is not None:
+        out["ratings"] = [{k: r[k] for k in ("score", "comment", "rated_at")} for r in ratings]
+    return out
+
+
+async def full_view(db: Any, doc: dict[str, Any]) -> dict[str, Any]:
+    claims = await claims_of(db, doc["_id"])
+    ratings = await db[RATINGS].find({"demand_id": doc["_id"]}).to_list(None)
+    return view(doc, taken=await seats.seats_taken(db, doc["_id"]), claims=claims, ratings=ratings)

@@ -1,0 +1,9 @@
+"""HTTP API of claims: thin handlers over the use cases, one module per area."""
+
+from fastapi import APIRouter
+
+from . import catalogue, demands, matching, resources, suggestions, supervision, wishes
+
+router = APIRouter()
+for module in (demands, wishes, resources, catalogue, supervision, suggestions, matching):
+    router.include_router(module.router)

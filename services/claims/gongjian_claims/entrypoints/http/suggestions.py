@@ -1,0 +1,119 @@
+"""HTTP: suggestions (意见建议) — intake, triage, assignment (领办/代办/上门), resolution, counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
+from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from pydantic import BaseModel, Field, field_validator
+
+from ...adapters import projections
+from ...domain.suggestions import MODES, TOPICS, mode_code
+from ...service import suggestions
+from .common import OFFICIALS, out, runtime
+
+router = APIRouter(tags=["意见建议 suggestions"])
+
+
+class SuggestionIn(BaseModel):
+    community_id: str
+    title: str = Field(min_length=1, max_length=200)
+    content: str = Field("", max_length=4000)
+    channel: Literal["online", "offline"] = Field("online", description="online 网上（公众号/微信群）; offline 线下收集")
+
+
+class TriageIn(BaseModel):
+    topic: str = Field(description="分类：" + "、".join(TOPICS))
+    urgency: Literal["normal", "urgent"] = "normal"
+    note: str = Field("", max_length=1000)
+
+    @field_validator("topic")
+    @classmethod
+    def _known_topic(cls, value: str) -> str:
+        if value not in TOPICS:
+            raise ValueError(f"未知分类，可选：{'、'.join(TOPICS)}")
+        return value
+
+
+class AssignmentIn(BaseModel):
+    mode: str = Field(description="领办 take_charge / 代办 on_behalf / 上门 home_visit（代码或中文均可）")
+    assignee_id: str
+    assignee_kind: Literal["unit", "member", "official"] = "official"
+    due_at: datetime | None = None
+
+    @field_validator("mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        code = mode_code(value)
+        if code is None:
+            raise ValueError(f"未知办理方式，可选：{'、'.join(f'{v}({k})' for k, v in MODES.items())}")
+        return code
+
+
+class ResolutionIn(BaseModel):
+    outcome: Literal["resolved", "explained", "declined"] = "resolved"
+    note: str = Field(min_length=1, max_length=2000, description="办理结果")
+
+
+@router.post("/suggestions", status_code=201, summary="提交意见建议 post a suggestion (resident/member, or officials)")
+async def post(body: SuggestionIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, "resident", "member", *OFFICIALS)
+    acts_for = principal.acts_for if principal.role != "member" else (lambda _path: True)
+    return out(await suggestions.receive(runtime(request), community_id=body.community_id, title=body.title,
+                                         content=body.content, channel=body.channel, author_id=principal.sub,
+                                         acts_for=acts_for))
+
+
+@router.get("/suggestions", summary="意见建议列表 list suggestions of a place (officials)")
+async def list_suggestions(request: Request, principal: CurrentPrincipal, place_id: str, status: str | None = None,
+                           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+    await _official_for(request, principal, place_id)
+    found = await suggestions.listing(runtime(request).db, place_id=place_id, status=status, limit=limit,
+                                      offset=offset)
+    return {"total": found["total"], "items": [out(d) for d in found["items"]]}
+
+
+@router.get("/suggestions/stats", summary="各社区收到与办结数 received/resolved per community (officials)")
+async def stats(place_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    await _official_for(request, principal, place_id)
+    return await suggestions.counts(runtime(request).db, place_id)
+
+
+@router.get("/suggestions/{suggestion_id}", summary="查看意见建议 get a suggestion")
+async def get(suggestion_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    doc = await suggestions.get(runtime(request).db, suggestion_id)
+    involved = principal.sub in (doc.get("author_id"), doc.get("assignee_id")) or \
+        doc.get("assignee_id") in principal.places
+    if not involved:
+        require_place(principal, doc["path"], "该意见建议")
+    return out(doc)
+
+
+@router.post("/suggestions/{suggestion_id}/triage", summary="分拣 triage (officials)")
+async def triage(suggestion_id: str, body: TriageIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    return out(await suggestions.triage(runtime(request), suggestion_id=suggestion_id, topic=body.topic,
+                                        urgency=body.urgency, note=body.note, acts_for=principal.acts_for))
+
+
+@router.post("/suggestions/{suggestion_id}/assignment", summary="交办：领办/代办/上门 assign (officials)")
+async def assign(suggestion_id: str, body: AssignmentIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    return out(await suggestions.assign(runtime(request), suggestion_id=suggestion_id, mode=body.mode,
+                                        assignee_id=body.assignee_id, assignee_kind=body.assignee_kind,
+                                        due_at=body.due_at, acts_for=principal.acts_for))
+
+
+@router.post("/suggestions/{suggestion_id}/resolution", summary="办结 resolve (the assignee or officials)")
+async def resolve(suggestion_id: str, body: ResolutionIn, request: Request, principal: CurrentPrincipal) -> dict:
+    return out(await suggestions.resolve(runtime(request), suggestion_id=suggestion_id, outcome=body.outcome,
+                                         note=body.note, sub=principal.sub, places=principal.places,
+                                         acts_for=principal.acts_for))
+
+
+async def _official_for(request: Request, principal: CurrentPrincipal, place_id: str) -> None:
+    require_role(principal, *OFFICIALS)
+    place = await projections.place(runtime(request).db, place_id)
+    require_place(principal, place["path"] if place else [place_id])

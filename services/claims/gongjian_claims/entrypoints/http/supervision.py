@@ -1,0 +1,106 @@
+"""HTTP: supervision (督办) — ledger, joint meetings and their tasks, notifications; dispatch (选派)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from pydantic import BaseModel, Field
+
+from ...adapters import projections
+from ...service import dispatch, ledger, meetings, notifications
+from .common import OFFICIALS, out, runtime
+
+router = APIRouter()
+
+
+class DecisionIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300, description="议定事项")
+    owner_id: str = Field(description="责任单位、党员或工作人员的编号")
+    owner_kind: Literal["unit", "member", "official"] = "unit"
+    due_at: datetime
+
+
+class MeetingIn(BaseModel):
+    place_id: str = Field(description="社区或街道")
+    title: str = Field(min_length=1, max_length=200)
+    held_at: datetime
+    decisions: list[DecisionIn] = Field(default=[], max_length=100)
+    remind_before_hours: float = Field(24, ge=0)
+    escalate_after_hours: float = Field(48, ge=0)
+
+
+class NoteIn(BaseModel):
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class DispatchIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200, description="任务（如：疫情防控卡点值守、夜间巡逻）")
+    category: str = "志愿服务"
+    item: str = "平安巡逻"
+    specialty: str | None = Field(None, description="所需专长")
+    count: int = Field(ge=1, le=500, description="需要人数")
+    duty_date: date
+    scope: Literal["community", "street"] = "community"
+
+
+@router.get("/supervision", tags=["督办 supervision"], summary="督办台账：逾期与上报事项 overdue and escalated items")
+async def supervision_ledger(place_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    place = await projections.place(runtime(request).db, place_id)
+    require_place(principal, place["path"] if place else [place_id])
+    return await ledger.of_place(runtime(request).db, place_id)
+
+
+@router.post("/meetings", status_code=201, tags=["督办 supervision"],
+             summary="登记联席会议及议定事项 record a joint meeting with its decisions as tasks (officials)")
+async def record_meeting(body: MeetingIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    meeting = await meetings.record_meeting(runtime(request), acts_for=principal.acts_for,
+                                            decisions=[d.model_dump() for d in body.decisions],
+                                            **body.model_dump(exclude={"decisions"}))
+    return {**out(meeting), "tasks": [out(t) for t in meeting["tasks"]]}
+
+
+@router.get("/meetings/{meeting_id}", tags=["督办 supervision"], summary="查看联席会议 get a meeting")
+async def get_meeting(meeting_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    meeting = await meetings.get_meeting(runtime(request).db, meeting_id)
+    return {**out(meeting), "tasks": [out(t) for t in meeting["tasks"]]}
+
+
+@router.get("/tasks", tags=["督办 supervision"], summary="议事台账 tasks of a place (open/done/overdue)")
+async def list_tasks(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
+                     status: str | None = None) -> dict:
+    found = await meetings.task_list(runtime(request).db, place_id=place_id, status=status)
+    return {"summary": found["summary"], "items": [out(t) for t in found["items"]]}
+
+
+@router.post("/tasks/{task_id}/progress", tags=["督办 supervision"],
+             summary="登记进展 report progress (owner/officials)")
+async def progress(task_id: str, body: NoteIn, request: Request, principal: CurrentPrincipal) -> dict:
+    return out(await meetings.report_progress(runtime(request).db, task_id=task_id, note=body.note,
+                                              sub=principal.sub, places=principal.places,
+                                              acts_for=principal.acts_for))
+
+
+@router.post("/tasks/{task_id}/closure", tags=["督办 supervision"], summary="任务销号 close a task (officials)")
+async def close_task(task_id: str, body: NoteIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    return out(await meetings.close_task(runtime(request).db, task_id=task_id, result_note=body.note,
+                                         sub=principal.sub, acts_for=principal.acts_for))
+
+
+@router.get("/notifications", tags=["督办 supervision"], summary="我的提醒 my reminders and notices")
+async def my_notifications(request: Request, principal: CurrentPrincipal) -> dict:
+    items = await notifications.for_principal(runtime(request).db, principal.sub, principal.places)
+    return {"items": items}
+
+
+@router.post("/communities/{community_id}/dispatches", status_code=201, tags=["选派 dispatch"],
+             summary="选派：按专长轮换生成名单 dispatch N members for a duty (officials)")
+async def dispatch_members(community_id: str, body: DispatchIn, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, *OFFICIALS)
+    return await dispatch.dispatch(runtime(request), community_id=community_id, spec=body.model_dump(),
+                                   acts_for=principal.acts_for)

@@ -1,0 +1,154 @@
+"""Claiming (认领) and releasing: atomic under any race, across any number of instances.
+
+1. Read the demand and the claimant; refuse what a read can decide (403 not eligible,
+   409 not open / outside the window / already claimed / at the limit) without writing.
+2. Take a seat ``<demand>#k`` with k < capacity (unique insert): never over capacity.
+   A rush fails here, with nothing to undo.
+3. Hold ``<demand>|<claimant>`` (unique insert): never two live claims by one claimant.
+4. Reserve a load slot (unique insert below the max-open-claims limit).
+5. Create the claim with its demand.claimed event (journal entry + claim document).
+Any step that fails gives back what the earlier ones took, and says why (409).
+(Unique inserts rather than one conditional update: they are atomic on any MongoDB-wire
+server, including stock FerretDB 1.24 — see adapters/journal.py.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from gongjian_shared.envelope import utc_now
+from gongjian_shared.problems import Problem
+from gongjian_shared.topics import CLAIMS_DEMANDS
+
+from ..adapters import batching, journal, projections, seats
+from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, LOADS, MEMBERS, SEATS, UNITS
+from ..domain.demands import ALREADY, FULL, OPEN_CLAIM_STATES, SEATED_CLAIM_STATES, limit_refusal, precheck
+from ..domain.rules import eligibility
+from .common import changed_meanwhile, demand_event, get_claim, get_demand, refuse
+
+
+def new_claim_id() -> str:
+    return f"claim-{ObjectId()}"
+
+
+def claimed_event(demand: dict[str, Any], claim: dict[str, Any]) -> Any:
+    return demand_event(demand, "demand.claimed", {
+        "claim_id": claim["_id"], "claimant_id": claim["claimant_id"], "claimant_kind": claim["claimant_kind"],
+        "via": claim["via"]})
+
+
+async def create_claim(runtime: Any, demand: dict[str, Any], claim_id: str, claimant_id: str, claimant_kind: str,
+                       via: str, seat: int, load_id: str | None) -> dict[str, Any]:
+    claim = {"_id": claim_id, "demand_id": demand["_id"], "community_id": demand["community_id"],
+             "path": demand["path"], "kind": demand["kind"], "category": demand["category"],
+             "claimant_id": claimant_id, "claimant_kind": claimant_kind, "via": via, "seat": seat,
+             "load_id": load_id, "status": "claimed", "claimed_at": utc_now()}
+    return await journal.create(runtime, CLAIMS, claim, [(CLAIMS_DEMANDS, [claimed_event(demand, claim)])])
+
+
+async def _holds(db: Any, demand_id: str, claimant_id: str) -> bool:
+    """A live claim of this claimant on this demand (a crash's orphan holder is pruned)."""
+    held = await seats.holder(db, demand_id, claimant_id)
+    if held is None:
+        return False
+    return not await seats.prune(db, HOLDERS, {"_id": held["_id"]}, SEATED_CLAIM_STATES)
+
+
+async def _prune_loads(db: Any, claimant_id: str) -> int:
+    return await seats.prune(db, LOADS, {"claimant_id": claimant_id}, OPEN_CLAIM_STATES)
+
+
+class Loaders:
+    """Batched reads for the claim path (adapters/batching.py), one set per database handle."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.demands = batching.by_id(db, DEMANDS)
+        self.claimants = {"member": batching.by_id(db, MEMBERS), "unit": batching.by_id(db, UNITS)}
+        self.seats = batching.BatchLoader(lambda pools: seats.read_seats(db, pools))
+
+
+def loaders(runtime: Any) -> Loaders:
+    found = runtime.state.get("claim_loaders")
+    if found is None or found.db is not runtime.db:
+        found = runtime.state["claim_loaders"] = Loaders(runtime.db)
+    return found
+
+
+async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claimant_kind: str) -> dict[str, Any]:
+    db, load = runtime.db, loaders(runtime)
+    demand = await load.demands.load(demand_id) or await get_demand(db, demand_id)
+    claimant = await projections.load_claimant(db, claimant_id, claimant_kind,
+                                               with_streets=demand.get("rules", {}).get("scope") == "street",
+                                               doc=await load.claimants[claimant_kind].load(claimant_id))
+    refusal = precheck(demand, utc_now()) or eligibility(demand, claimant)
+    if refusal:
+        raise refuse(refusal)
+    limit = demand["rules"].get("max_open_claims")
+    at_limit = limit is not None and await seats.open_load(db, claimant_id) >= limit
+    if at_limit and not await _prune_loads(db, claimant_id):
+        raise refuse(limit_refusal(limit))
+
+    # The seat first: under a rush it is what most claims fail on, so they leave nothing to undo.
+    claim_id = new_claim_id()
+    seen = await load.seats.load(demand_id)
+    seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id, seen=seen)
+    if seat in (None, seats.HELD) and seats.has_stale(seen) and \
+            await seats.prune(db, SEATS, {"pool": demand_id}, SEATED_CLAIM_STATES):
+        seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id)  # orphans gone
+    if seat is None:
+        raise refuse(FULL)
+    if seat == seats.HELD:
+        raise refuse(ALREADY)
+    if not await seats.hold(db, demand_id, claimant_id, claim_id) and (
+            await _holds(db, demand_id, claimant_id) or not await seats.hold(db, demand_id, claimant_id, claim_id)):
+        await seats.free_seat(db, demand_id, seat, claim_id)
+        raise refuse(ALREADY)
+    load_id = await seats.reserve_load(db, claimant_id, claim_id, limit)
+    if load_id is None and await _prune_loads(db, claimant_id):
+        load_id = await seats.reserve_load(db, claimant_id, claim_id, limit)
+    if load_id is None:
+        await seats.free_seat(db, demand_id, seat, claim_id)
+        await seats.unhold(db, demand_id, claimant_id, claim_id)
+        raise refuse(limit_refusal(limit))
+    claim = await create_claim(runtime, demand, claim_id, claimant_id, claimant_kind, "claim", seat, load_id)
+    return view(claim)
+
+
+def view(claim: dict[str, Any]) -> dict[str, Any]:
+    keep = ("demand_id", "claimant_id", "claimant_kind", "via", "status", "claimed_at", "hours", "note",
+            "beneficiaries", "fulfilled_at", "verified_at", "verify_reason", "verified_by", "released_at")
+    return {"claim_id": claim["_id"], **{k: claim[k] for k in keep if k in claim}}
+
+
+def check_claimant(claim: dict[str, Any], claimant_id: str, what: str) -> None:
+    if claim["claimant_id"] != claimant_id:
+        raise Problem(403, f"只能{what}本人（本单位）的认领 (not your claim)", code="not-your-claim")
+
+
+async def free_places(db: Any, claim: dict[str, Any], *, seat: bool) -> None:
+    """Give back what a claim held: its load slot, and (when released) its seat and holder."""
+    await seats.release_load(db, claim.get("load_id"), claim["_id"])
+    if seat:
+        await seats.free_seat(db, claim["demand_id"], claim["seat"], claim["_id"])
+        await db[HOLDERS].delete_one({"_id": f"{claim['demand_id']}|{claim['claimant_id']}", "claim_id": claim["_id"]})
+
+
+async def release_claim(runtime: Any, *, demand_id: str, claim_id: str, claimant_id: str) -> dict[str, Any]:
+    """The claimant gives the place back; the seat is free for the next claimant."""
+    db = runtime.db
+    demand = await get_demand(db, demand_id)
+    claim = await get_claim(db, demand_id, claim_id)
+    check_claimant(claim, claimant_id, "撤回")
+    if claim["status"] != "claimed" or demand["status"] != "open":
+        raise Problem(409, "该认领已登记服务、已撤回或需求已办结，不能撤回 (claim cannot be released now)",
+                      code="bad-claim-state")
+    event = demand_event(demand, "demand.claim_released", {
+        "claim_id": claim_id, "claimant_id": claimant_id, "claimant_kind": claim["claimant_kind"]})
+    done = await journal.change(runtime, CLAIMS, claim, {"status": "released", "released_at": utc_now()},
+                                [(CLAIMS_DEMANDS, [event])])
+    if done is None:
+        raise changed_meanwhile()
+    await free_places(db, claim, seat=True)
+    return view(done)

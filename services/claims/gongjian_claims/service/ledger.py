@@ -1,0 +1,21 @@
+"""The supervision ledger (督办台账) of a place: overdue and escalated demands and tasks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..adapters.store import DEMANDS, TASKS
+from .demands import views
+
+
+async def of_place(db: Any, place_id: str) -> dict[str, Any]:
+    demands = await db[DEMANDS].find({"path": place_id, "overdue": True, "status": {"$ne": "closed"}},
+                                     {}).sort("due_at", 1).to_list(500)
+    tasks = await db[TASKS].find({"path": place_id, "status": "open", "overdue": True}).sort("due_at", 1).to_list(500)
+    escalated = [d["_id"] for d in demands if d.get("escalated")] + [t["_id"] for t in tasks if t.get("escalated")]
+    return {"place_id": place_id,
+            "summary": {"overdue_demands": len(demands), "overdue_tasks": len(tasks), "escalated": len(escalated)},
+            "demands": await views(db, demands),
+            "tasks": [{"id": t["_id"], **{k: t.get(k) for k in ("title", "owner_id", "owner_kind", "due_at",
+                                                                "escalated", "meeting_id", "place_id")}}
+                      for t in tasks]}

@@ -1,0 +1,23 @@
+"""The demo week plays through the HTTP API: demands, wishes, claims, fulfilment, verification."""
+
+from __future__ import annotations
+
+from gongjian_claims.demo_week import play_week
+from gongjian_shared.testing import dev_token
+
+
+async def test_a_week_of_activity(world):
+    communities = [await world.community(name="演示社区") for _ in range(2)]
+    members = []
+    for community in communities:
+        members += await world.members(community, 12, specialties=("法律",))
+    unit = await world.unit(communities[0])
+    lines: list[str] = []
+    summary = await play_week("http://testserver", token=dev_token, community_ids=communities, member_ids=members,
+                              unit_ids=[unit], days=3, members_per_day=15, progress=lines.append,
+                              client=world.client)
+    assert len(lines) == 3 and lines[-1].startswith("[认领 claims] 第 3/3 天")
+    for key in ("demands published", "claims", "fulfilments", "verified", "wishes posted", "suggestions received",
+                "members dispatched", "wishes approved", "ratings", "suggestions resolved"):
+        assert summary.get(key, 0) > 0, (key, summary)
+    assert summary.get("wishes fulfilled", 0) + summary.get("demands closed", 0) > 0, summary
