@@ -71,9 +71,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    from gongjian_evaluation import rebuild  # type: ignore[attr-defined]
+    """Rebuild evaluation's read models from the topics (run with the evaluation service stopped)."""
+    import asyncio
 
-    return rebuild.main([])
+    from gongjian_evaluation.rebuild import rebuild
+
+    return 0 if asyncio.run(rebuild()) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

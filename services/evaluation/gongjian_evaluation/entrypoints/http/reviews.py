@@ -1,0 +1,91 @@
+"""Two-way evaluation (双向评议): campaigns, submissions by the parties, results once closed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.problems import Problem
+from pydantic import BaseModel, Field
+
+from ...service import reviews
+from .access import evaluation, forbid, official_for
+
+router = APIRouter(tags=["双向评议 reviews"])
+
+
+class OpenCampaign(BaseModel):
+    district_id: str
+    year: int = Field(ge=2000, le=2100)
+    closes_at: datetime | None = None
+
+
+@router.post("/campaigns", status_code=201, summary="开启年度双向评议 open a district's yearly campaign")
+async def open_campaign(body: OpenCampaign, request: Request, principal: CurrentPrincipal) -> dict:
+    ev = evaluation(request)
+    require_role(principal, "city_admin", "district_admin")
+    place = ev.state.places.get(body.district_id)
+    if place is None or place.kind != "district":
+        raise Problem(422, f"区不存在：{body.district_id} (unknown district)", code="unknown-district")
+    official_for(principal, ev.state, body.district_id, "该区")
+    return await reviews.open_campaign(ev, district_id=body.district_id, year=body.year, closes_at=body.closes_at)
+
+
+@router.get("/campaigns/{campaign_id}", summary="评议活动 a campaign (without grades)")
+async def get_campaign(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    return reviews.public(await reviews.get_campaign(evaluation(request).runtime.db, campaign_id))
+
+
+class Review(BaseModel):
+    reviewer_id: str = Field(description="评议方：社区或单位 id")
+    reviewed_id: str = Field(description="被评议方：单位或社区 id")
+    grade: str = Field(description="好 | 较好 | 一般 | 差")
+    comment: str = Field("", max_length=2000)
+
+
+@router.post("/campaigns/{campaign_id}/reviews", status_code=201, summary="提交评议 submit a grade (parties only)")
+async def submit(campaign_id: str, body: Review, request: Request, principal: CurrentPrincipal) -> dict:
+    require_role(principal, "community_admin", "unit_admin")
+    if body.reviewer_id not in principal.places:
+        raise forbid("只能以本社区或本单位的名义评议 (you may review only for your own community or unit)")
+    return await reviews.submit(evaluation(request), campaign_id, reviewer_id=body.reviewer_id,
+                                reviewed_id=body.reviewed_id, grade=body.grade, comment=body.comment, by=principal.sub)
+
+
+@router.post("/campaigns/{campaign_id}/close", summary="结束评议并公布结果 close the campaign")
+async def close(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    ev = evaluation(request)
+    require_role(principal, "city_admin", "district_admin")
+    campaign = await reviews.get_campaign(ev.runtime.db, campaign_id)
+    official_for(principal, ev.state, campaign["district_id"], "该区")
+    return await reviews.close(ev, campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/results", summary="评议结果 results (visible once closed; parties see their own)")
+async def results(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+    ev = evaluation(request)
+    campaign = await reviews.get_campaign(ev.runtime.db, campaign_id)
+    if campaign["status"] != "closed":
+        raise Problem(409, "评议尚未结束，结果暂不公开 (results are visible when the campaign closes)",
+                      code="campaign-open")
+    rows = list(campaign["results"].values())
+    comments: dict[str, list[str]] = {}
+    for r in campaign["reviews"].values():
+        if r.get("comment"):
+            comments.setdefault(r["reviewed_id"], []).append(r["comment"])
+    if principal.role in ("city_admin", "district_admin"):
+        official_for(principal, ev.state, campaign["district_id"], "该区评议结果")
+    elif principal.role in ("unit_admin", "community_admin"):
+        own = set(principal.places)
+        rows = [r for r in rows if r["reviewed_id"] in own or (principal.role == "community_admin" and _home(ev, r) in own)]
+        if not rows:
+            raise forbid("无权查看其他单位的评议结果 (you may see only your own grades)")
+    else:
+        raise forbid("无权查看评议结果 (not allowed)")
+    return {**reviews.public(campaign), "results": [r | {"comments": comments.get(r["reviewed_id"], [])} for r in rows]}
+
+
+def _home(ev, row: dict) -> str | None:
+    holder = ev.state.holders.get(row["reviewed_id"])
+    return holder.home if holder else None

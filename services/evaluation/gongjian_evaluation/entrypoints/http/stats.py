@@ -1,0 +1,75 @@
+"""Statistics, the place tree with health, leaderboards and alerts: the dashboard's read API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from gongjian_shared.auth import CurrentPrincipal
+
+from ...service import queries
+from .access import evaluation, official_for
+
+router = APIRouter(tags=["统计 stats"])
+PERIOD = Query("all", description="all | YYYY | YYYY-MM")
+
+
+@router.get("/stats/{scope}", summary="某范围的统计 stats of a scope: city | district:<id> | street:<id> | community:<id>")
+async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+    ev = evaluation(request)
+    kind, place_id = queries.parse_scope(ev.state, scope)
+    official_for(principal, ev.state, place_id, "该范围的统计")
+    figures = queries.figures(ev.state, kind, place_id, queries.check_period(period), ev.clock.now(),
+                              ev.config.get("health"))
+    return figures | {"as_of": ev.clock.now().isoformat().replace("+00:00", "Z")}
+
+
+@router.get("/places/{place_id}/stats", summary="某地点的统计 stats of a place (by place id)")
+async def stats_of_place(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+    ev = evaluation(request)
+    return await stats_of_scope(queries.scope_of(ev.state, place_id), request, principal, period)
+
+
+@router.get("/places/{place_id}/children", summary="下级地点及其统计与健康度 children of a place with stats and health")
+async def children(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+    ev = evaluation(request)
+    queries.scope_of(ev.state, place_id)
+    official_for(principal, ev.state, place_id, "该地点")
+    rows = queries.children(ev.state, place_id, queries.check_period(period), ev.clock.now(), ev.config.get("health"))
+    return {"place_id": place_id, "period": period, "children": rows}
+
+
+@router.get("/leaderboards/points", summary="积分排行 points leaderboard of a place and period")
+async def points_leaderboard(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
+                             period: str = PERIOD, holder_kind: str | None = Query(None, pattern="^(member|unit)$"),
+                             limit: int = Query(20, ge=1, le=500)) -> dict:
+    ev = evaluation(request)
+    if place_id:
+        queries.scope_of(ev.state, place_id)
+    official_for(principal, ev.state, place_id, "该排行")
+    rows = queries.points_leaderboard(ev.state, place_id, queries.check_period(period), holder_kind, limit)
+    return {"place_id": place_id, "period": period, "holder_kind": holder_kind, "rows": rows}
+
+
+@router.get("/leaderboards/places", summary="地点排行 children of a place ranked by a statistic")
+async def places_leaderboard(request: Request, principal: CurrentPrincipal, parent_id: str,
+                             metric: str = "hours_served", period: str = PERIOD,
+                             limit: int = Query(20, ge=1, le=500)) -> dict:
+    ev = evaluation(request)
+    queries.scope_of(ev.state, parent_id)
+    official_for(principal, ev.state, parent_id, "该排行")
+    rows = queries.places_leaderboard(ev.state, parent_id, metric, queries.check_period(period), ev.clock.now(), limit)
+    return {"parent_id": parent_id, "metric": metric, "period": period, "rows": rows}
+
+
+@router.get("/alerts", summary="最近预警 recent alerts (member_inactive, unit_interview) in a place")
+async def alerts(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
+                 status: str | None = Query(None, pattern="^(open|cleared)$"),
+                 kind: str | None = Query(None, pattern="^(member_inactive|unit_interview)$"),
+                 limit: int = Query(50, ge=1, le=500)) -> dict:
+    ev = evaluation(request)
+    official_for(principal, ev.state, place_id, "预警")
+    rows = await ev.alerts.recent(status=status, kind=kind, limit=limit)
+    mine = [r for r in rows if place_id is None or place_id in (r.get("place_path") or [])
+            or r.get("place_id") == place_id]
+    if principal.role != "city_admin":
+        mine = [r for r in mine if principal.acts_for(r.get("place_path") or [])]
+    return {"place_id": place_id, "alerts": mine[:limit]}

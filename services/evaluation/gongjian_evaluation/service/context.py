@@ -1,0 +1,77 @@
+"""The evaluation service object: projector, alerts, snapshots, clock and config wired together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import logging
+from typing import Any
+
+from ..adapters.journal_relay import JournalRelay
+from ..adapters.store import CONFIG
+from ..clock import Clock
+from ..domain.ratings import DEFAULT_CONFIG
+from .alerts import Alerts
+from .projector import Projector
+from .snapshots import SnapshotPublisher
+
+log = logging.getLogger("gongjian.evaluation")
+
+
+class Evaluation:
+    def __init__(self, runtime: Any, clock: Clock, *, tick_interval: float, snapshot_interval: float,
+                 checkpoint_every: int) -> None:
+        self.runtime, self.clock, self.tick_interval = runtime, clock, tick_interval
+        self.relay = JournalRelay(runtime)
+        self.projector = Projector(None, relay=self.relay, checkpoint_every=checkpoint_every)
+        self.alerts = Alerts(runtime, self.projector, clock)
+        self.snapshots = SnapshotPublisher(runtime, self.projector, clock, interval=snapshot_interval)
+        self.config: dict[str, Any] = copy.deepcopy(DEFAULT_CONFIG)
+        self.projector.listeners += [self.snapshots.on_applied, self._after_batch]
+        self._task: asyncio.Task | None = None
+
+    @property
+    def state(self) -> Any:
+        return self.projector.state
+
+    async def start(self, runtime: Any) -> None:
+        self.projector.db = runtime.db
+        doc = await runtime.db[CONFIG].find_one({"_id": "config"})
+        if doc:
+            self.config.update({k: v for k, v in doc.items() if k != "_id"})
+        await self.projector.load()
+        await self.relay.start()
+        await self.alerts.load()
+        await self.snapshots.start()
+        self._task = asyncio.create_task(self._ticker(), name="evaluation-ticker")
+
+    async def stop(self, runtime: Any) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.snapshots.stop()
+        await self.relay.stop()
+        with contextlib.suppress(Exception):
+            await self.projector.checkpoint()
+
+    async def _after_batch(self, fx: Any) -> None:
+        if fx.members:
+            await self.alerts.check_inactive(set(fx.members))  # fresh activity clears at once
+
+    async def tick(self) -> dict[str, int]:
+        """Everything time-based, judged by the injected clock: inactivity alerts, campaigns due to close."""
+        from .reviews import close_due
+
+        result = await self.alerts.check_inactive()
+        result["campaigns_closed"] = await close_due(self)
+        return result
+
+    async def _ticker(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_interval)
+            try:
+                await self.tick()
+            except Exception as exc:  # noqa: BLE001 - the next tick tries again
+                log.warning("evaluation tick failed: %s", exc)

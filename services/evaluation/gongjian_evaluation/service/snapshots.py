@@ -1,0 +1,82 @@
+"""stats.snapshot on the compacted evaluation.stats.v1: one record per changed scope, key = scope.
+
+Places touched by a batch mark their scopes (the place and its ancestors, and ``city``) dirty; a
+loop publishes the dirty scopes' figures at most every ``interval`` seconds. A snapshot is the whole
+state of its scope, so publishing one twice is harmless and compaction keeps the latest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from gongjian_shared.envelope import new_event, rfc3339
+from gongjian_shared.topics import EVALUATION_STATS
+
+from .queries import SCOPE_KINDS, figures
+
+log = logging.getLogger("gongjian.evaluation.snapshots")
+
+
+class SnapshotPublisher:
+    def __init__(self, runtime: Any, projector: Any, clock: Any, *, interval: float = 1.0) -> None:
+        self.runtime, self.projector, self.clock, self.interval = runtime, projector, clock, interval
+        self.dirty: set[str] = set()
+        self._task: asyncio.Task | None = None
+        self.published = 0
+
+    async def on_applied(self, fx: Any) -> None:
+        state = self.projector.state
+        for place_id in fx.places:
+            self.dirty.add("city")
+            for ancestor in state.path_of(place_id):
+                place = state.places.get(ancestor)
+                if place is not None and place.kind in SCOPE_KINDS[1:]:
+                    self.dirty.add(f"{place.kind}:{ancestor}")
+
+    def snapshot(self, scope: str) -> Any:
+        state = self.projector.state
+        kind, _, place_id = scope.partition(":")
+        now = self.clock.now()
+        found = figures(state, kind, place_id or None, "all", now)
+        # Flat: every counter and derived figure at the top level, as dashboards read them.
+        body = {k: found[k] for k in ("scope", "place_id", "kind", "name", "period", "health")}
+        body |= found["counters"] | found["derived"] | {"as_of": rfc3339(now)}
+        path = list(state.path_of(place_id)) if place_id else []
+        return new_event(source="gongjian/evaluation", type="stats.snapshot", subject=scope, data=body,
+                         districtid=path[1] if len(path) > 1 else None,
+                         communityid=place_id if kind == "community" else None)
+
+    async def flush(self) -> int:
+        scopes, self.dirty = self.dirty, set()
+        if not scopes:
+            return 0
+        events = [self.snapshot(scope) for scope in sorted(scopes)]
+        try:
+            await self.runtime.producer.publish(self.runtime.settings.topic(EVALUATION_STATS), events)
+        except Exception:
+            self.dirty |= scopes  # try again next round
+            raise
+        self.published += len(events)
+        return len(events)
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="stats-snapshots")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        with contextlib.suppress(Exception):
+            await self.flush()
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            try:
+                await self.flush()
+            except Exception as exc:  # noqa: BLE001 - keep publishing once Kafka is back
+                log.warning("snapshot publish failed: %s", exc)

@@ -1,0 +1,82 @@
+"""Year-end assessment (年末综合考核), the two-way assessment report (双向考评) and commendations (表彰)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..adapters.store import ASSESSMENTS, CAMPAIGNS, COMMENDATIONS
+from ..domain.ratings import member_metrics, member_score, stars, unit_score
+
+
+def _under(state: Any, place_id: str | None, community: str | None) -> bool:
+    return place_id is None or (community is not None and place_id in state.path_of(community))
+
+
+async def review_grades(db: Any, year: int) -> dict[str, str]:
+    docs = await db[CAMPAIGNS].find({"year": year, "status": "closed"}, {"results": 1}).to_list(None)
+    return {r["reviewed_id"]: r["grade"] for d in docs for r in d.get("results", {}).values()}
+
+
+async def assessments(db: Any, year: int) -> dict[str, dict[str, Any]]:
+    docs = await db[ASSESSMENTS].find({"year": year}).to_list(None)
+    return {d["member_id"]: d for d in docs}
+
+
+async def year_end(ev: Any, place_id: str | None, year: int) -> dict[str, Any]:
+    state, cfg = ev.state, ev.config["year_end"]
+    opinions, grades = await assessments(ev.runtime.db, year), await review_grades(ev.runtime.db, year)
+    members, units = [], []
+    for h in state.holders.values():
+        if h.kind == "member" and h.name and _under(state, place_id, h.home):
+            metrics = member_metrics(state, h, year)
+            opinion = opinions.get(h.id, {}).get("grade")
+            rating = stars(metrics, ev.config["five_star"], ev.alerts.is_open("member_inactive", h.id))
+            members.append({"holder_id": h.id, "name": h.name, "community_id": h.home, "metrics": metrics,
+                            "stars": rating["stars"], "five_star": rating["five_star"], "assessment": opinion,
+                            **member_score(metrics, opinion, cfg["member"])})
+        elif h.kind == "unit" and h.name and _under(state, place_id, h.home):
+            units.append({"holder_id": h.id, "name": h.name, "community_id": h.home, "review_grade": grades.get(h.id),
+                          **unit_score(state, h, year, grades.get(h.id), cfg["unit"])})
+    for rows in (members, units):
+        rows.sort(key=lambda r: (-r["score"], r["holder_id"]))
+        for i, row in enumerate(rows):
+            row["rank"] = i + 1
+    return {"place_id": place_id, "year": year, "weights": cfg, "members": members, "units": units}
+
+
+async def assessment_report(ev: Any, member_id: str, year: int) -> dict[str, Any]:
+    """The community's record of a member for the member's unit (评先选优): service history and opinion."""
+    state = ev.state
+    holder = state.holders[member_id]
+    account = state.accounts.get(member_id)
+    history = [e.as_dict() for e in (account.entries if account else []) if e.earned_at.year == year]
+    opinion = await ev.runtime.db[ASSESSMENTS].find_one({"_id": f"{member_id}:{year}"})
+    metrics = member_metrics(state, holder, year)
+    return {"member_id": member_id, "name": holder.name, "year": year, "work_unit_id": holder.work_unit,
+            "home_community_id": holder.home, "reported": holder.reported, "metrics": metrics,
+            **stars(metrics, ev.config["five_star"], ev.alerts.is_open("member_inactive", member_id)),
+            "community_opinion": {k: opinion[k] for k in ("grade", "comment", "community_id", "by", "at")}
+            if opinion else None, "service_history": history}
+
+
+async def record_opinion(ev: Any, member_id: str, year: int, *, grade: str, comment: str, community_id: str,
+                         by: str) -> dict[str, Any]:
+    from gongjian_shared.envelope import rfc3339
+
+    doc = {"member_id": member_id, "year": year, "grade": grade, "comment": comment, "community_id": community_id,
+           "by": by, "at": rfc3339(ev.clock.now())}
+    await ev.runtime.db[ASSESSMENTS].replace_one({"_id": f"{member_id}:{year}"}, {"_id": f"{member_id}:{year}", **doc},
+                                                 upsert=True)
+    return doc
+
+
+async def publish_commendations(ev: Any, place_id: str, year: int, top: int, by: str) -> dict[str, Any]:
+    from gongjian_shared.envelope import rfc3339
+
+    result = await year_end(ev, place_id, year)
+    doc = {"_id": f"{place_id}:{year}", "place_id": place_id, "year": year, "published_by": by,
+           "published_at": rfc3339(ev.clock.now()),
+           "members": [{k: r[k] for k in ("rank", "holder_id", "name", "score", "five_star")} for r in result["members"][:top]],
+           "units": [{k: r[k] for k in ("rank", "holder_id", "name", "score", "review_grade")} for r in result["units"][:top]]}
+    await ev.runtime.db[COMMENDATIONS].replace_one({"_id": doc["_id"]}, doc, upsert=True)
+    return {"id": doc.pop("_id"), **doc}

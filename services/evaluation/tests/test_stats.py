@@ -1,0 +1,106 @@
+"""Statistics per place kept current from the events, rolled up the tree, snapshots, leaderboards, reports."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+from gongjian_evaluation.testing import T0, settle
+from gongjian_shared.testing import auth, event_of, read_topic
+
+
+async def _activity(feed, city):
+    await feed.send("registry.places.v1", city.places())
+    await feed.send("registry.members.v1", [
+        city.member("m1", "c1", unit="u1"), city.reported("m1", "c1", "home"), city.reported("m1", "c2", "work"),
+        city.member("m2", "c1"), city.reported("m2", "c1"), city.member("m3", "c2"),
+        city.member("m4", "c3"), city.reported("m4", "c3"),
+    ])
+    await feed.send("registry.units.v1", [city.unit("u1", "c1")])
+    claims = [
+        city.demand("demand.published", "dA", "c1", capacity=2, title="法律咨询", item="法律咨询"),
+        city.demand("demand.claimed", "dA", "c1", claim_id="k1", claimant_id="m1", claimant_kind="member"),
+        city.demand("demand.fulfilled", "dA", "c1", claim_id="k1", claimant_id="m1", hours=3),
+        city.verified("dA", "m1", "c1", 3),
+        city.demand("demand.rated", "dA", "c1", score=5, claimants=[{"claim_id": "k1", "claimant_id": "m1",
+                                                                      "claimant_kind": "member"}]),
+        city.demand("demand.published", "dB", "c3", capacity=1, title="巡逻", item="巡逻"),
+        city.demand("demand.overdue", "dB", "c3", due_at="2026-03-01T00:00:00Z"),
+        city.verified("dC", "m4", "c3", 1.5, at=T0 + timedelta(days=40)),
+        city.demand("demand.closed", "wish-1", "c2", kind="wish", wish_id="wish-1", outcome="completed",
+                    verified_claims=1, participants=1, total_hours=1, beneficiaries=1),
+    ]
+    await feed.send("claims.demands.v1", claims)
+    await feed.send("claims.suggestions.v1", [
+        city.demand("suggestion.received", "s-1", "c1", suggestion_id="s-1"),
+        city.demand("suggestion.resolved", "s-1", "c1", suggestion_id="s-1", outcome="resolved"),
+    ])
+    return len(city.PATHS) + 8 + 1 + len(claims) + 2
+
+
+async def test_stats_roll_up_the_place_tree_and_are_published_as_snapshots(ns, service, feed, city):
+    client, ev = service
+    await settle(ev, await _activity(feed, city))
+    official = auth("city_admin")
+    c1 = (await client.get("/stats/community:c1", headers=official)).json()
+    assert c1["counters"]["members_registered"] == 2 and c1["counters"]["members_reported"] == 2
+    assert c1["counters"]["hours_served"] == 3 and c1["counters"]["participants"] == 1
+    assert c1["counters"]["beneficiaries"] == 2 and c1["derived"]["average_rating"] == 5.0
+    assert c1["derived"]["reporting_rate"] == 1.0 and c1["counters"]["suggestions_resolved"] == 1
+    assert c1["counters"]["points_awarded"] == 35  # 30 for 3 hours + 5 for a five-star rating
+    d1 = (await client.get("/stats/district:d1", headers=auth("district_admin", "d1"))).json()
+    assert d1["counters"]["members_registered"] == 3 and d1["counters"]["members_reported"] == 3  # m1 in c1 and c2
+    assert d1["derived"]["reporting_rate"] == round(2 / 3, 4) and d1["counters"]["wishes_fulfilled"] == 1
+    street = (await client.get("/stats/street:s1", headers=official)).json()
+    assert street["counters"] == d1["counters"]
+    whole = (await client.get("/stats/city", headers=official)).json()
+    assert whole["counters"]["members_registered"] == 4 and whole["counters"]["hours_served"] == 4.5
+    assert whole["counters"]["demands_overdue"] == 1 and whole["counters"]["units_registered"] == 1
+    march = (await client.get("/stats/city", params={"period": "2026-03"}, headers=official)).json()
+    assert march["counters"]["hours_served"] == 3
+    year = (await client.get("/places/city/stats", params={"period": "2026"}, headers=official)).json()
+    assert year["counters"]["hours_served"] == 4.5
+    assert (await client.get("/stats/city", params={"period": "march"}, headers=official)).status_code == 422
+    assert (await client.get("/stats/town:x", headers=official)).status_code == 422
+    kids = (await client.get("/places/city/children", headers=official)).json()["children"]
+    assert [(k["place_id"], k["counters"]["members_registered"]) for k in kids] == [("d1", 3), ("d2", 1)]
+    assert {k["health"] for k in kids} <= {"good", "warning", "bad", "unknown"}
+    assert next(k for k in kids if k["place_id"] == "d2")["health"] == "bad"  # one demand, overdue
+    board = (await client.get("/leaderboards/points", params={"place_id": "d1"}, headers=official)).json()["rows"]
+    assert [(r["rank"], r["holder_id"], r["points"]) for r in board] == [(1, "m1", 35)]
+    places = (await client.get("/leaderboards/places", params={"parent_id": "city", "metric": "hours_served"},
+                               headers=official)).json()["rows"]
+    assert [r["place_id"] for r in places] == ["d1", "d2"]
+    records = await read_topic(ns.infra.kafka_bootstrap, ns.topic("evaluation.stats.v1"),
+                               until=lambda rs: {"city", "district:d1", "street:s1", "community:c3"}
+                               <= {r.key.decode() for r in rs}, timeout=90)
+    latest = {}
+    for r in records:
+        latest[r.key.decode()] = event_of(r)
+    snap = latest["community:c1"]
+    assert snap["type"] == "gongjian.stats.snapshot" and snap["subject"] == "community:c1"
+    assert snap["data"]["members_reported"] == 2 and snap["data"]["reporting_rate"] == 1.0 and snap["data"]["as_of"]
+
+
+async def test_reports_download_as_excel_and_pdf(ns, service, feed, city):
+    client, ev = service
+    await settle(ev, await _activity(feed, city))
+    official = auth("district_admin", "d1")
+    for path, params in (("/reports/stats", {"place_id": "d1", "period": "2026"}),
+                         ("/reports/year-end", {"place_id": "d1", "year": 2026})):
+        xlsx = await client.get(f"{path}.xlsx", params=params, headers=official)
+        assert xlsx.status_code == 200, xlsx.text
+        assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+        with zipfile.ZipFile(io.BytesIO(xlsx.content)) as book:
+            shared = book.read("xl/sharedStrings.xml").decode()
+        assert "共驻共建" in shared
+        pdf = await client.get(f"{path}.pdf", params=params, headers=official)
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+    year_end = (await client.get("/year-end", params={"place_id": "d1", "year": 2026}, headers=official)).json()
+    assert year_end["members"][0]["holder_id"] == "m1" and year_end["members"][0]["score"] > 0
+    assert (await client.get("/reports/stats.doc", params={"place_id": "d1"}, headers=official)).status_code == 404
+    published = await client.post("/commendations", json={"place_id": "d1", "year": 2026, "top": 1}, headers=official)
+    assert published.status_code == 201 and [m["holder_id"] for m in published.json()["members"]] == ["m1"]
+    lists = (await client.get("/commendations", params={"place_id": "d1"}, headers=auth("member", sub="m2"))).json()
+    assert lists["lists"][0]["members"][0]["holder_id"] == "m1"
