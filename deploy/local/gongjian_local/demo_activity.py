@@ -23,20 +23,38 @@ def play_demo_week(demo: Any, city: dict[str, list[str]]) -> dict[str, int]:
                                  unit_ids=city["units"], days=7, progress=lambda line: print("    " + line, flush=True)))
 
 
+STAT_LABELS = {
+    "members_registered": "登记党员", "members_reported": "报到党员", "units_registered": "驻区单位",
+    "demands_published": "发布需求", "demands_claimed": "认领", "demands_fulfilled": "完成服务",
+    "demands_verified": "核验通过", "demands_overdue": "逾期", "wishes_fulfilled": "微心愿实现",
+    "suggestions_received": "收到建议", "suggestions_resolved": "办结建议", "hours_served": "服务时长(小时)",
+    "participants": "参与人次", "beneficiaries": "受益人次", "points_awarded": "奉献积分",
+}
+
+
 def show_evaluation(demo: Any) -> None:
-    """What the evaluation side made of it: the city's statistics and the top members."""
+    """What the evaluation side made of it: the city's statistics, the top members and a rating."""
     headers = demo.headers("city_admin")
     stats = demo.call("GET", "evaluation", "/stats/city", headers=headers, expect=(200, 404))
     if stats:
-        figures = stats.get("counters", stats)
-        shown = {k: v for k, v in figures.items() if isinstance(v, (int, float))}
-        print("    全市统计 (city statistics): " + "，".join(f"{k} {v:g}" for k, v in list(shown.items())[:12]))
+        counters = stats.get("counters", stats)
+        shown = [f"{label} {counters[key]:g}" for key, label in STAT_LABELS.items()
+                 if isinstance(counters.get(key), (int, float))]
+        print("    全市统计 (city statistics): " + "，".join(shown))
+        rate = (stats.get("derived") or {}).get("reporting_rate")
+        if rate is not None:
+            print(f"    报到率 (reporting rate): {rate:.1%}")
     board = demo.call("GET", "evaluation", "/leaderboards/points?holder_kind=member&limit=5", headers=headers,
                       expect=(200, 404, 422))
-    if board:
-        rows = board.get("rows") or board.get("entries") or board.get("leaders") or []
-        for i, row in enumerate(rows[:5], 1):
-            print(f"    积分榜 #{i}: {row.get('holder_id')} {row.get('points', row.get('value', ''))}")
+    rows = (board or {}).get("rows") or []
+    for row in rows:
+        print(f"    积分榜 第{row.get('rank')}名 (points leaderboard): {row.get('holder_id')}  {row.get('points'):g} 分")
+    if rows:
+        rating = demo.call("GET", "evaluation", f"/holders/{rows[0]['holder_id']}/rating", headers=headers,
+                           expect=(200, 404))
+        if rating:
+            print(f"    星级评定 (star rating) {rows[0]['holder_id']}: {'★' * rating['stars']}{'☆' * (5 - rating['stars'])}"
+                  f"{'（五星级党员）' if rating.get('five_star') else ''}")
 
 
 class Trickle:
