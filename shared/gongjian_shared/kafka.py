@@ -34,7 +34,9 @@ def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: 
         decoder=cloudevents_decoder,
         middlewares=[dead_letter_middleware(producer, max_attempts=settings.max_delivery_attempts)],
         description=f"共建 gongjian {service} service",
-        # FastStream logs every message at INFO; per-message lines belong at DEBUG.
+        # FastStream logs every message at INFO; per-message lines belong at DEBUG. Its own
+        # logger bypasses our handler (and so the personal-data filter): give it ours.
+        logger=logging.getLogger("gongjian.broker"),
         log_level=logging.DEBUG,
     )
 

@@ -50,5 +50,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("aiokafka", "pymongo", "faststream"):
+    for noisy in ("aiokafka", "pymongo", "faststream", "gongjian.broker"):
         logging.getLogger(noisy).setLevel("WARNING")
