@@ -9,7 +9,9 @@ from pymongo import AsyncMongoClient
 
 def make_client(url: str) -> AsyncMongoClient:
     # Created in the lifespan, never at import time: the client binds to the running loop.
-    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, uuidRepresentation="standard")
+    # A bounded socket timeout: a stuck server gives an error, never a request that hangs forever.
+    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, socketTimeoutMS=120_000,
+                            uuidRepresentation="standard")
 
 
 async def ping(client: AsyncMongoClient) -> bool:

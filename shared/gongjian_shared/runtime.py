@@ -8,6 +8,7 @@ the relay, then the subscribers; stop in reverse so no message is taken without 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -27,6 +28,13 @@ from .topics import dead_letter_topic
 log = logging.getLogger("gongjian.runtime")
 
 Hook = Callable[["ServiceRuntime"], Awaitable[None]]
+
+
+async def _bounded(step: Awaitable[Any], what: str, timeout: float = 15) -> None:
+    try:
+        await asyncio.wait_for(step, timeout)
+    except Exception as exc:  # noqa: BLE001 - shutdown goes on whatever one step does
+        log.warning("stopping %s failed: %s", what, type(exc).__name__)
 
 
 class ServiceRuntime:
@@ -81,16 +89,15 @@ class ServiceRuntime:
         log.info("%s started", self.service)
 
     async def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+        # Each step is bounded: a stuck peer must not keep the process from exiting.
+        await _bounded(self.broker.stop(), "broker")
         for hook in reversed(self.on_shutdown):
-            with contextlib.suppress(Exception):
-                await hook(self)
+            await _bounded(hook(self), "shutdown hook")
         if self.relay is not None:
-            await self.relay.stop()
-        await self.producer.stop()
+            await _bounded(self.relay.stop(), "outbox relay")
+        await _bounded(self.producer.stop(), "producer")
         if self.mongo is not None:
-            await self.mongo.close()
+            await _bounded(self.mongo.close(), "mongo client")
 
     async def ready(self) -> dict[str, bool]:
         return {"mongodb": await ping(self.mongo), "kafka": await self.producer.ping()}
