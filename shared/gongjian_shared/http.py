@@ -49,3 +49,13 @@ def asyncapi_document(runtime: ServiceRuntime) -> dict[str, Any]:
 
 def runtime_of(request: Request) -> ServiceRuntime:
     return request.app.state.runtime
+
+
+def serve(settings: Any, build_app: Any) -> None:
+    """Run one service process: logging with the personal-data filter, then uvicorn."""
+    import uvicorn
+
+    from .privacy import configure_logging
+
+    configure_logging(settings.log_level)
+    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)

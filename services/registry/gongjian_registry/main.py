@@ -1,17 +1,13 @@
 """Entry point: ``gongjian-registry`` or ``python -m gongjian_registry.main``."""
 
-import uvicorn
-
-from gongjian_shared.privacy import configure_logging
+from gongjian_shared.http import serve
 
 from .bootstrap import build_app
 from .config import RegistrySettings
 
 
 def run() -> None:
-    settings = RegistrySettings()
-    configure_logging(settings.log_level)
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    serve(RegistrySettings(), build_app)
 
 
 if __name__ == "__main__":
