@@ -10,6 +10,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from .validation import describe
+
 PROBLEM = "application/problem+json"
 log = logging.getLogger("gongjian.http")
 
@@ -62,11 +64,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()
-        ]
-        detail = "；".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors) or "请求数据无效"
-        return problem_response(422, detail, request, errors=errors)
+        # Chinese first: each error names the field by its Chinese label (validation.py);
+        # ``errors`` keeps loc/type for programs.
+        errors = describe(exc.errors(), request.scope.get("route"))
+        detail = "；".join(dict.fromkeys(e["msg"] for e in errors)) or "请求数据无效"
+        return problem_response(422, detail, request, code="invalid-request", errors=errors)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,13 +1,16 @@
 """Chinese resident ID numbers (GB 11643, 18 digits) and mobile phone numbers.
 
 Pure validation: the checksum of the 18-digit ID, a plausible birth date, an 11-digit
-mainland mobile number. Error texts are shown to staff, so they are in Chinese first.
+mainland mobile number. Full-width (全角) digits and blanks are folded first (NFKC), so
+"１１０１０１…" is the same person as "110101…". Error texts are shown to staff, in Chinese first.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+
+from gongjian_shared.text import digits_only
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -24,8 +27,8 @@ def check_char(first17: str) -> str:
 
 
 def normalize_id_number(raw: str) -> str:
-    """Validate and return the canonical form (upper-case X); raise PersonalDataError."""
-    number = str(raw or "").strip().replace(" ", "").upper()
+    """Fold, validate and return the canonical form (ASCII digits, upper-case X); raise PersonalDataError."""
+    number = digits_only(str(raw or "")).upper()
     if not number:
         raise PersonalDataError("身份证号不能为空 (ID number missing)")
     if not _ID.match(number):
@@ -40,9 +43,10 @@ def normalize_id_number(raw: str) -> str:
 
 
 def normalize_phone(raw: str | int | float | None) -> str:
+    """Fold ("138 0001 23４５", "+86 138…") and validate; return 11 ASCII digits or raise PersonalDataError."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)  # a spreadsheet may hold the number as a float
-    phone = re.sub(r"[\s-]", "", str(raw or "")).removeprefix("+86")
+    phone = digits_only(str(raw or "")).removeprefix("+86")
     if not _PHONE.match(phone):
         raise PersonalDataError("手机号应为11位大陆手机号码 (phone must be an 11-digit mobile number)")
     return phone

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from gongjian_shared.text import choice, fold
+
 MemberKind = Literal["in_service", "retired", "unemployed", "mobile", "new_economy"]
 MEMBER_KINDS: tuple[str, ...] = MemberKind.__args__  # type: ignore[attr-defined]
 # The card each kind of member carries, as the seeds name them.
@@ -33,10 +35,13 @@ KIND_ALIASES = {
 ReportKind = Literal["home", "work"]
 REPORT_LABELS = {"home": "居住地社区报到", "work": "单位所在社区报到"}
 STATUS_LABELS = {"active": "在册", "inactive": "已停用"}
+# Request types: the API takes the code or the Chinese label the product shows (as the import does).
+MemberKindIn = choice(MemberKind, KIND_LABELS, KIND_ALIASES)
+ReportKindIn = choice(ReportKind, REPORT_LABELS, {"居住地": "home", "居住地社区": "home", "单位": "work", "单位所在社区": "work"})
 
 
 def kind_of(label: str) -> str | None:
-    return KIND_ALIASES.get(str(label or "").strip())
+    return KIND_ALIASES.get(fold(str(label or "")))
 
 
 def receipt_number(reported_at: datetime, sequence: int) -> str:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Literal
 
+from gongjian_shared.text import choice
+
 PlaceKind = Literal["city", "district", "street", "community", "grid", "building"]
 LEVELS: tuple[str, ...] = ("city", "district", "street", "community", "grid", "building")
 KIND_LABELS = {"city": "市", "district": "区", "street": "街道", "community": "社区", "grid": "网格", "building": "楼栋"}
+PlaceKindIn = choice(PlaceKind, KIND_LABELS)  # code or label (社区 → community)
 DEFAULT_PARTY_ORG = {
     "city": "市委", "district": "区委", "street": "街道党工委", "community": "社区党委",
     "grid": "网格党支部", "building": "楼栋党小组",

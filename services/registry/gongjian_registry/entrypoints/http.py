@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.text import Folded, Trimmed
 
-from ..domain.members import MemberKind, ReportKind
+from ..domain.members import MemberKindIn, ReportKindIn
 from ..service import members, reporting
 from . import http_imports, http_places, http_queries, http_units
 from .access import MANAGERS, acts_for_member, forbid, is_self, is_unit_admin_of, need_place, need_read_member
@@ -18,46 +19,46 @@ members_router = APIRouter(tags=["党员 members"])
 
 
 class MemberIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50)
-    kind: MemberKind = "in_service"
-    specialties: list[str] = []
-    home_community_id: str | None = None
-    work_unit_id: str | None = None
-    grid_id: str | None = None
-    building_id: str | None = None
-    phone: str | None = Field(None, description="手机号（加密存储，仅掩码显示）")
-    id_number: str | None = Field(None, description="18位身份证号（校验、加密存储，用于查重）")
+    name: Folded = Field(min_length=1, max_length=50, title="姓名")
+    kind: MemberKindIn = "in_service"
+    specialties: list[Folded] = []
+    home_community_id: Folded | None = None
+    work_unit_id: Folded | None = None
+    grid_id: Folded | None = None
+    building_id: Folded | None = None
+    phone: Folded | None = Field(None, description="手机号（加密存储，仅掩码显示）")
+    id_number: Folded | None = Field(None, description="18位身份证号（校验、加密存储，用于查重）")
 
 
 class MemberChange(BaseModel):
-    phone: str | None = None
-    specialties: list[str] | None = None
-    kind: MemberKind | None = None
-    grid_id: str | None = None
-    building_id: str | None = None
-    work_unit_id: str | None = None
-    position: str | None = Field(None, max_length=50, description="单位职务 (unit-side)")
+    phone: Folded | None = None
+    specialties: list[Folded] | None = None
+    kind: MemberKindIn | None = None
+    grid_id: Folded | None = None
+    building_id: Folded | None = None
+    work_unit_id: Folded | None = None
+    position: Folded | None = Field(None, max_length=50, description="单位职务 (unit-side)")
 
 
 class ReportIn(BaseModel):
-    community_id: str
-    kind: ReportKind
+    community_id: Folded
+    kind: ReportKindIn
 
 
 class TransferIn(BaseModel):
-    to_community_id: str
-    reason: str = Field("", max_length=200)
+    to_community_id: Folded
+    reason: Trimmed = Field("", max_length=200)
 
 
 class DeactivateIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=200)
+    reason: Trimmed = Field(min_length=1, max_length=200)
 
 
 class PerformanceIn(BaseModel):
-    community_id: str
-    rating: str = Field(pattern="^(优秀|良好|一般|较差)$")
-    note: str = Field(min_length=1, max_length=500)
-    activity: str | None = Field(None, max_length=100)
+    community_id: Folded
+    rating: Folded = Field(pattern="^(优秀|良好|一般|较差)$")
+    note: Trimmed = Field(min_length=1, max_length=500)
+    activity: Trimmed | None = Field(None, max_length=100)
 
 
 SELF_FIELDS = {"phone", "specialties"}

@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.text import Folded, Trimmed
 
-from ..domain.places import PlaceKind
+from ..domain.places import PlaceKindIn
 from ..service import places
 from .access import PLACE_ADMINS, READERS, need_place, need_role
 from .views import place_view
@@ -16,24 +17,24 @@ router = APIRouter(tags=["地点 places"])
 
 
 class LeaderIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50)
-    member_id: str | None = None
-    title: str | None = Field(None, max_length=30, description="默认：网格长 / 楼栋党小组组长 …")
+    name: Folded = Field(min_length=1, max_length=50)
+    member_id: Folded | None = None
+    title: Trimmed | None = Field(None, max_length=30, description="默认：网格长 / 楼栋党小组组长 …")
 
 
 class PlaceIn(BaseModel):
-    kind: PlaceKind
-    name: str = Field(min_length=1, max_length=100)
-    parent_id: str | None = None
-    id: str | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="可选的地点编号")
-    party_org: str | None = Field(None, max_length=100, description="党组织名称（默认按层级：网格党支部、楼栋党小组…）")
+    kind: PlaceKindIn
+    name: Folded = Field(min_length=1, max_length=100)
+    parent_id: Folded | None = None
+    id: Folded | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="可选的地点编号")
+    party_org: Trimmed | None = Field(None, max_length=100, description="党组织名称（默认按层级：网格党支部、楼栋党小组…）")
     leader: LeaderIn | None = None
 
 
 class PlaceChange(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    parent_id: str | None = Field(None, description="移到新的上级地点 (move)")
-    party_org: str | None = Field(None, max_length=100)
+    name: Folded | None = Field(None, min_length=1, max_length=100)
+    parent_id: Folded | None = Field(None, description="移到新的上级地点 (move)")
+    party_org: Trimmed | None = Field(None, max_length=100)
     leader: LeaderIn | None = None
 
 
@@ -48,7 +49,7 @@ async def create_place(body: PlaceIn, request: Request, principal: CurrentPrinci
 
 @router.get("/places", summary="下级地点列表 list children of a place (parent_id empty = cities)")
 async def list_places(request: Request, principal: CurrentPrincipal, parent_id: str | None = None,
-                      kind: PlaceKind | None = None) -> list[dict]:
+                      kind: PlaceKindIn | None = None) -> list[dict]:
     need_role(principal, (*READERS, "unit_admin", "member", "resident"), "查看地点")
     return [place_view(d) for d in await places.children(request.app.state.runtime.db, parent_id, kind)]
 

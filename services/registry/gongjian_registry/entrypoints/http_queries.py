@@ -9,9 +9,10 @@ from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.problems import Problem
+from gongjian_shared.text import Folded, Trimmed
 
 from ..adapters.store import SPECIALTIES
-from ..domain.members import MemberKind
+from ..domain.members import MemberKindIn
 from ..service import members, places, queries, teams
 from .access import MANAGERS, PLACE_ADMINS, READERS, need_place, need_role
 from .views import member_row_view
@@ -22,7 +23,7 @@ router = APIRouter()
 @router.get("/communities/{community_id}/members", tags=["查询 queries"],
             summary="社区党员名单 members of a community (filter by kind, specialty, grid, reported)")
 async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
-                            kind: MemberKind | None = None, specialty: str | None = None, grid_id: str | None = None,
+                            kind: MemberKindIn | None = None, specialty: str | None = None, grid_id: str | None = None,
                             reported: bool | None = None, report_kind: Literal["home", "work"] | None = None) -> dict:
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看社区党员")
@@ -47,7 +48,7 @@ async def list_specialties(request: Request, principal: CurrentPrincipal) -> lis
 
 
 class SpecialtyIn(BaseModel):
-    name: str = Field(min_length=1, max_length=20, pattern=r"^[^、,，;；/\s]+$")
+    name: Folded = Field(min_length=1, max_length=20, pattern=r"^[^、,，;；/\s]+$")
 
 
 @router.post("/specialties", status_code=201, tags=["专长 specialties"], summary="新增专长 add a specialty (city)")
@@ -58,13 +59,13 @@ async def add_specialty(body: SpecialtyIn, request: Request, principal: CurrentP
 
 
 class TeamIn(BaseModel):
-    name: str = Field(min_length=1, max_length=50)
-    specialty: str
-    community_id: str
+    name: Folded = Field(min_length=1, max_length=50)
+    specialty: Folded
+    community_id: Folded
 
 
 class TeamMemberIn(BaseModel):
-    member_id: str
+    member_id: Folded
 
 
 def _team_view(t: dict) -> dict:
@@ -98,12 +99,12 @@ async def list_teams(request: Request, principal: CurrentPrincipal, community_id
 
 class AssignmentIn(BaseModel):
     holder_kind: Literal["leader", "unit", "member"]
-    holder_id: str | None = None
-    holder_name: str = Field(min_length=1, max_length=100)
+    holder_id: Folded | None = None
+    holder_name: Folded = Field(min_length=1, max_length=100)
     target_kind: Literal["community", "area", "group", "enterprise"]
-    place_id: str = Field(description="包保对象所在地点（社区或其下级）")
-    target_name: str = Field("", max_length=100, description="片区、居民小组或企业名称")
-    note: str = Field("", max_length=300)
+    place_id: Folded = Field(description="包保对象所在地点（社区或其下级）")
+    target_name: Folded = Field("", max_length=100, description="片区、居民小组或企业名称")
+    note: Trimmed = Field("", max_length=300)
 
 
 @router.post("/assignments", status_code=201, tags=["包保 assignments"], summary="包保责任 a responsibility assignment")

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.envelope import utc_now
 
-from ..domain.units import UnitKind, month_of
+from ..domain.units import UnitKindIn, month_of
 from ..service import units
 from .access import MANAGERS, READERS, forbid, is_unit_admin_of, need_place
 from .views import unit_view
@@ -19,30 +20,30 @@ router = APIRouter(tags=["驻区单位 units"])
 
 
 class UnitIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    kind: UnitKind
-    party_org: str | None = Field(None, max_length=100)
-    location: str | None = Field(None, max_length=200)
-    credit_code: str | None = Field(None, max_length=30)
-    paired_community_id: str
+    name: Folded = Field(min_length=1, max_length=100, title="单位名称")
+    kind: UnitKindIn
+    party_org: Trimmed | None = Field(None, max_length=100)
+    location: Trimmed | None = Field(None, max_length=200)
+    credit_code: Folded | None = Field(None, max_length=30)
+    paired_community_id: Folded
 
 
 class UnitChange(BaseModel):
-    party_org: str | None = Field(None, max_length=100)
-    location: str | None = Field(None, max_length=200)
-    paired_community_id: str | None = None
+    party_org: Trimmed | None = Field(None, max_length=100)
+    location: Trimmed | None = Field(None, max_length=200)
+    paired_community_id: Folded | None = None
 
 
 class AgreementIn(BaseModel):
     period_start: date
     period_end: date
     signed_on: date
-    commitments: list[str] = Field(min_length=1, max_length=50)
+    commitments: list[Trimmed] = Field(min_length=1, max_length=50)
 
 
 class MonthlyReportIn(BaseModel):
-    month: str | None = Field(None, description="YYYY-MM，默认本月")
-    summary: str = Field(min_length=1, max_length=2000, description="本月共建情况")
+    month: Folded | None = Field(None, description="YYYY-MM，默认本月")
+    summary: Trimmed = Field(min_length=1, max_length=2000, description="本月共建情况")
     activities: int = Field(0, ge=0, le=1000)
 
 
