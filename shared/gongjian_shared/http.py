@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from .idempotency_keys import IdempotencyKeyMiddleware, document_header
 from .problems import install_problem_handlers
 from .runtime import ServiceRuntime
 
@@ -17,6 +18,8 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_problem_handlers(app)
+    app.add_middleware(IdempotencyKeyMiddleware)
+    _document_idempotency(app)
 
     @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness")
     async def healthz() -> dict[str, str]:
@@ -33,6 +36,17 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
         return asyncapi_document(runtime)
 
     return app
+
+
+def _document_idempotency(app: FastAPI) -> None:
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_header(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def asyncapi_document(runtime: ServiceRuntime) -> dict[str, Any]:

@@ -1,0 +1,116 @@
+"""Idempotency-Key on creating commands, in all three services, each in its own process.
+
+Issue 13: the same ``POST /activities`` body sent four times (two with a key) recorded four
+activities. With a key: the first answer again; the same key with another body: 422; a burst of
+the same keyed request at once: exactly one effect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+
+from gongjian_shared.testing import ServiceProcess, auth, eventually
+
+
+@pytest.fixture
+def services(ns):
+    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
+    procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
+    try:
+        for proc in procs:
+            proc.start()
+        yield {p.service: p.url for p in procs}
+    finally:
+        for proc in procs:
+            proc.stop()
+
+
+async def _post(client, url, body, headers, key=None):
+    return await client.post(url, json=body, headers={**headers, **({"Idempotency-Key": key} if key else {})})
+
+
+async def test_same_key_replays_the_first_answer_in_every_service(services):
+    reg, claims, ev = services["registry"], services["claims"], services["evaluation"]
+    admin = auth("city_admin")
+    async with httpx.AsyncClient(timeout=30) as client:
+        # registry: a place created once under one key, twice without
+        body = {"kind": "city", "name": "幂等市", "parent_id": None}
+        first = await _post(client, f"{reg}/places", body, admin, "place-1")
+        again = await _post(client, f"{reg}/places", body, admin, "place-1")
+        assert first.status_code == again.status_code == 201, first.text
+        assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+        other = await _post(client, f"{reg}/places", {**body, "name": "另一个市"}, admin, "place-1")
+        assert other.status_code == 422 and other.json()["code"] == "idempotency-key-reused"
+        assert other.headers["content-type"].startswith("application/problem+json")
+        assert "幂等" in other.json()["detail"] or "Idempotency-Key" in other.json()["detail"]
+        city = first.json()["id"]
+        parent = city
+        for kind in ("district", "street", "community"):
+            r = await _post(client, f"{reg}/places", {"kind": kind, "name": f"幂等{kind}", "parent_id": parent}, admin)
+            assert r.status_code == 201, r.text
+            parent = r.json()["id"]
+        community = parent
+        listed = await client.get(f"{reg}/places", params={"kind": "city"}, headers=admin)
+        if listed.status_code == 200:
+            names = [p["name"] for p in (listed.json().get("items", listed.json()) if isinstance(listed.json(), dict)
+                                         else listed.json())]
+            assert names.count("幂等市") == 1
+
+        # evaluation: the activity of the issue, four sends, two of them under one key
+        staff = auth("community_admin", community)
+        members = ["m-idem-1", "m-idem-2"]
+        activity = {"community_id": community, "title": "社区清洁日", "held_at": "2026-01-10T02:00:00Z",
+                    "participant_ids": members}
+
+        async def known():
+            r = await _post(client, f"{ev}/activities", activity, staff, "act-1")
+            return r if r.status_code == 201 else None  # evaluation learns of the community via Kafka
+
+        keyed = await eventually(known, timeout=60)
+        replay = await _post(client, f"{ev}/activities", activity, staff, "act-1")
+        assert replay.status_code == 201 and replay.json()["id"] == keyed.json()["id"]
+        reused = await _post(client, f"{ev}/activities", {**activity, "title": "另一场活动"}, staff, "act-1")
+        assert reused.status_code == 422
+
+        # a burst of the same keyed request at once: one effect, the rest replays or "in flight"
+        burst = await asyncio.gather(*(_post(client, f"{ev}/activities", activity, staff, "act-burst")
+                                       for _ in range(6)))
+        created = {r.json()["id"] for r in burst if r.status_code == 201}
+        assert len(created) == 1, [r.status_code for r in burst]
+        assert all(r.status_code in (201, 409) for r in burst)
+
+        async def points():
+            r = await client.get(f"{ev}/holders/{members[0]}/points", headers=auth("city_admin"))
+            return r.json() if r.status_code == 200 and len(r.json().get("entries", [])) >= 2 else None
+
+        balance = await eventually(points, timeout=30)
+        assert len(balance["entries"]) == 2  # act-1 once, act-burst once
+
+        # claims: a demand published twice under one key is one demand
+        demand = {"community_id": community, "category": "志愿服务", "item": "法律咨询", "title": "法律咨询",
+                  "capacity": 2}
+
+        async def published():
+            r = await _post(client, f"{claims}/demands", demand, staff, "demand-1")
+            return r if r.status_code == 201 else None
+
+        first_demand = await eventually(published, timeout=60)
+        second = await _post(client, f"{claims}/demands", demand, staff, "demand-1")
+        assert second.json()["id"] == first_demand.json()["id"]
+
+        # the header is documented on every creating operation
+        for url in (reg, claims, ev):
+            spec = (await client.get(f"{url}/openapi.json")).json()
+            posts = [op for item in spec["paths"].values() for m, op in item.items() if m == "post"]
+            assert posts and all(any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
+                                 for op in posts)
+
+
+async def test_bad_key_is_refused(services):
+    async with httpx.AsyncClient(timeout=30) as client:
+        r = await client.post(f"{services['registry']}/places", json={"kind": "city", "name": "x", "parent_id": None},
+                              headers={**auth("city_admin"), "Idempotency-Key": "k" * 300})
+        assert r.status_code == 400 and r.json()["code"] == "bad-idempotency-key"
