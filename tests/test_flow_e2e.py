@@ -9,22 +9,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-import pytest
 
-from gongjian_shared.testing import ServiceProcess, auth, event_of, eventually, read_topic
-
-
-@pytest.fixture
-def services(ns):
-    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
-    procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
-    try:
-        for proc in procs:
-            proc.start()
-        yield {p.service: p.url for p in procs}
-    finally:
-        for proc in procs:
-            proc.stop()
+from gongjian_shared.testing import auth, event_of, eventually, read_topic
 
 
 async def _city(client: httpx.AsyncClient, reg: str) -> str:

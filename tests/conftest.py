@@ -1,0 +1,21 @@
+"""Fixtures of the cross-service tests: the three services, each in its own process."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongjian_shared.testing import ServiceProcess
+
+
+@pytest.fixture
+def services(ns):
+    """{service name: base URL} for registry, claims and evaluation started as processes."""
+    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
+    procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
+    try:
+        for proc in procs:
+            proc.start()
+        yield {p.service: p.url for p in procs}
+    finally:
+        for proc in procs:
+            proc.stop()
