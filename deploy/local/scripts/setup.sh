@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One-time (cached) set-up on a fresh machine: uv, the locked virtualenv, browser for UI tests.
+# One-time (cached) set-up on a fresh machine: uv, the locked virtualenv, the front ends' builds.
 # Downloads live outside the repo: uv's cache (~/.cache/uv), Maven (~/.m2), Go (~/go), and
 # ~/.cache/gongjian for the Kafka jars and the FerretDB binary.
 set -euo pipefail
@@ -16,4 +16,7 @@ $UV sync --frozen --quiet
 
 if [ "${GONGJIAN_SKIP_ASSETS:-0}" != "1" ] && [ -f deploy/local/scripts/assets.sh ]; then
   bash deploy/local/scripts/assets.sh
+fi
+if [ "${GONGJIAN_SKIP_ASSETS:-0}" != "1" ] && [ -f deploy/local/scripts/frontend.sh ]; then
+  bash deploy/local/scripts/frontend.sh
 fi

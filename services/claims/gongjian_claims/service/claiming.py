@@ -118,7 +118,8 @@ async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claima
 
 def view(claim: dict[str, Any]) -> dict[str, Any]:
     keep = ("demand_id", "claimant_id", "claimant_kind", "via", "status", "claimed_at", "hours", "note",
-            "beneficiaries", "fulfilled_at", "verified_at", "verify_reason", "verified_by", "released_at")
+            "beneficiaries", "fulfilled_at", "verified_at", "verify_reason", "verified_by", "released_at",
+            "checked_in_at", "checked_out_at", "checked_hours")
     return {"claim_id": claim["_id"], **{k: claim[k] for k in keep if k in claim}}
 
 

@@ -88,8 +88,9 @@ async def resolve(runtime: Any, *, suggestion_id: str, outcome: str, note: str, 
     return await _step(runtime, doc, ("received", "triaged", "assigned"), fields, event)
 
 
-async def listing(db: Any, *, place_id: str | None, status: str | None, limit: int, offset: int) -> dict[str, Any]:
-    flt: dict[str, Any] = {}
+async def listing(db: Any, *, place_id: str | None, status: str | None, limit: int, offset: int,
+                  author_id: str | None = None) -> dict[str, Any]:
+    flt: dict[str, Any] = {"author_id": author_id} if author_id else {}
     if place_id:
         flt["path"] = place_id
     if status:

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The portal's front ends (mobile H5 and staff console): `npm ci` from the committed lockfile,
+# then `npm run build` into services/portal/gongjian_portal/static/{m,console}/ (git-ignored),
+# served by the portal itself: nothing is fetched at run time. npm's cache stays in ~/.npm.
+# Skipped when the lockfile and the sources are what the last build was made from (hash stamp).
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+
+project=services/portal/frontend
+static=services/portal/gongjian_portal/static
+stamp="$static/.frontend-sha256"
+
+sources_sum() {
+  (cd "$project" && find package.json package-lock.json build.mjs vite.config.ts tsconfig.json m console src \
+    -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum) | sha256sum | cut -d' ' -f1
+}
+sum="$(sources_sum)"
+if [ -f "$static/m/index.html" ] && [ -f "$static/console/index.html" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then
+  exit 0  # already built from these very sources
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+  echo "==> installing npm (Debian package)"
+  SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
+fi
+
+echo "==> building the portal front ends (npm ci + vite build: mobile site, console)"
+(cd "$project" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error --cache "$HOME/.npm" \
+  && npm run --silent build)
+echo "$sum" > "$stamp"

@@ -1,0 +1,122 @@
+// The one way the front ends talk to the portal: JSON in and out, the access token in memory
+// only (never in storage), one refresh through the HttpOnly cookie on a 401, and every error
+// turned into the Chinese `detail` of the service's problem+json (never a code or a stack).
+
+export interface Place { id: string; name: string; kind: string }
+export interface Me {
+  sub: string; role: string; roles: string[]; places: Place[]; name?: string
+  member_id?: string; resident_id?: string; unit_id?: string
+}
+export interface Session { access_token: string; expires_in: number; me: Me }
+
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number, readonly code?: string, readonly body?: unknown) {
+    super(message)
+  }
+}
+
+let accessToken: string | null = null
+let onSignedOut: () => void = () => {}
+
+export function setAccessToken(token: string | null): void { accessToken = token }
+export function hasAccessToken(): boolean { return accessToken !== null }
+/** Called when the session cannot be renewed: the app sends the user to sign-in. */
+export function whenSignedOut(handler: () => void): void { onSignedOut = handler }
+
+const NETWORK_DOWN = '网络连接失败，请检查网络后重试'
+
+function fallbackDetail(status: number): string {
+  if (status === 401) return '登录已过期，请重新登录'
+  if (status === 403) return '没有权限进行此操作'
+  if (status === 404) return '内容不存在或已删除'
+  if (status === 429) return '操作太频繁，请稍后再试'
+  if (status >= 500) return '服务暂时不可用，请稍后再试'
+  return '请求未能完成，请检查填写的内容'
+}
+
+/** Only Chinese reaches the page: a detail like "名额已满 (demand is full)" keeps its Chinese part. */
+export function chineseOnly(detail: string): string {
+  const cut = detail.replace(/\s*[（(][^（()）]*[A-Za-z][^（()）]*[)）]\s*$/, '').trim()
+  return /[\u4e00-\u9fff]/.test(cut) ? cut : ''
+}
+
+function detailOf(status: number, body: unknown): { message: string; code?: string } {
+  if (body && typeof body === 'object') {
+    const b = body as Record<string, unknown>
+    const code = typeof b.code === 'string' ? b.code : undefined
+    if (Array.isArray(b.errors)) {  // validation: the first field's message, without its location
+      const first = (b.errors as Array<Record<string, unknown>>)[0]
+      const msg = typeof first?.msg === 'string' ? chineseOnly(first.msg.replace(/^Value error, /, '')) : ''
+      return { message: msg || fallbackDetail(status), code }
+    }
+    if (typeof b.detail === 'string' && chineseOnly(b.detail)) return { message: chineseOnly(b.detail), code }
+    return { message: fallbackDetail(status), code }
+  }
+  return { message: fallbackDetail(status) }
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`
+  try {
+    return await fetch(path, {
+      method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  } catch {
+    throw new ApiError(NETWORK_DOWN, 0)
+  }
+}
+
+async function parse<T>(res: Response): Promise<T> {
+  const text = await res.text()
+  let body: unknown = undefined
+  try { body = text ? JSON.parse(text) : undefined } catch { body = undefined }
+  if (!res.ok) {
+    const { message, code } = detailOf(res.status, body)
+    throw new ApiError(message, res.status, code, body)
+  }
+  return body as T
+}
+
+let refreshing: Promise<Session | null> | null = null
+
+/** Renew the access token with the refresh cookie; null when the session is over. */
+export function refresh(): Promise<Session | null> {
+  refreshing ??= (async () => {
+    try {
+      const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+      if (!res.ok) return null
+      const session = (await res.json()) as Session
+      accessToken = session.access_token
+      return session
+    } catch {
+      return null
+    } finally {
+      refreshing = null
+    }
+  })()
+  return refreshing
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  let res = await send(method, path, body)
+  if (res.status === 401 && accessToken !== null && !path.startsWith('/api/auth/')) {
+    if (await refresh()) {
+      res = await send(method, path, body)
+    } else {
+      accessToken = null
+      onSignedOut()
+    }
+  }
+  return parse<T>(res)
+}
+
+export const get = <T = unknown>(path: string) => api<T>('GET', path)
+export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body)
+
+/** Query string from the defined values only. */
+export function qs(params: Record<string, string | number | undefined | null>): string {
+  const pairs = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')
+  return pairs.length ? '?' + new URLSearchParams(pairs.map(([k, v]) => [k, String(v)])).toString() : ''
+}
