@@ -14,12 +14,7 @@ if [ -f "$vendor/echarts.min.js" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$lock_s
   exit 0  # already installed from this very lockfile
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  echo "==> installing npm (Debian package)"
-  SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
-fi
+source deploy/local/scripts/need-npm.sh
 
 echo "==> installing dashboard assets (npm ci: echarts)"
 (cd "$assets" && npm ci --no-audit --no-fund --loglevel=error --cache "$HOME/.npm")

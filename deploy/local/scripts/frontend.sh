@@ -19,12 +19,7 @@ if [ -f "$static/m/index.html" ] && [ -f "$static/console/index.html" ] && [ "$(
   exit 0  # already built from these very sources
 fi
 
-if ! command -v npm >/dev/null 2>&1; then
-  echo "==> installing npm (Debian package)"
-  SUDO=""; [ "$(id -u)" != 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq npm >/dev/null
-fi
+source deploy/local/scripts/need-npm.sh
 
 echo "==> building the portal front ends (npm ci + vite build: mobile site, console)"
 (cd "$project" && npm ci --prefer-offline --no-audit --no-fund --loglevel=error --cache "$HOME/.npm" \
