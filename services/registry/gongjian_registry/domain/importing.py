@@ -1,7 +1,8 @@
 """Bulk import rules (pure): Chinese column headers, row parsing, per-row errors.
 
-A file is either taken whole or rejected whole: every row is checked first, and when any
-row has an error nothing is written and the user gets the list (row, column, reason).
+Every row is checked first. By default a file is taken whole or rejected whole (any bad
+row: nothing written, the user gets the list of row, column, reason); on request the
+valid rows are imported and the bad ones reported (the service decides which).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ HEADER_ALIASES = {
     "报到社区": "居住社区", "所属网格": "网格", "所在楼栋": "楼栋", "类别": "单位类型", "党组织": "党组织名称",
     "地址": "单位地址", "共建社区": "结对社区", "所在社区": "结对社区", "信用代码": "统一社会信用代码",
 }
+# Columns of long digit strings: typed as numbers, Excel keeps 15 digits and drops the rest.
+TEXT_COLUMNS = ("身份证号", "统一社会信用代码")
 
 
 @dataclass
@@ -53,7 +56,8 @@ class Refs:
     acts_for: Callable[[list[str]], bool] = lambda path: True
 
 
-def map_headers(header_row: list[str], expected: tuple[str, ...], required: tuple[str, ...]) -> tuple[dict[str, int], list[RowError]]:
+def map_headers(header_row: list[str], expected: tuple[str, ...], required: tuple[str, ...],
+                row_number: int = 1) -> tuple[dict[str, int], list[RowError]]:
     """Canonical header → column index; a missing required header rejects the file."""
     index: dict[str, int] = {}
     for i, raw in enumerate(header_row):
@@ -61,8 +65,13 @@ def map_headers(header_row: list[str], expected: tuple[str, ...], required: tupl
         if name in expected and name not in index:
             index[name] = i
     missing = [h for h in required if h not in index]
-    errors = [RowError(1, h, f"缺少必填列“{h}”；表头应为：{'、'.join(expected)} (missing column)") for h in missing]
+    errors = [RowError(row_number, h, f"缺少必填列“{h}”；表头应为：{'、'.join(expected)} (missing column)") for h in missing]
     return index, errors
+
+
+def number_typed(n: int, column: str) -> RowError:
+    """The cell of a text column was stored as a number: its last digits are already gone."""
+    return RowError(n, column, f"{column}被存成数字，末位已丢失，请把该列设为文本后重新填写 (stored as a number)")
 
 
 def _get(row: list[str], index: dict[str, int], header: str) -> str:
@@ -81,17 +90,22 @@ def resolve_community(value: str, refs: Refs) -> tuple[dict[str, Any] | None, st
     return None, f"社区“{value}”不存在 (unknown community)"
 
 
-def parse_member_row(n: int, row: list[str], index: dict[str, int], refs: Refs) -> tuple[dict[str, Any] | None, list[RowError]]:
+def parse_member_row(n: int, row: list[str], index: dict[str, int], refs: Refs,
+                     numbers: frozenset[str] = frozenset()) -> tuple[dict[str, Any] | None, list[RowError]]:
+    """Sheet row ``n`` (cells folded) → member fields or its errors; ``numbers``: columns typed as numbers."""
     errors: list[RowError] = []
     get = lambda h: _get(row, index, h)  # noqa: E731
     name = get("姓名")
     if not name or len(name) > 50:
         errors.append(RowError(n, "姓名", "姓名不能为空且不超过50字 (name required)"))
-    try:
-        id_number = normalize_id_number(get("身份证号"))
-    except PersonalDataError as exc:
-        errors.append(RowError(n, "身份证号", str(exc)))
-        id_number = None
+    id_number = None
+    if "身份证号" in numbers:
+        errors.append(number_typed(n, "身份证号"))
+    else:
+        try:
+            id_number = normalize_id_number(get("身份证号"))
+        except PersonalDataError as exc:
+            errors.append(RowError(n, "身份证号", str(exc)))
     phone = None
     if get("手机号"):
         try:
@@ -138,8 +152,12 @@ def _sub_place(n: int, column: str, value: str, parent_id: str, refs: Refs, erro
     return None
 
 
-def parse_unit_row(n: int, row: list[str], index: dict[str, int], refs: Refs) -> tuple[dict[str, Any] | None, list[RowError]]:
+def parse_unit_row(n: int, row: list[str], index: dict[str, int], refs: Refs,
+                   numbers: frozenset[str] = frozenset()) -> tuple[dict[str, Any] | None, list[RowError]]:
+    """Sheet row ``n`` (cells folded) → unit fields or its errors; ``numbers``: columns typed as numbers."""
     errors: list[RowError] = []
+    if "统一社会信用代码" in numbers:
+        errors.append(number_typed(n, "统一社会信用代码"))
     get = lambda h: _get(row, index, h)  # noqa: E731
     name = get("单位名称")
     if not name or len(name) > 100:

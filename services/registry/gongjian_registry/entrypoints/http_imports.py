@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
@@ -12,6 +13,7 @@ from gongjian_shared.problems import Problem
 
 from ..adapters.sheets import write_csv, write_xlsx
 from ..adapters.store import UNITS
+from ..domain import importing, sheet_layout
 from ..service import exports, imports, places
 from .access import MANAGERS, READERS, forbid, need_role
 from .views import job_view
@@ -19,9 +21,15 @@ from .views import job_view
 router = APIRouter(tags=["批量导入导出 import/export"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERROR_HEADERS = ("行号", "列", "原因")
+TEMPLATES = {"members": (importing.MEMBER_HEADERS, sheet_layout.MEMBER_EXAMPLE, "党员导入模板"),
+             "units": (importing.UNIT_HEADERS, sheet_layout.UNIT_EXAMPLE, "驻区单位导入模板")}
+OnBadRows = Literal["reject", "skip"]
+ON_BAD_ROWS = Query("reject", title="错误行处理方式",
+                    description="reject：任一行有错则整个文件不导入（默认）；skip：导入正确的行，错误行列入报告")
 
 
-async def _start(kind: str, request: Request, principal, file: UploadFile, dry_run: bool, wait: bool) -> dict:
+async def _start(kind: str, request: Request, principal, file: UploadFile, dry_run: bool, wait: bool,
+                 on_bad_rows: str) -> dict:
     need_role(principal, MANAGERS, "批量导入")
     settings = request.app.state.settings
     content = await file.read(settings.max_upload_mb * 1024 * 1024 + 1)
@@ -30,7 +38,7 @@ async def _start(kind: str, request: Request, principal, file: UploadFile, dry_r
     runtime = request.app.state.runtime
     job = await imports.start_job(runtime, request.app.state.vault, kind=kind, content=content,
                                   filename=file.filename or "", dry_run=dry_run, by=principal.sub,
-                                  acts_for=principal.acts_for)
+                                  acts_for=principal.acts_for, on_bad_rows=on_bad_rows)
     if wait:
         await imports.wait_for(runtime, job["_id"])
     return job_view(await imports.get_job(runtime.db, job["_id"]))
@@ -39,14 +47,28 @@ async def _start(kind: str, request: Request, principal, file: UploadFile, dry_r
 @router.post("/imports/members", status_code=202, summary="批量导入党员 import members from .xlsx or .csv")
 async def import_members(request: Request, principal: CurrentPrincipal, file: UploadFile = File(...),
                          dry_run: bool = Query(False, description="试导入：只校验，不写入"),
-                         wait: bool = Query(False, description="等待完成再返回（小文件）")) -> dict:
-    return await _start("members", request, principal, file, dry_run, wait)
+                         wait: bool = Query(False, description="等待完成再返回（小文件）"),
+                         on_bad_rows: OnBadRows = ON_BAD_ROWS) -> dict:
+    """Header row found below title rows; merged cells apply to every row they span; cells folded (NFKC)."""
+    return await _start("members", request, principal, file, dry_run, wait, on_bad_rows)
 
 
 @router.post("/imports/units", status_code=202, summary="批量导入驻区单位 import units from .xlsx or .csv")
 async def import_units(request: Request, principal: CurrentPrincipal, file: UploadFile = File(...),
-                       dry_run: bool = Query(False), wait: bool = Query(False)) -> dict:
-    return await _start("units", request, principal, file, dry_run, wait)
+                       dry_run: bool = Query(False), wait: bool = Query(False),
+                       on_bad_rows: OnBadRows = ON_BAD_ROWS) -> dict:
+    return await _start("units", request, principal, file, dry_run, wait, on_bad_rows)
+
+
+@router.get("/imports/{kind}/template", summary="下载导入模板 .xlsx template: the headers and one example row")
+async def import_template(kind: Literal["members", "units"], principal: CurrentPrincipal) -> Response:
+    """An .xlsx whose columns are formatted as text (ID numbers keep all 18 digits), with the
+    import's headers on row 1 and one example row (a synthetic ID with a valid checksum)."""
+    need_role(principal, MANAGERS, "下载导入模板")
+    headers, example, name = TEMPLATES[kind]
+    content = write_xlsx(headers, [example], sheet=name, text_columns=True)
+    return Response(content, media_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename=\"{kind}-template.xlsx\"; filename*=UTF-8''{quote(name)}.xlsx"})
 
 
 async def _own_job(request: Request, principal, job_id: str) -> dict:

@@ -56,4 +56,6 @@ def job_view(job: dict[str, Any], *, errors_limit: int = 200) -> dict[str, Any]:
                 progress=round(done / total, 4) if total else 1.0,
                 phase_label={"validating": "校验中", "writing": "写入中", "done": "已完成", "rejected": "已拒绝（未写入任何数据）",
                              "validated": "校验通过（试导入，未写入）", "failed": "失败"}.get(job["status"], job["status"]))
+    if job["status"] in ("done", "writing", "validated") and job.get("error_count"):
+        view["phase_label"] += f"；{job.get('bad_rows', 0)} 行有错误未导入，见错误报告"
     return view

@@ -30,12 +30,14 @@ class Plan:
     refs: Any = None
 
 
-async def _parse(rows: list[list[str]], index: dict[str, int], refs: Any, parse: Any, key: Any,
+Rows = list[tuple[int, list[str], frozenset[str]]]  # (sheet row number, cells, columns typed as numbers)
+
+
+async def _parse(rows: Rows, index: dict[str, int], refs: Any, parse: Any, key: Any,
                  progress: Progress) -> tuple[Plan, dict[str, int]]:
     plan, first_row = Plan(refs=refs), {}
-    for i, row in enumerate(rows):
-        n = i + 2  # the header is row 1
-        fields, errors = parse(n, row, index, refs)
+    for i, (n, row, numbers) in enumerate(rows):
+        fields, errors = parse(n, row, index, refs, numbers)
         if fields is not None:
             fields["_id"], fields["_row"] = key(fields), n
             if fields["_id"] in first_row:
@@ -61,7 +63,7 @@ class MemberImport:
     headers, required = importing.MEMBER_HEADERS, importing.MEMBER_REQUIRED
 
     @staticmethod
-    async def validate(db: Any, vault: Any, rows: list[list[str]], index: dict[str, int], acts_for: Any,
+    async def validate(db: Any, vault: Any, rows: Rows, index: dict[str, int], acts_for: Any,
                        job_id: str, progress: Progress) -> Plan:
         refs = await load_refs(db, acts_for)
         key = lambda f: member_id_for(vault.person_key(f["id_number"]))  # noqa: E731
@@ -114,7 +116,7 @@ class UnitImport:
     headers, required = importing.UNIT_HEADERS, importing.UNIT_REQUIRED
 
     @staticmethod
-    async def validate(db: Any, vault: Any, rows: list[list[str]], index: dict[str, int], acts_for: Any,
+    async def validate(db: Any, vault: Any, rows: Rows, index: dict[str, int], acts_for: Any,
                        job_id: str, progress: Progress) -> Plan:
         refs = await load_refs(db, acts_for)
         plan, _ = await _parse(rows, index, refs, importing.parse_unit_row, lambda f: unit_id_for(f["name"]), progress)

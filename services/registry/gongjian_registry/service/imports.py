@@ -1,10 +1,11 @@
-"""Bulk import jobs for members and units: check everything, then write all or nothing.
+"""Bulk import jobs for members and units: check everything, then write.
 
 A job is a document the client polls for progress (``GET /imports/{id}``). Phases:
-``validating`` (parse + check every row) → ``rejected`` (errors; nothing written) or
-``writing`` (batches via batch_outbox) → ``done``. A dry run stops after validating.
-Rows already registered with the same data are skipped, so a second import of the same
-file creates nothing new.
+``validating`` (parse + check every row) → ``rejected`` (nothing written) or ``writing``
+(batches via batch_outbox) → ``done``. A dry run stops after validating. What a bad row
+does is the caller's choice (``on_bad_rows``): ``reject`` (default) refuses the whole file
+with the list of errors; ``skip`` writes the valid rows and reports the bad ones. Rows
+already registered with the same data are skipped, so a second import creates nothing new.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from gongjian_shared.problems import Problem
 
 from ..adapters.sheets import SheetError, read_sheet
 from ..adapters.store import IMPORT_JOBS
-from ..domain.importing import RowError, map_headers
+from ..domain.importing import TEXT_COLUMNS, RowError
+from ..domain.sheet_layout import find_header
 from . import import_rows
 
 log = logging.getLogger("gongjian.registry.import")
@@ -27,21 +29,24 @@ MAX_STORED_ERRORS = 20_000
 
 
 async def start_job(runtime: Any, vault: Any, *, kind: str, content: bytes, filename: str, dry_run: bool,
-                    by: str, acts_for: Any) -> dict[str, Any]:
-    """Read the file (a malformed one is refused at once), create the job, run it in the background."""
+                    by: str, acts_for: Any, on_bad_rows: str = "reject") -> dict[str, Any]:
+    """Read the file (a malformed one is refused at once: Problem 422 ``malformed-file``), find its
+    header row below any title rows, create the job and run it in the background; returns the job."""
     try:
-        rows = await asyncio.to_thread(read_sheet, content, filename)
+        sheet = await asyncio.to_thread(read_sheet, content, filename)
     except SheetError as exc:
         raise Problem(422, str(exc), code="malformed-file") from exc
     spec = import_rows.SPECS[kind]
-    header, body = (rows[0], rows[1:]) if rows else ([], [])
-    body = [r for r in body if any(c for c in r)]  # staff sheets end in empty rows
-    index, header_errors = map_headers(header, spec.headers, spec.required)
+    at, index, header_errors = find_header(sheet.rows, spec.headers, spec.required)
+    text_columns = [(h, index[h]) for h in TEXT_COLUMNS if h in index]
+    body = [(r + 1, row, frozenset(h for h, c in text_columns if (r, c) in sheet.numbers))
+            for r, row in enumerate(sheet.rows) if r > at and any(row)]  # sheet row numbers; blank rows dropped
     job = {"_id": f"imp-{uuid.uuid4().hex[:12]}", "kind": kind, "file_name": filename, "dry_run": dry_run,
+           "on_bad_rows": on_bad_rows, "header_row": at + 1,
            "status": "validating", "total": len(body), "validated": 0, "written": 0, "created": 0, "skipped": 0,
            "errors": [], "error_count": 0, "by": by, "created_at": utc_now(), "finished_at": None}
     if header_errors or not body:
-        errors = header_errors or [RowError(2, "", "文件中没有数据行 (no data rows)")]
+        errors = header_errors or [RowError(at + 2, "", "文件中没有数据行 (no data rows)")]
         job.update(status="rejected", errors=[e.as_dict() for e in errors], error_count=len(errors), finished_at=utc_now())
         await runtime.db[IMPORT_JOBS].insert_one(job)
         return job
@@ -63,7 +68,7 @@ async def _set(runtime: Any, job_id: str, **fields: Any) -> None:
 
 
 async def _run(runtime: Any, vault: Any, job: dict[str, Any], spec: Any, index: dict[str, int],
-               body: list[list[str]], acts_for: Any) -> None:
+               body: list[tuple[int, list[str], frozenset[str]]], acts_for: Any) -> None:
     job_id = job["_id"]
     try:
         async def progress(validated: int) -> None:
@@ -71,15 +76,16 @@ async def _run(runtime: Any, vault: Any, job: dict[str, Any], spec: Any, index: 
 
         plan = await spec.validate(runtime.db, vault, body, index, acts_for, job_id, progress)
         errors = plan.errors
-        if errors:
-            await _set(runtime, job_id, status="rejected", validated=len(body), error_count=len(errors),
-                       errors=[e.as_dict() for e in errors[:MAX_STORED_ERRORS]], finished_at=utc_now())
+        report = {"error_count": len(errors), "errors": [e.as_dict() for e in errors[:MAX_STORED_ERRORS]],
+                  "bad_rows": len({e.row for e in errors})}
+        if errors and (job["on_bad_rows"] == "reject" or not plan.new):
+            await _set(runtime, job_id, status="rejected", validated=len(body), **report, finished_at=utc_now())
             return
         if job["dry_run"]:
             await _set(runtime, job_id, status="validated", validated=len(body), would_create=len(plan.new),
-                       skipped=plan.skipped, finished_at=utc_now())
+                       skipped=plan.skipped, **report, finished_at=utc_now())
             return
-        await _set(runtime, job_id, status="writing", validated=len(body), skipped=plan.skipped)
+        await _set(runtime, job_id, status="writing", validated=len(body), skipped=plan.skipped, **report)
 
         async def written(count: int, created: int) -> None:
             await _set(runtime, job_id, written=count, created=created)
