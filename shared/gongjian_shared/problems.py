@@ -25,6 +25,7 @@ TITLES = {
     413: "内容过大 Payload Too Large",
     415: "不支持的格式 Unsupported Media Type",
     422: "数据校验失败 Unprocessable Content",
+    429: "请求过于频繁 Too Many Requests",
     500: "服务器内部错误 Internal Server Error",
     503: "服务暂不可用 Service Unavailable",
 }
@@ -39,6 +40,7 @@ class Problem(Exception):
 
 
 def problem_response(status: int, detail: Any, request: Request, **extra: Any) -> JSONResponse:
+    headers = extra.pop("headers", None) or None  # response headers (e.g. Retry-After), not body members
     body = {
         "type": "about:blank" if not extra.get("code") else f"urn:gongjian:problem:{extra['code']}",
         "title": TITLES.get(status, "错误 Error"),
@@ -47,7 +49,7 @@ def problem_response(status: int, detail: Any, request: Request, **extra: Any) -
         "instance": request.url.path,
         **{k: v for k, v in extra.items() if v is not None},
     }
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=extra.pop("headers", None) or None)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

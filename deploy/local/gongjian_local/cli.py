@@ -54,7 +54,7 @@ def _up(args: argparse.Namespace) -> int:
     print("启动基础设施 (Kafka + MongoDB wire) …")
     env = infra_env()
     with running_services(env) as services:
-        print("\n共建 gongjian 已启动 (running):")
+        print(f"\n共建 gongjian 已启动 (running) — 浏览器入口 (open in a browser): {services['portal'].url}/")
         for name, svc in services.items():
             print(f"  {name:<11} {svc.url}/docs")
         print(f"  dashboard   {services['evaluation'].url}/dashboard")

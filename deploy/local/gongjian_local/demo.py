@@ -17,6 +17,7 @@ from gongjian_shared.settings import ServiceSettings
 from .cli import infra_env, wait_for_interrupt
 from .demo_activity import Trickle, play_demo_week, show_evaluation
 from .demo_city import load_city
+from .demo_portal import MEMBER_PHONE, create_accounts, print_way_in
 from .services import running_services
 
 
@@ -65,10 +66,13 @@ def foundation_flow(demo: Demo) -> None:
 
     step(2, "登记党员并到社区报到 (register a member; the member reports to the community)")
     member = demo.call("POST", "registry", "/members", headers=staff,
-                       json={"name": "张三珠", "home_community_id": community, "specialties": ["法律"]})
+                       json={"name": "张三珠", "home_community_id": community, "specialties": ["法律"],
+                             "phone": MEMBER_PHONE})
     receipt = demo.call("POST", "registry", f"/members/{member['id']}/reports", headers=demo.headers("member", sub=member["id"]),
                         json={"community_id": community, "kind": "home"})
     print(f"    党员 {member['name']} ({member['id']}) 报到回执 {receipt['receipt_no']}")
+    create_accounts(demo, community)
+    print_way_in(demo.urls["portal"])
 
     step(3, "社区发布需求，名额 2 (the community publishes a demand with capacity 2)")
     demand = demo.until("认领服务同步社区 (claims learns of the community)", lambda: _try(lambda: demo.call(
@@ -125,6 +129,7 @@ def run_demo(*, keep_running: bool = True) -> int:
         time.sleep(3)  # let the last events reach evaluation
         show_evaluation(demo)
         trickle = Trickle(demo, city)
+        print_way_in(services["portal"].url)
         print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
         for name, svc in services.items():
             print(f"  {name:<11} {svc.url}/docs")

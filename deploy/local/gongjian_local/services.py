@@ -1,4 +1,7 @@
-"""Start the three services as their own processes and wait until each is ready."""
+"""Start the services as their own processes and wait until each is ready.
+
+The portal starts last: it is told where the other three listen (REGISTRY_URL, …).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 
-SERVICES = {"registry": 8001, "claims": 8002, "evaluation": 8003}
+SERVICES = {"registry": 8001, "claims": 8002, "evaluation": 8003, "portal": 8000}
 
 
 @dataclass
@@ -69,7 +72,8 @@ def running_services(env: dict[str, str], log=print) -> Iterator[dict[str, Runni
     try:
         for name in SERVICES:
             log(f"  启动 {name} 服务 (starting {name}) …")
-            started[name] = start_service(name, env)
+            upstreams = {f"{n.upper()}_URL": s.url for n, s in started.items()} if name == "portal" else {}
+            started[name] = start_service(name, {**env, **upstreams})
             log(f"  ✓ {name} 就绪: {started[name].url}")
         yield started
     finally:

@@ -16,5 +16,7 @@ class RegistrySettings(ServiceSettings):
     data_key: str = Field(DEV_DATA_KEY, validation_alias=AliasChoices("REGISTRY_DATA_KEY", "data_key"))
     # HMAC key for the person key (duplicate detection without storing the ID number in clear).
     person_key: str = Field(DEV_PERSON_KEY, validation_alias=AliasChoices("REGISTRY_PERSON_KEY", "person_key"))
+    # HMAC key of the phone blind index (sign-in by phone); derived from the person key when unset.
+    phone_index_key: str | None = Field(None, validation_alias=AliasChoices("REGISTRY_PHONE_INDEX_KEY", "phone_index_key"))
     import_batch_size: int = Field(5000, validation_alias=AliasChoices("REGISTRY_IMPORT_BATCH", "import_batch_size"))
     max_upload_mb: int = Field(64, validation_alias=AliasChoices("REGISTRY_MAX_UPLOAD_MB", "max_upload_mb"))

@@ -20,6 +20,8 @@ SPECIALTIES = "specialties"
 IMPORT_JOBS = "import_jobs"
 IMPORT_BATCHES = "import_batches"  # staged events of bulk imports (see service/batch_outbox.py)
 COUNTERS = "counters"
+RESIDENTS = "residents"        # residents who registered themselves (sign-in by phone)
+REVEALS = "reveal_audit"       # append-only: every reveal of personal data to staff
 OUTBOX_COLLECTIONS = (PLACES, MEMBERS, UNITS, IMPORT_BATCHES)
 
 
@@ -27,6 +29,9 @@ async def ensure_indexes(db: Any) -> None:
     await db[PLACES].create_index("parent_id")
     await db[MEMBERS].create_index("home_community_id")
     await db[UNITS].create_index("paired_community_id")
+    await db[MEMBERS].create_index("phone_index")  # sign-in by phone (blind index)
+    await db[RESIDENTS].create_index("community_id")
+    await db[REVEALS].create_index([("path", 1), ("at", -1)])
 
 
 async def next_sequence(db: Any, name: str) -> int:

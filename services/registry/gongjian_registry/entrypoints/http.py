@@ -10,7 +10,7 @@ from gongjian_shared.text import Folded, Trimmed
 
 from ..domain.members import MemberKindIn, ReportKindIn
 from ..service import members, reporting
-from . import http_imports, http_places, http_queries, http_units
+from . import http_imports, http_people, http_places, http_queries, http_units
 from .access import MANAGERS, acts_for_member, forbid, is_self, is_unit_admin_of, need_place, need_read_member
 from .views import member_view, receipt_view
 
@@ -173,6 +173,7 @@ async def performance(member_id: str, request: Request, principal: CurrentPrinci
 
 
 router.include_router(http_places.router)
+router.include_router(http_people.router)  # /members/me before /members/{member_id}
 router.include_router(members_router)
 router.include_router(http_units.router)
 router.include_router(http_queries.router)

@@ -86,7 +86,8 @@ class MemberImport:
     def _build(vault: Any, plan: Plan, chunk: list[dict[str, Any]], job_id: str) -> tuple[list, list]:
         docs, evs = [], []
         for f in chunk:
-            secrets = {"id_enc": vault.encrypt(f["id_number"]), "phone_enc": vault.encrypt(f["phone"]), "person_key": None}
+            secrets = {"id_enc": vault.encrypt(f["id_number"]), "phone_enc": vault.encrypt(f["phone"]),
+                       "phone_index": vault.phone_index(f["phone"]), "person_key": None}
             doc = new_member_doc(f, secrets, job=job_id)
             doc["_id"] = f["_id"]
             docs.append(doc)

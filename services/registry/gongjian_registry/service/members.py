@@ -47,7 +47,7 @@ def personal_fields(vault: Any, id_number: str | None, phone: str | None) -> dic
         phone = normalize_phone(phone) if phone else None
     except PersonalDataError as exc:
         raise Problem(422, str(exc), code="bad-personal-data") from exc
-    return {"id_enc": vault.encrypt(id_number), "phone_enc": vault.encrypt(phone),
+    return {"id_enc": vault.encrypt(id_number), "phone_enc": vault.encrypt(phone), "phone_index": vault.phone_index(phone),
             "person_key": vault.person_key(id_number) if id_number else None}
 
 
@@ -92,7 +92,8 @@ async def update_member(runtime: Any, vault: Any, member: dict[str, Any], change
     fields: dict[str, Any] = {}
     for name, value in changes.items():
         if name == "phone":
-            fields["phone_enc"] = personal_fields(vault, None, value)["phone_enc"]
+            secrets = personal_fields(vault, None, value)
+            fields["phone_enc"], fields["phone_index"] = secrets["phone_enc"], secrets["phone_index"]
         elif name == "specialties":
             await check_specialties(db, value)
             fields[name] = value

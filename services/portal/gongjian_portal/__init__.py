@@ -1,0 +1,1 @@
+"""共建 gongjian portal: sign-in, the built front ends, forwarding to the services."""

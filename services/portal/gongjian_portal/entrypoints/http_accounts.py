@@ -1,0 +1,118 @@
+"""HTTP: who I am, staff sign-in (password, OIDC), staff accounts, the community picker."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from gongjian_shared.auth import OFFICIALS, CurrentPrincipal, require_role
+from gongjian_shared.problems import Problem
+from pydantic import BaseModel, Field
+
+from ..adapters import ratelimit
+from ..adapters.passwords import verify_password
+from ..service import staff
+from ..service.codes import too_many
+from ..service.sessions import me_view
+from .common import client_of, mobile, parts
+from .http_auth import signed_in
+
+router = APIRouter(tags=["登录 sign-in"])
+
+
+class PasswordIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class OidcIn(BaseModel):
+    id_token: str = Field(min_length=10, description="统一身份认证平台签发的 ID Token (RS256/ES256)")
+
+
+class StaffIn(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    name: str = Field(min_length=1, max_length=50)
+    role: Literal["city_admin", "district_admin", "community_admin", "unit_admin"]
+    places: list[str] = Field(default_factory=list, description="管辖地点（单位管理员：单位 id）")
+    phone: str | None = Field(None, description="手机号（用于验证码登录；仅存哈希）")
+    password: str | None = Field(None, min_length=8, max_length=256)
+    oidc_sub: str | None = Field(None, max_length=256, description="统一身份认证的用户标识 (sub)")
+
+
+@router.get("/api/me", summary="我是谁 who I am: roles and places")
+async def me(request: Request, principal: CurrentPrincipal) -> dict:
+    """{sub, role, roles, places: [{id, name, kind}], name, member_id?, resident_id?, unit_id?}."""
+    identity = await parts(request).accounts.by_id(principal.sub)
+    if identity is None:  # a developer token: answer from the token alone
+        places = await parts(request).registry.places(principal.places)
+        identity = {"id": principal.sub, "kind": "staff", "role": principal.role, "name": principal.sub,
+                    "places": places}
+    return me_view({**identity, "role": principal.role})
+
+
+@router.get("/api/places/communities", tags=["地点 places"], summary="社区列表（居民注册用，公开） communities")
+async def communities(request: Request, q: str | None = Query(None, max_length=50),
+                      limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+    """[{id, name, street}] whose name contains ``q``; names only, no sign-in needed."""
+    return await parts(request).registry.communities(q, limit)
+
+
+@router.post("/api/auth/password", summary="工作人员密码登录 staff sign-in with password")
+async def password(body: PasswordIn, request: Request, response: Response) -> dict:
+    """Like sign-in; 401 wrong username or password; 429 + Retry-After after too many tries."""
+    db, settings = request.app.state.runtime.db, request.app.state.settings
+    for scope, key, limit in (("pw-client", client_of(request), settings.passwords_per_client_hour),
+                              ("pw-user", body.username, 10)):
+        if wait := await ratelimit.hit(db, scope, key, limit=limit, window_s=3600):
+            raise too_many(wait, "登录尝试过于频繁")
+    account = await staff.by_username(db, body.username)
+    if not verify_password(account.get("password_hash") if account else None, body.password) or account is None:
+        raise Problem(401, "用户名或密码错误 (wrong username or password)", code="bad-password")
+    identity = await parts(request).accounts.staff_identity(account)
+    return await signed_in(request, response, identity, [identity["role"]], "password")
+
+
+@router.get("/api/auth/oidc", summary="统一身份认证配置 is OIDC sign-in configured")
+async def oidc_config(request: Request) -> dict:
+    s = request.app.state.settings
+    return {"enabled": parts(request).oidc is not None, "issuer": s.oidc_issuer, "client_id": s.oidc_client_id}
+
+
+@router.post("/api/auth/oidc", summary="统一身份认证登录 staff sign-in with an OIDC ID token")
+async def oidc(body: OidcIn, request: Request, response: Response) -> dict:
+    """The ID token is checked against the provider's JWKS (RS256/ES256, issuer, audience, expiry),
+    then its ``sub`` must belong to a staff account; 401 otherwise, 404 when OIDC is off."""
+    p = parts(request)
+    if p.oidc is None:
+        raise Problem(404, "未配置统一身份认证 (OIDC not configured)", code="oidc-off")
+    claims = await p.oidc.verify(body.id_token)
+    account = await staff.by_oidc_subject(request.app.state.runtime.db, claims["sub"])
+    if account is None:
+        raise Problem(401, "该统一身份认证账号未开通本系统 (no staff account for this identity)", code="no-account")
+    identity = await p.accounts.staff_identity(account)
+    return await signed_in(request, response, identity, [identity["role"]], "oidc")
+
+
+@router.post("/api/staff", status_code=201, tags=["工作人员 staff"], summary="开通工作人员账号 create a staff account")
+async def create_staff(body: StaffIn, request: Request, principal: CurrentPrincipal) -> dict:
+    """City admins open any account; district and community admins only within their places."""
+    require_role(principal, *OFFICIALS)
+    if principal.role != "city_admin" and (body.role == "city_admin" or not body.places or
+                                           not set(body.places) <= set(principal.places)):
+        raise Problem(403, "只能为本人管辖的地点开通账号 (only within your places)", code="outside-places")
+    return await staff.create_staff(request.app.state.runtime.db, parts(request).accounts, username=body.username,
+                                    name=body.name, role=body.role, places=body.places,
+                                    phone=mobile(body.phone) if body.phone else None, password=body.password,
+                                    oidc_sub=body.oidc_sub, by=principal.sub)
+
+
+@router.get("/api/dev/sms-codes/{phone}", tags=["开发 development"], include_in_schema=False)
+async def dev_code(phone: str, request: Request) -> dict:
+    """Development only (PORTAL_DEV_OUTBOX=1 with the dev sender): the last code sent to ``phone``."""
+    sender = parts(request).sender
+    if not request.app.state.settings.dev_outbox or not hasattr(sender, "sent"):
+        raise Problem(404, "未启用 (not enabled)")
+    code = sender.sent.get(mobile(phone))
+    if code is None:
+        raise Problem(404, "尚未向该手机号发送验证码 (no code sent)")
+    return {"code": code}

@@ -1,0 +1,58 @@
+"""Forwarding: /api/{registry|claims|evaluation}/{path} → the service's /{path}.
+
+Method, query, body and the caller's ``Authorization`` go through unchanged; the answer
+is streamed back as it comes (server-sent events included), so the portal holds no
+response in memory and adds no rule. Cookies stay here: the refresh cookie never reaches
+a service. A service that does not answer becomes a 502/504 problem in Chinese.
+"""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from gongjian_shared.problems import Problem
+from starlette.background import BackgroundTask
+
+router = APIRouter(tags=["转发 forwarding"])
+SERVICE_NAMES = {"registry": "报到服务", "claims": "认领服务", "evaluation": "考评服务"}
+# Hop-by-hop headers (RFC 9110 §7.6.1) and those the portal sets itself.
+_DROP_REQUEST = {"host", "connection", "keep-alive", "proxy-authorization", "te", "trailer", "transfer-encoding",
+                 "upgrade", "cookie"}
+_DROP_RESPONSE = {"connection", "keep-alive", "transfer-encoding", "upgrade", "trailer", "content-length",
+                  "set-cookie"}
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+async def forward(service: str, path: str, request: Request) -> StreamingResponse:
+    """Streams the service's status, headers and body; 404 unknown service; 502/504 when it fails."""
+    base = request.app.state.settings.upstreams().get(service)
+    if base is None:
+        raise Problem(404, f"未知的服务：{service} (unknown service)", code="unknown-service")
+    client: httpx.AsyncClient = request.app.state.upstream
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST]
+    if request.client:
+        headers.append(("x-forwarded-for", request.client.host))
+    upstream = client.build_request(request.method, f"{base.rstrip('/')}/{path}", params=request.query_params,
+                                    headers=headers, content=request.stream() if _has_body(request) else None)
+    try:
+        answer = await client.send(upstream, stream=True)
+    except httpx.TimeoutException as exc:
+        raise Problem(504, f"{SERVICE_NAMES[service]}响应超时，请稍后重试 (upstream timeout)", code="upstream-timeout") from exc
+    except httpx.HTTPError as exc:
+        raise Problem(502, f"{SERVICE_NAMES[service]}暂不可用，请稍后重试 (upstream unavailable)",
+                      code="upstream-unavailable") from exc
+    out_headers = {k: v for k, v in answer.headers.items() if k.lower() not in _DROP_RESPONSE}
+    if answer.headers.get("content-type", "").startswith("text/event-stream"):
+        out_headers["x-accel-buffering"] = "no"  # a reverse proxy in front must not buffer events
+    return StreamingResponse(answer.aiter_raw(), status_code=answer.status_code, headers=out_headers,
+                             background=BackgroundTask(answer.aclose))
+
+
+for _method in METHODS:  # one operation per method: unique OpenAPI operation ids
+    router.add_api_route("/api/{service}/{path:path}", forward, methods=[_method], operation_id=f"forward_{_method.lower()}",
+                         summary="转发到服务 forward to a service (registry/claims/evaluation)")
+
+
+def _has_body(request: Request) -> bool:
+    return "content-length" in request.headers or "transfer-encoding" in request.headers

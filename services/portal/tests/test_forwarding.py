@@ -1,0 +1,63 @@
+"""Forwarding through a portal process: method, query, body and token go through, answers
+stream back (server-sent events of the evaluation dashboard), failures become problems."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from gongjian_shared.testing import ServiceProcess, auth, free_port
+
+
+@pytest.fixture(scope="module")
+def stack(stack_ns, registry_url):
+    evaluation = ServiceProcess("evaluation", stack_ns.env(GONGJIAN_LOG_LEVEL="WARNING")).start()
+    portal = ServiceProcess("portal", stack_ns.env(
+        GONGJIAN_LOG_LEVEL="WARNING", PORTAL_DB=stack_ns.db("portal"), REGISTRY_URL=registry_url,
+        EVALUATION_URL=evaluation.url, CLAIMS_URL=f"http://127.0.0.1:{free_port()}"))  # claims: nobody there
+    try:
+        portal.start()
+        yield portal.url
+    finally:
+        portal.stop()
+        evaluation.stop()
+
+
+async def test_requests_and_answers_go_through(stack, city):
+    async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
+        r = await client.get(f"/api/registry/places/{city.ids['c1']}", headers=auth("city_admin"))
+        assert r.status_code == 200 and r.json()["name"] == "新华社区"
+        listed = await client.get("/api/registry/places", params={"parent_id": city.ids["street"]}, headers=auth("city_admin"))
+        assert sorted(p["name"] for p in listed.json()) == ["东安社区", "新华社区"]
+        created = await client.post("/api/registry/places", headers=auth("city_admin"),
+                                    json={"kind": "grid", "name": "第9网格", "parent_id": city.ids["c1"]})
+        assert created.status_code == 201 and created.json()["parent_id"] == city.ids["c1"]
+        anonymous = await client.get(f"/api/registry/places/{city.ids['c1']}")
+        assert anonymous.status_code == 401 and anonymous.headers["content-type"].startswith("application/problem+json")
+        down = await client.get("/api/claims/demands", headers=auth("city_admin"))
+        assert down.status_code == 502 and "认领服务暂不可用" in down.json()["detail"]
+        unknown = await client.get("/api/nothing/here")
+        assert unknown.status_code == 404
+        health = await client.get("/readyz")
+        assert health.status_code == 200 and health.json()["checks"] == {"mongodb": True}
+        assert "/api/auth/sign-in" in (await client.get("/openapi.json")).json()["paths"]
+
+
+async def test_server_sent_events_stream_through(stack):
+    token = httpx.QueryParams({"token": auth("city_admin")["Authorization"][7:]})
+    async with httpx.AsyncClient(base_url=stack, timeout=httpx.Timeout(30)) as client:
+        async def first_event() -> list[str]:
+            async with client.stream("GET", f"/api/evaluation/dashboard/stream?{token}") as r:
+                if r.status_code == 503:  # the dashboard is still loading its topics
+                    return []
+                assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+                lines = []
+                async for line in r.aiter_lines():  # the stream never ends: read the first event, then leave
+                    lines.append(line)
+                    if line.startswith("event: ready"):
+                        return lines
+                return lines
+
+        from gongjian_shared.testing import eventually
+
+        lines = await eventually(first_event, timeout=60, interval=0.5)
+        assert any(line.startswith("event: ready") for line in lines)

@@ -1,0 +1,103 @@
+"""Sign-in by SMS code against a real registry: members by the phone on file, residents who
+register, codes that expire, are used once and are rate-limited, refresh and sign-out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import jwt
+from portal_helpers import bearer, last_code, new_phone, refresh_cookie, sign_in
+from gongjian_portal.adapters.store import CODES
+from gongjian_shared.settings import DEV_JWT_SECRET
+from gongjian_shared.testing import eventually
+
+
+async def test_member_signs_in_refreshes_and_signs_out(portal, city):
+    client, app = portal
+    member_id, phone = city.member(name="王建国")
+    r = await sign_in(client, app, f"+86 {phone[:3]}-{phone[3:7]}-{phone[7:]}")  # typed with prefix and dashes
+    assert r.status_code == 200, r.text
+    body = r.json()
+    claims = jwt.decode(body["access_token"], DEV_JWT_SECRET, algorithms=["HS256"], issuer="gongjian")
+    assert (claims["sub"], claims["role"], claims["places"]) == (member_id, "member", [city.ids["c1"]])
+    assert 0 < claims["exp"] - claims["iat"] <= 15 * 60 and body["expires_in"] == 900
+    assert body["me"]["member_id"] == member_id and body["me"]["places"][0]["name"] == "新华社区"
+    cookie = r.headers["set-cookie"].lower()
+    for attribute in ("httponly", "secure", "samesite=strict", "path=/api/auth"):
+        assert attribute in cookie
+    refresh = refresh_cookie(r)
+
+    me = await client.get("/api/me", headers=bearer(body["access_token"]))
+    assert me.status_code == 200 and me.json()["name"] == "王建国" and me.json()["role"] == "member"
+
+    again = await client.post("/api/auth/sign-in", json={"phone": phone, "code": last_code(app, phone)})
+    assert again.status_code == 401 and again.json()["code"] == "bad-code"  # a code works once
+
+    renewed = await client.post("/api/auth/refresh", headers={"Cookie": f"gj_refresh={refresh}"})
+    assert renewed.status_code == 200 and renewed.json()["me"]["sub"] == member_id
+    out = await client.post("/api/auth/sign-out", headers={"Cookie": f"gj_refresh={refresh}"})
+    assert out.status_code == 204 and "gj_refresh=" in out.headers["set-cookie"]
+    revoked = await client.post("/api/auth/refresh", headers={"Cookie": f"gj_refresh={refresh}"})
+    assert revoked.status_code == 401 and revoked.json()["code"] == "session-expired"
+    assert (await client.post("/api/auth/refresh")).status_code == 401
+
+
+async def test_expired_code_is_refused(make_portal, city):
+    async with make_portal(code_ttl_s=1) as (client, app):
+        _, phone = city.member()
+        assert (await client.post("/api/auth/sms-code", json={"phone": phone})).status_code == 202
+        doc = await app.state.runtime.db[CODES].find_one({})
+        await eventually(lambda: datetime.now(UTC) > doc["expires_at"].replace(tzinfo=UTC), timeout=10)
+        r = await client.post("/api/auth/sign-in", json={"phone": phone, "code": last_code(app, phone)})
+        assert r.status_code == 401 and "过期" in r.json()["detail"]
+
+
+async def test_wrong_tries_use_up_the_code(make_portal, city):
+    async with make_portal(code_max_attempts=3) as (client, app):
+        _, phone = city.member()
+        await client.post("/api/auth/sms-code", json={"phone": phone})
+        right = last_code(app, phone)
+        wrong = "000000" if right != "000000" else "111111"
+        for _ in range(3):
+            assert (await client.post("/api/auth/sign-in", json={"phone": phone, "code": wrong})).status_code == 401
+        r = await client.post("/api/auth/sign-in", json={"phone": phone, "code": right})
+        assert r.status_code == 401  # guessing stops after the third wrong try
+
+
+async def test_rate_limits_answer_429_with_retry_after(make_portal):
+    async with make_portal(resend_after_s=60, codes_per_client_hour=3) as (client, app):
+        first = new_phone()
+        assert (await client.post("/api/auth/sms-code", json={"phone": first})).status_code == 202
+        again = await client.post("/api/auth/sms-code", json={"phone": first})
+        assert again.status_code == 429 and 0 < int(again.headers["retry-after"]) <= 61
+        assert again.headers["content-type"].startswith("application/problem+json") and "秒后再试" in again.json()["detail"]
+        assert (await client.post("/api/auth/sms-code", json={"phone": new_phone()})).status_code == 202
+        blocked = await client.post("/api/auth/sms-code", json={"phone": new_phone()})  # 4th request of this client
+        assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+        assert "本设备" in blocked.json()["detail"]
+
+
+async def test_bad_phone_is_a_chinese_422(portal):
+    client, _ = portal
+    r = await client.post("/api/auth/sms-code", json={"phone": "12345"})
+    assert r.status_code == 422 and "手机号" in r.json()["detail"]
+    full_width = await client.post("/api/auth/sms-code", json={"phone": "１３９" + new_phone()[3:]})
+    assert full_width.status_code == 202
+
+
+async def test_unknown_phone_registers_as_resident(portal, city):
+    client, app = portal
+    phone = new_phone()
+    r = await sign_in(client, app, phone)
+    assert r.status_code == 404 and r.json()["code"] == "no-account"
+    picker = await client.get("/api/places/communities", params={"q": "东安"})
+    assert [c["name"] for c in picker.json()] == ["东安社区"] and picker.json()[0]["street"] == "向阳街道"
+    reg = await client.post("/api/auth/register", json={"phone": phone, "code": last_code(app, phone), "name": "赵大妈",
+                                                        "community_id": picker.json()[0]["id"]})
+    assert reg.status_code == 201, reg.text
+    me = reg.json()["me"]
+    assert me["role"] == "resident" and me["resident_id"] and [p["id"] for p in me["places"]] == [city.ids["c2"]]
+    own = await client.get("/api/registry/residents/me", headers=bearer(reg.json()["access_token"]))
+    assert own.status_code == 200 and own.json()["phone"] == phone and own.json()["name"] == "赵大妈"
+    twice = await sign_in(client, app, phone)
+    assert twice.status_code == 200 and twice.json()["me"]["resident_id"] == me["resident_id"]
