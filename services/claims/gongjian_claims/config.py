@@ -12,3 +12,6 @@ class ClaimsSettings(ServiceSettings):
         2.0, validation_alias=AliasChoices("CLAIMS_SCHEDULER_INTERVAL_S", "scheduler_interval_s"))
     job_lease_s: float = Field(60.0, validation_alias=AliasChoices("CLAIMS_JOB_LEASE_S", "job_lease_s"))
     scheduler_enabled: bool = Field(True, validation_alias=AliasChoices("CLAIMS_SCHEDULER", "scheduler_enabled"))
+    # Check-in QR codes (扫码签到): how long a printed code works, and the portal its URL opens.
+    checkin_days: float = Field(90, validation_alias=AliasChoices("CLAIMS_CHECKIN_DAYS", "checkin_days"))
+    public_url: str = Field("http://127.0.0.1:8000", validation_alias=AliasChoices("GONGJIAN_PUBLIC_URL", "public_url"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
-from gongjian_claims.domain.checkin import link_token, span_hours, token_valid
+from gongjian_claims.domain.checkin import link_token, span_hours, token_problem, token_valid
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.testing import auth
 
@@ -18,6 +18,40 @@ def test_link_token_is_the_demands_own():
     start = utc_now()
     assert span_hours(start, start + timedelta(minutes=90)) == 1.5
     assert span_hours(start + timedelta(minutes=5), start) == 0.0
+
+
+def test_a_printed_code_expires_and_its_expiry_cannot_be_changed():
+    token = link_token("key", "demand-1", 2_000_000_000)
+    assert token.endswith(".2000000000") and token_valid("key", "demand-1", token)
+    assert token_problem("key", "demand-1", token, datetime.fromtimestamp(1_999_999_999, UTC)) is None
+    assert token_problem("key", "demand-1", token, datetime.fromtimestamp(2_000_000_000, UTC)) == "expired"
+    extended = token.rsplit(".", 1)[0] + ".2100000000"
+    assert token_problem("key", "demand-1", extended, datetime.fromtimestamp(0, UTC)) == "bad"
+    assert token_problem("key", "demand-2", token, datetime.fromtimestamp(0, UTC)) == "bad"
+
+
+async def test_qr_image_and_expired_code(world):
+    c = await world.community()
+    a = await world.member(c)
+    did = (await world.demand(c))["id"]
+    ca = (await world.claim(did, a)).json()["claim_id"]
+    link = (await world.client.get(f"/demands/{did}/check-in-link", params={"days": 1},
+                                   headers=auth("community_admin", c))).json()
+    assert link["url"].endswith(link["path"]) and link["url"].startswith("http")
+    left = datetime.fromisoformat(link["expires_at"].replace("Z", "+00:00")) - utc_now()
+    assert timedelta(hours=23) < left <= timedelta(days=1)
+    qr = await world.client.get(link["qr_path"])
+    assert qr.status_code == 200 and qr.headers["content-type"] == "image/png" and qr.content.startswith(b"\x89PNG")
+    forged = await world.client.get(f"/demands/{did}/check-in-qr", params={"t": link["token"][:-1] + "9"})
+    assert forged.status_code == 403 and forged.json()["code"] == "bad-checkin-token"
+
+    past = int((utc_now() - timedelta(minutes=1)).timestamp())
+    old = link_token(world.app.state.settings.jwt_secret, did, past)
+    r = await world.client.post(f"/demands/{did}/claims/{ca}/check-in", json={"token": old}, headers=auth("member", sub=a))
+    assert r.status_code == 403 and r.json()["code"] == "checkin-link-expired" and "过期" in r.json()["detail"]
+    r = await world.client.post(f"/demands/{did}/claims/{ca}/check-in", json={"token": link["token"]},
+                                headers=auth("member", sub=a))
+    assert r.status_code == 200
 
 
 async def test_check_in_and_out_by_the_qr_link(world):
@@ -34,7 +68,7 @@ async def test_check_in_and_out_by_the_qr_link(world):
     r = await world.client.get(f"/demands/{did}/check-in-link", headers=auth("community_admin", c))
     assert r.status_code == 200, r.text
     link = r.json()
-    assert link["path"] == f"/m/checkin/{did}?t={link['token']}"
+    assert link["path"] == f"/m/checkin/{did}?t={link['token']}" and "." in link["token"]
     token = {"token": link["token"]}
 
     base = f"/demands/{did}/claims/{ca}"

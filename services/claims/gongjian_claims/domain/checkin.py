@@ -2,8 +2,9 @@
 
 The link a community prints is ``/m/checkin/<demand id>?t=<token>``; the token is an HMAC of
 the demand id, so a member can only check in where the printed code is (being at the place),
-and no one can make a code for a demand without the service's key. It never expires: the
-code stays on the wall for the life of the demand.
+and no one can make a code for a demand without the service's key. A printed code expires:
+the token ends in ``.<Unix seconds>`` and the HMAC covers that time too, so it cannot be
+extended; a lost or photographed code stops working at the latest then (issue 12).
 """
 
 from __future__ import annotations
@@ -17,18 +18,34 @@ LABEL = b"gongjian-checkin-v1|"  # keeps these signatures apart from any other u
 MOBILE_PATH = "/m/checkin/{demand_id}?t={token}"
 
 
-def link_token(secret: str, demand_id: str) -> str:
-    """The token of a demand's check-in link: 22 URL-safe characters (128 bits of HMAC-SHA256)."""
-    mac = hmac.new(secret.encode(), LABEL + demand_id.encode(), hashlib.sha256).digest()[:16]
-    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+def link_token(secret: str, demand_id: str, expires: int | None = None) -> str:
+    """The token of a demand's check-in link: 22 URL-safe characters (128 bits of HMAC-SHA256),
+    then ``.<expires>`` (Unix seconds) when the link expires."""
+    signed = LABEL + demand_id.encode() + (f"|{expires}".encode() if expires is not None else b"")
+    mac = base64.urlsafe_b64encode(hmac.new(secret.encode(), signed, hashlib.sha256).digest()[:16]).decode()
+    return mac.rstrip("=") + (f".{expires}" if expires is not None else "")
+
+
+def token_expiry(token: str) -> int | None:
+    _, dot, tail = (token or "").partition(".")
+    return int(tail) if dot and tail.isdigit() else None
 
 
 def token_valid(secret: str, demand_id: str, token: str) -> bool:
-    return hmac.compare_digest(link_token(secret, demand_id), token or "")
+    """The signature only (the demand's own, with the expiry it names); see ``token_problem``."""
+    return hmac.compare_digest(link_token(secret, demand_id, token_expiry(token)), token or "")
 
 
-def link_path(secret: str, demand_id: str) -> str:
-    return MOBILE_PATH.format(demand_id=demand_id, token=link_token(secret, demand_id))
+def token_problem(secret: str, demand_id: str, token: str, now: datetime) -> str | None:
+    """None for a good token, else ``"bad"`` (not this demand's, or altered) or ``"expired"``."""
+    if not token_valid(secret, demand_id, token):
+        return "bad"
+    expires = token_expiry(token)
+    return "expired" if expires is not None and now.timestamp() >= expires else None
+
+
+def link_path(secret: str, demand_id: str, expires: int | None = None) -> str:
+    return MOBILE_PATH.format(demand_id=demand_id, token=link_token(secret, demand_id, expires))
 
 
 def span_hours(start: datetime, end: datetime) -> float:

@@ -15,9 +15,18 @@ from gongjian_shared.problems import Problem
 
 from ..adapters import journal
 from ..adapters.store import CLAIMS
-from ..domain.checkin import span_hours, token_valid
+from ..domain.checkin import span_hours, token_problem
 from .claiming import check_claimant, view
 from .common import changed_meanwhile, get_claim, get_demand
+
+
+def check_token(secret: str, demand_id: str, token: str) -> None:
+    """403 problem unless ``token`` is this demand's and not expired."""
+    problem = token_problem(secret, demand_id, token, utc_now())
+    if problem == "expired":
+        raise Problem(403, "签到码已过期，请向社区索取新的签到码 (check-in link expired)", code="checkin-link-expired")
+    if problem:
+        raise Problem(403, "签到码无效，请扫描社区张贴的二维码 (bad check-in token)", code="bad-checkin-token")
 
 
 def _conflict(detail: str, code: str) -> Problem:
@@ -26,8 +35,7 @@ def _conflict(detail: str, code: str) -> Problem:
 
 async def _claim_to_check(runtime: Any, demand_id: str, claim_id: str, claimant_id: str, token: str,
                           secret: str, what: str) -> dict[str, Any]:
-    if not token_valid(secret, demand_id, token):
-        raise Problem(403, "签到码无效，请扫描社区张贴的二维码 (bad check-in token)", code="bad-checkin-token")
+    check_token(secret, demand_id, token)
     await get_demand(runtime.db, demand_id)
     claim = await get_claim(runtime.db, demand_id, claim_id)
     check_claimant(claim, claimant_id, what)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import io
+from datetime import timedelta
+
+import segno
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.envelope import utc_now
 from pydantic import BaseModel, Field
 
-from ...domain.checkin import link_path, link_token
+from ...domain.checkin import link_path, link_token, token_expiry
 from ...service import checkin
 from ...service.common import get_demand, require_acts_for
 from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
@@ -24,13 +30,34 @@ def _secret(request: Request) -> str:
 
 @router.get("/demands/{demand_id}/check-in-link",
             summary="签到二维码链接 the signed check-in link to print as a QR code (officials of the place)")
-async def check_in_link(demand_id: str, request: Request, principal: CurrentPrincipal) -> dict:
-    """``{demand_id, token, path}``: ``path`` is relative to the portal (``/m/checkin/<id>?t=<token>``)."""
+async def check_in_link(demand_id: str, request: Request, principal: CurrentPrincipal,
+                        days: float | None = Query(None, gt=0, le=366, description="有效天数（默认 90）")) -> dict:
+    """``{demand_id, token, path, url, qr_path, expires_at}``: ``path`` is relative to the portal
+    (``/m/checkin/<id>?t=<token>``), ``url`` absolute (GONGJIAN_PUBLIC_URL); ``qr_path`` (relative to
+    this service) answers the QR code as PNG. The code works until ``expires_at``."""
     require_role(principal, *OFFICIALS)
     demand = await get_demand(runtime(request).db, demand_id)
     require_acts_for(principal.acts_for, demand["path"], "打印签到码")
-    secret = _secret(request)
-    return {"demand_id": demand_id, "token": link_token(secret, demand_id), "path": link_path(secret, demand_id)}
+    settings, secret = request.app.state.settings, _secret(request)
+    expires_at = (utc_now() + timedelta(days=days or settings.checkin_days)).replace(microsecond=0)
+    token = link_token(secret, demand_id, int(expires_at.timestamp()))
+    path = link_path(secret, demand_id, token_expiry(token))
+    return {"demand_id": demand_id, "token": token, "path": path, "url": settings.public_url.rstrip("/") + path,
+            "qr_path": f"/demands/{demand_id}/check-in-qr?t={token}", "expires_at": expires_at}
+
+
+@router.get("/demands/{demand_id}/check-in-qr", response_class=Response,
+            responses={200: {"content": {"image/png": {}}}},
+            summary="签到二维码图片 the check-in QR code as PNG (the link's token is the key; no sign-in)")
+async def check_in_qr(demand_id: str, request: Request, t: str = Query(max_length=100),
+                      scale: int = Query(8, ge=2, le=20, description="每个模块的像素 (pixels per module)")) -> Response:
+    """PNG encoding the absolute check-in URL; 403 problem for a bad or expired token."""
+    checkin.check_token(_secret(request), demand_id, t)
+    await get_demand(runtime(request).db, demand_id)
+    url = request.app.state.settings.public_url.rstrip("/") + link_path(_secret(request), demand_id, token_expiry(t))
+    png = io.BytesIO()
+    segno.make(url, error="m").save(png, kind="png", scale=scale, border=2)
+    return Response(png.getvalue(), media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.post("/demands/{demand_id}/claims/{claim_id}/check-in",
