@@ -18,6 +18,7 @@ from faststream import BaseMiddleware
 from pydantic import ValidationError
 
 from .envelope import rfc3339, utc_now
+from .metrics import DEAD_LETTERS, service_of
 from .producer import EventProducer
 from .topics import dead_letter_topic
 
@@ -66,6 +67,7 @@ async def send_to_dead_letter(producer: EventProducer, record: Any, exc: BaseExc
         ("dlq-failed-at", rfc3339(utc_now()).encode()),
     ]
     await producer.publish_raw([(dead_letter_topic(record.topic), record.key, record.value or b"", headers)])
+    DEAD_LETTERS.labels(service_of(producer.client_id), record.topic, type(exc).__name__).inc()
     # The reason may quote payload text; log only where it went, never the payload.
     log.error(
         "message sent to dead-letter topic %s (from %s[%s]@%s): %s",

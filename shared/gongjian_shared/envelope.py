@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .logs import current_correlation
+
 CONTENT_TYPE = "application/cloudevents+json"
 TYPE_PREFIX = "gongjian."
 
@@ -80,7 +82,7 @@ def new_event(
         correlation = cause.correlationid or cause.id
         causation = cause.id
     else:
-        correlation = correlationid or event_id
+        correlation = correlationid or current_correlation() or event_id
         causation = None
     return CloudEvent(
         id=event_id,

@@ -9,6 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from .idempotency_keys import IdempotencyKeyMiddleware, document_header
+from .metrics import install_metrics_route
+from .observe import ObserveHTTP
 from .problems import install_problem_handlers
 from .runtime import ServiceRuntime
 
@@ -20,8 +22,10 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
     install_problem_handlers(app)
     app.add_middleware(IdempotencyKeyMiddleware)
     _document_idempotency(app)
+    app.add_middleware(ObserveHTTP, service=runtime.service)
+    install_metrics_route(app, runtime)
 
-    @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness")
+    @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness (the process answers; never checks peers)")
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": runtime.service}
 
@@ -66,10 +70,16 @@ def runtime_of(request: Request) -> ServiceRuntime:
 
 
 def serve(settings: Any, build_app: Any) -> None:
-    """Run one service process: logging with the personal-data filter, then uvicorn."""
+    """Run one service process: JSON logging with the personal-data filter, then uvicorn.
+
+    On SIGTERM uvicorn stops accepting, lets open requests finish, then runs the lifespan's
+    shutdown: subscribers finish their in-flight messages and commit (``shutdown_grace_s``).
+    """
     import uvicorn
 
-    from .privacy import configure_logging
+    from .logs import configure_logging
 
-    configure_logging(settings.log_level)
-    uvicorn.run(build_app(settings), host=settings.host, port=settings.port, log_config=None, access_log=False)
+    app = build_app(settings)
+    configure_logging(settings.log_level, fmt=settings.log_format, service=app.state.runtime.service)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
+                timeout_graceful_shutdown=int(settings.shutdown_grace_s))

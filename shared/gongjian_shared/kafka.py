@@ -14,7 +14,10 @@ from typing import Any
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+
 from .deadletter import dead_letter_middleware
+from .observe import observe_consumer
 from .producer import EventProducer
 from .settings import ServiceSettings
 
@@ -32,7 +35,12 @@ def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: 
         settings.kafka_bootstrap_servers,
         client_id=f"gongjian-{service}",
         decoder=cloudevents_decoder,
-        middlewares=[dead_letter_middleware(producer, max_attempts=settings.max_delivery_attempts)],
+        # Outermost first: the trace span (from the record's traceparent), then metrics and
+        # correlation id, then retries and dead letters closest to the handler.
+        middlewares=[KafkaTelemetryMiddleware(), observe_consumer(service),
+                     dead_letter_middleware(producer, max_attempts=settings.max_delivery_attempts)],
+        # On stop, messages being handled finish (and commit) within this time.
+        graceful_timeout=settings.shutdown_grace_s,
         description=f"共建 gongjian {service} service",
         # FastStream logs every message at INFO; per-message lines belong at DEBUG. Its own
         # logger bypasses our handler (and so the personal-data filter): give it ours.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -14,9 +15,9 @@ def make_client(url: str) -> AsyncMongoClient:
                             uuidRepresentation="standard")
 
 
-async def ping(client: AsyncMongoClient) -> bool:
+async def ping(client: AsyncMongoClient, timeout: float = 3.0) -> bool:
     try:
-        await client.admin.command("ping")
+        await asyncio.wait_for(client.admin.command("ping"), timeout)
         return True
     except Exception:  # noqa: BLE001 - readiness reports, never raises
         return False

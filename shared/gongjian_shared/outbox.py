@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -23,7 +24,8 @@ from typing import Any
 from pymongo import UpdateOne
 
 from .envelope import CONTENT_TYPE, CloudEvent
-from .producer import EventProducer
+from .producer import EventProducer, Record
+from .tracing import carrier, record_headers
 
 log = logging.getLogger("gongjian.outbox")
 
@@ -31,7 +33,24 @@ FIELD = "outbox"
 
 
 def outbox_entries(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]]:
-    return [{"topic": topic, "event": ev.to_dict()} for ev in events]
+    """Pending entries; each keeps the trace context of the code that staged it (see tracing.py)."""
+    trace_carrier = carrier()
+    extra = {"trace": trace_carrier} if trace_carrier else {}
+    return [{"topic": topic, "event": ev.to_dict(), **extra} for ev in events]
+
+
+def event_record(prefix: str, entry: dict[str, Any], value: bytes | None = None) -> Record:
+    """The Kafka record of one outbox entry: key = subject, W3C trace headers, correlation id header.
+
+    ``correlation_id`` is the header FastStream's tracing groups a batch's links by.
+    """
+    event = entry["event"]
+    headers = [("content-type", CONTENT_TYPE.encode()), *record_headers(entry.get("trace"))]
+    if event.get("correlationid"):
+        headers.append(("correlation_id", str(event["correlationid"]).encode()))
+    if value is None:
+        value = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+    return prefix + entry["topic"], str(event["subject"]).encode(), value, headers
 
 
 def stage_events(update: dict[str, Any], topic: str, events: Iterable[CloudEvent]) -> dict[str, Any]:
@@ -135,6 +154,11 @@ class OutboxRelay:
                 self._hints.setdefault(collection, set()).update(ids)
             raise
 
+    async def backlog(self) -> dict[str, int]:
+        """Documents per collection that hold events not yet on Kafka (for /metrics)."""
+        return {c: await self._db[c].count_documents({f"{FIELD}.0": {"$exists": True}}, maxTimeMS=1500)
+                for c in self._collections}
+
     async def sweep(self) -> int:
         """Publish every pending event of every collection (start-up and periodic)."""
         total = 0
@@ -156,15 +180,8 @@ class OutboxRelay:
             if not entries:
                 continue
             for entry in entries:
-                event = entry["event"]
-                records.append(
-                    (
-                        self._prefix + entry["topic"],
-                        str(event["subject"]).encode(),
-                        CloudEvent.model_validate(event).to_bytes(),
-                        [("content-type", CONTENT_TYPE.encode())],
-                    )
-                )
+                value = CloudEvent.model_validate(entry["event"]).to_bytes()
+                records.append(event_record(self._prefix, entry, value))
             pulls.append(UpdateOne({"_id": doc["_id"]}, {"$pullAll": {FIELD: entries}}))
         if not records:
             return 0

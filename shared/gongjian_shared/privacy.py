@@ -44,11 +44,7 @@ class RedactingFilter(logging.Filter):
 
 
 def configure_logging(level: str = "INFO") -> None:
-    handler = logging.StreamHandler()
-    handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for noisy in ("aiokafka", "pymongo", "faststream", "gongjian.broker"):
-        logging.getLogger(noisy).setLevel("WARNING")
+    """Text logs for tools and scripts; services use :mod:`gongjian_shared.logs` (JSON)."""
+    from .logs import configure_logging as configure
+
+    configure(level, fmt="text")

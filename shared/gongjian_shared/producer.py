@@ -11,6 +11,9 @@ from collections.abc import Iterable, Sequence
 from aiokafka import AIOKafkaProducer
 
 from .envelope import CONTENT_TYPE, CloudEvent
+from .metrics import EVENTS_PUBLISHED, service_of
+
+Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
 class EventProducer:
@@ -38,6 +41,10 @@ class EventProducer:
             self._producer = None
 
     @property
+    def client_id(self) -> str:
+        return self._client_id
+
+    @property
     def raw(self) -> AIOKafkaProducer:
         if self._producer is None:
             raise RuntimeError("producer not started")
@@ -50,20 +57,26 @@ class EventProducer:
             for ev in events
         )
 
-    async def publish_raw(
-        self, records: Iterable[tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]]
-    ) -> None:
-        futures = [
-            await self.raw.send(topic, value=value, key=key, headers=headers)
-            for topic, key, value, headers in records
-        ]
+    async def publish_raw(self, records: Iterable[Record]) -> None:
+        sent: dict[str, int] = {}
+        futures = []
+        for topic, key, value, headers in records:
+            futures.append(await self.raw.send(topic, value=value, key=key, headers=headers))
+            sent[topic] = sent.get(topic, 0) + 1
         if futures:
             await asyncio.gather(*futures)
+        service = service_of(self.client_id)
+        for topic, count in sent.items():
+            EVENTS_PUBLISHED.labels(service, topic).inc(count)
 
-    async def ping(self) -> bool:
-        """Readiness: the client can fetch cluster metadata."""
+    async def ping(self, timeout: float = 3.0) -> bool:
+        """Readiness: a metadata request is answered now.
+
+        ``force_metadata_update()`` resolves to False when no broker answered, while the cluster
+        still lists the brokers it knew: reading only the list said "ready" with Kafka down.
+        """
         try:
-            await asyncio.wait_for(self.raw.client.force_metadata_update(), timeout=3)
-            return bool(self.raw.client.cluster.brokers())
+            updated = await asyncio.wait_for(self.raw.client.force_metadata_update(), timeout=timeout)
+            return bool(updated) and bool(self.raw.client.cluster.brokers())
         except Exception:  # noqa: BLE001 - readiness reports, never raises
             return False

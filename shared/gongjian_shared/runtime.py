@@ -24,6 +24,7 @@ from .outbox import OutboxRelay
 from .producer import EventProducer
 from .settings import ServiceSettings
 from .topics import dead_letter_topic
+from .tracing import configure_tracing
 
 log = logging.getLogger("gongjian.runtime")
 
@@ -45,13 +46,15 @@ class ServiceRuntime:
         service: str,
         database: str,
         outbox_collections: Iterable[str] = (),
-        start_subscribers: bool = True,
+        start_subscribers: bool | None = None,
     ) -> None:
+        configure_tracing(settings, service)  # before the broker: its tracing middleware takes the provider
         self.settings = settings
         self.service = service
         self.database_name = database
         self.outbox_collections = list(outbox_collections)
-        self.start_subscribers = start_subscribers
+        # The role setting chooses unless the caller does (GONGJIAN_ROLE=api starts no subscriber).
+        self.start_subscribers = settings.runs_consumers if start_subscribers is None else start_subscribers
         self.producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"gongjian-{service}")
         self.broker: KafkaBroker = make_broker(settings, self.producer, service=service)
         self.broker.gongjian_consumed = []  # filled by gongjian_shared.kafka.subscribe
@@ -89,8 +92,9 @@ class ServiceRuntime:
         log.info("%s started", self.service)
 
     async def stop(self) -> None:
-        # Each step is bounded: a stuck peer must not keep the process from exiting.
-        await _bounded(self.broker.stop(), "broker")
+        # Each step is bounded: a stuck peer must not keep the process from exiting. The broker
+        # first lets in-flight messages finish and commit (graceful_timeout), then leaves its groups.
+        await _bounded(self.broker.stop(), "broker", timeout=self.settings.shutdown_grace_s + 10)
         for hook in reversed(self.on_shutdown):
             await _bounded(hook(self), "shutdown hook")
         if self.relay is not None:
@@ -100,7 +104,11 @@ class ServiceRuntime:
             await _bounded(self.mongo.close(), "mongo client")
 
     async def ready(self) -> dict[str, bool]:
-        return {"mongodb": await ping(self.mongo), "kafka": await self.producer.ping()}
+        """Readiness: both the database and Kafka answer now (each check bounded to ~3 s)."""
+        if self.mongo is None:
+            return {"mongodb": False, "kafka": False}
+        mongodb, kafka = await asyncio.gather(ping(self.mongo), self.producer.ping())
+        return {"mongodb": mongodb, "kafka": kafka}
 
     def notify(self, collection: str, *ids: Any) -> None:
         """Tell the relay that these documents hold fresh events."""

@@ -4,6 +4,8 @@ Each service subclasses :class:`ServiceSettings` to add its own port and databas
 The names of the shared variables are fixed by CONTRACTS.md, so they carry no prefix.
 """
 
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -31,8 +33,34 @@ class ServiceSettings(BaseSettings):
         3, validation_alias=AliasChoices("GONGJIAN_MAX_DELIVERY_ATTEMPTS", "max_delivery_attempts")
     )
 
+    # Which half of the process runs: "all" (API and consumers), "api" (HTTP only, no
+    # subscribers) or "consumers" (subscribers and background jobs; HTTP serves only probes
+    # and /metrics in practice). One image, two Deployments: see deploy/k8s.
+    role: Literal["all", "api", "consumers"] = Field("all", validation_alias=AliasChoices("GONGJIAN_ROLE", "role"))
+    # "json" (one JSON object per line, for log collectors) or "text" (for a developer's terminal).
+    log_format: Literal["json", "text"] = Field(
+        "json", validation_alias=AliasChoices("GONGJIAN_LOG_FORMAT", "log_format"))
+    # OTLP/HTTP traces endpoint (e.g. http://otel-collector:4318/v1/traces); empty: no exporter.
+    # Trace context is propagated either way, so logs carry trace ids and a collector can be added later.
+    otlp_endpoint: str = Field("", validation_alias=AliasChoices(
+        "GONGJIAN_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "otlp_endpoint"))
+    trace_sample_ratio: float = Field(
+        1.0, validation_alias=AliasChoices("GONGJIAN_TRACE_SAMPLE_RATIO", "trace_sample_ratio"))
+
+    # On SIGTERM: how long in-flight messages may take to finish and commit (Kubernetes'
+    # terminationGracePeriodSeconds must be larger).
+    shutdown_grace_s: float = Field(20.0, validation_alias=AliasChoices("GONGJIAN_SHUTDOWN_GRACE_S", "shutdown_grace_s"))
+
     topic_partitions: int = Field(3, validation_alias=AliasChoices("GONGJIAN_TOPIC_PARTITIONS", "topic_partitions"))
     topic_replication: int = Field(1, validation_alias=AliasChoices("GONGJIAN_TOPIC_REPLICATION", "topic_replication"))
+
+    @property
+    def runs_consumers(self) -> bool:
+        return self.role in ("all", "consumers")
+
+    @property
+    def serves_api(self) -> bool:
+        return self.role in ("all", "api")
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

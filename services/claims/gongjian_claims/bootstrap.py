@@ -28,7 +28,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     async def _prepare(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db)
         await catalogue.seed(rt.db)
-        if settings.scheduler_enabled:
+        if settings.scheduler_enabled and settings.runs_consumers:  # background work: not in API-only pods
             await scheduler.start()
 
     async def _stop_scheduler(rt: ServiceRuntime) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from bson import ObjectId
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.metrics import CLAIMS as CLAIM_OUTCOMES
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
@@ -77,6 +78,17 @@ def loaders(runtime: Any) -> Loaders:
 
 
 async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claimant_kind: str) -> dict[str, Any]:
+    """Claim a place on a demand (see the module doc); counted in ``gongjian_claims_total`` by outcome."""
+    try:
+        claim = await _claim(runtime, demand_id, claimant_id, claimant_kind)
+    except Problem as refused:
+        CLAIM_OUTCOMES.labels("refused", refused.code or str(refused.status)).inc()
+        raise
+    CLAIM_OUTCOMES.labels("granted", "").inc()
+    return claim
+
+
+async def _claim(runtime: Any, demand_id: str, claimant_id: str, claimant_kind: str) -> dict[str, Any]:
     db, load = runtime.db, loaders(runtime)
     demand = await load.demands.load(demand_id) or await get_demand(db, demand_id)
     claimant = await projections.load_claimant(db, claimant_id, claimant_kind,

@@ -1,0 +1,98 @@
+"""Where requests and messages are observed: metrics, a span and the correlation id for each.
+
+``ObserveHTTP`` is a pure ASGI middleware (it does not buffer bodies, so SSE streams pass
+through): per route *template* (``/demands/{demand_id}``, never the raw path, so the label
+set stays small) it counts requests by status and times them, runs the request inside a
+server span that continues an incoming ``traceparent``, and binds ``X-Correlation-Id``.
+
+``observe_consumer(service)`` is a FastStream middleware: records consumed per topic and
+outcome, handler latency, and the event's ``correlationid`` bound while the handler runs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from faststream import BaseMiddleware
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
+from .logs import reset_correlation, set_correlation
+from .metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HTTP_LATENCY, HTTP_REQUESTS, Timer
+from .tracing import context_from, tracer
+
+UNMATCHED = "<unmatched>"  # 404s for unknown paths share one label value
+
+
+def route_template(scope: dict[str, Any]) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return (scope.get("root_path", "") + path) if path else UNMATCHED
+
+
+class ObserveHTTP:
+    def __init__(self, app: Any, service: str) -> None:
+        self.app, self.service = app, service
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        status = {"code": 500}
+
+        async def send_observed(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        token = set_correlation(headers.get("x-correlation-id") or None)
+        method = scope["method"]
+        span = tracer().start_span(f"{method} {scope['path']}", context=context_from(headers), kind=SpanKind.SERVER,
+                                   attributes={"http.request.method": method, "url.path": scope["path"]})
+        try:
+            with trace.use_span(span, end_on_exit=False), Timer() as timer:
+                await self.app(scope, receive, send_observed)
+        finally:
+            route = route_template(scope)
+            span.update_name(f"{method} {route}")
+            span.set_attribute("http.route", route)
+            span.set_attribute("http.response.status_code", status["code"])
+            if status["code"] >= 500:
+                span.set_status(Status(StatusCode.ERROR))
+            span.end()
+            if route != "/metrics":  # Prometheus' own scrapes would drown the rate panels
+                HTTP_REQUESTS.labels(self.service, method, route, str(status["code"])).inc()
+                HTTP_LATENCY.labels(self.service, method, route).observe(getattr(timer, "seconds", 0.0))
+            reset_correlation(token)
+
+
+def _correlation_of(body: Any) -> str | None:
+    try:
+        doc = json.loads(body) if isinstance(body, (bytes, str)) else body
+    except ValueError:
+        return None
+    return doc.get("correlationid") if isinstance(doc, dict) else None
+
+
+def observe_consumer(service: str) -> type[BaseMiddleware]:
+    class ObserveConsumer(BaseMiddleware):
+        async def consume_scope(self, call_next: Any, msg: Any) -> Any:
+            raw = msg.raw_message
+            records = raw if isinstance(raw, (list, tuple)) else (raw,)
+            topic = records[0].topic if records else "?"
+            correlation = _correlation_of(records[0].value) if len(records) == 1 else None
+            token = set_correlation(correlation)
+            outcome = "error"
+            try:
+                with Timer() as timer:
+                    result = await call_next(msg)
+                outcome = "handled"
+                return result
+            finally:
+                HANDLER_LATENCY.labels(service, topic).observe(getattr(timer, "seconds", 0.0))
+                EVENTS_CONSUMED.labels(service, topic, outcome).inc(len(records))
+                reset_correlation(token)
+
+    return ObserveConsumer
