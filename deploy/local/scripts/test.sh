@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 bash deploy/local/scripts/setup.sh
+bash deploy/local/scripts/kustomize.sh  # renders deploy/k8s for tests/ops (built once, cached outside the repo)
 bash deploy/local/scripts/browser.sh  # Debian's chromium + CJK fonts for the dashboard browser test
 UV="uv"; command -v uv >/dev/null 2>&1 || UV="python3 -m uv"
 
