@@ -14,6 +14,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from gongjian_shared.envelope import CloudEvent, new_event
 from gongjian_shared.kafka import subscribe
+from gongjian_shared.logs import current_correlation
 from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.settings import ServiceSettings
 from gongjian_shared.testing import eventually
@@ -30,6 +31,7 @@ def _runtime(ns, started: asyncio.Event, done: list[str]) -> ServiceRuntime:
     async def handle(event: CloudEvent) -> None:
         started.set()
         await asyncio.sleep(WORK_S)  # in-flight work the shutdown must wait for
+        assert current_correlation() == event.correlationid  # bound for the handler's log lines
         done.append(event.id)
 
     return runtime
@@ -49,7 +51,8 @@ async def test_stop_finishes_the_message_in_hand_and_commits_it(ns):
     started, done = asyncio.Event(), []
     runtime = _runtime(ns, started, done)
     await runtime.start()
-    event = new_event(source="/ops-test", type="member.updated", subject="m-1", data={"member_id": "m-1"})
+    event = new_event(source="/ops-test", type="member.updated", subject="m-1", data={"member_id": "m-1"},
+                      correlationid="chain-42")
     producer = AIOKafkaProducer(bootstrap_servers=ns.infra.kafka_bootstrap)
     await producer.start()
     try:
