@@ -41,8 +41,9 @@ def start_service(name: str, env: dict[str, str], timeout: float = 90) -> Runnin
     if _port_busy(port):
         raise RuntimeError(f"端口 {port} 已被占用，无法启动 {name}；请设置 {name.upper()}_PORT 换一个端口 "
                            f"(port {port} in use: set {name.upper()}_PORT)")
-    process = subprocess.Popen([sys.executable, "-m", f"gongjian_{name}.main"], env={**env, f"{name.upper()}_PORT": str(port)},
-                               start_new_session=True)
+    # A developer's terminal reads text lines; production keeps the JSON default.
+    env = {"GONGJIAN_LOG_FORMAT": "text", **env, f"{name.upper()}_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "-m", f"gongjian_{name}.main"], env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
