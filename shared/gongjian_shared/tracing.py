@@ -66,3 +66,19 @@ def context_from(headers: Any) -> Any:
 def record_headers(trace_carrier: dict[str, str] | None) -> list[tuple[str, bytes]]:
     """Kafka record headers for a stored carrier."""
     return [(k, v.encode()) for k, v in (trace_carrier or {}).items() if k in TRACE_HEADERS]
+
+
+async def _propagate(request: Any) -> None:
+    """httpx request hook: the current trace context and correlation id travel to the next service."""
+    from .logs import current_correlation
+
+    for key, value in carrier().items():
+        request.headers[key] = value
+    correlation = current_correlation()
+    if correlation and "x-correlation-id" not in request.headers:
+        request.headers["x-correlation-id"] = correlation
+
+
+def httpx_hooks() -> dict[str, list[Any]]:
+    """``httpx.AsyncClient(event_hooks=httpx_hooks())`` for calls from one service to another."""
+    return {"request": [_propagate]}
