@@ -10,6 +10,8 @@ of the contract (and the dead-letter topic of every consumed one) exists with th
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from gongjian_local.deployment import render, services, subscriptions
@@ -81,7 +83,7 @@ def test_deployments_run_each_service_as_its_code_expects(manifests, service):
         assert spec["terminationGracePeriodSeconds"] > grace + 5, f"{name}: SIGKILL before in-flight messages finish"
         for item in container.get("env", []):
             ref = item.get("valueFrom", {}).get("secretKeyRef")
-            if ref:
+            if ref and not ref.get("optional"):
                 secret = manifests.get("Secret", {}).get(ref["name"])
                 if secret is not None:  # generated in dev; elsewhere provided by the cluster's secret store
                     assert ref["key"] in secret["data"], f"{name}: secret {ref['name']} lacks {ref['key']}"
@@ -142,3 +144,24 @@ def test_topics_are_configuration_with_partitions_retention_and_compaction(manif
                 assert spec["config"]["retention.ms"] == "-1", name
         else:
             assert int(spec["config"]["retention.ms"]) >= 7 * 24 * 3600 * 1000, f"{name}: time to re-drive"
+
+
+def test_service_urls_name_services_on_their_ports(manifests):
+    """Variables ending in _URL that point inside the cluster name a Service on its real port."""
+    ports = {s["metadata"]["name"]: s["spec"]["ports"][0]["port"] for s in manifests["Service"].values()}
+    for deployment in manifests["Deployment"].values():
+        for key, value in container_env(manifests, deployment).items():
+            if key.endswith("_URL") and isinstance(value, str) and value.startswith("http://"):
+                url = urlparse(value)
+                assert url.hostname in ports, f"{deployment['metadata']['name']}: {key} names no Service"
+                assert url.port == ports[url.hostname], f"{deployment['metadata']['name']}: {key} port {url.port}"
+
+
+def test_only_the_portal_is_reachable_from_outside(manifests):
+    ingresses = list(manifests.get("Ingress", {}).values())
+    assert ingresses, "browsers need an Ingress to the portal"
+    backends = {(p["backend"]["service"]["name"], p["backend"]["service"]["port"]["number"])
+                for ing in ingresses for rule in ing["spec"]["rules"] for p in rule["http"]["paths"]}
+    portal = next(s for s in services() if s.name == "portal")
+    assert backends == {("portal", portal.default_port)}
+    assert all(s["spec"].get("type", "ClusterIP") == "ClusterIP" for s in manifests["Service"].values())

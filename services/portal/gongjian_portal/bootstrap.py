@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from gongjian_shared.http import create_app
 from gongjian_shared.mongo import make_client, ping
 from gongjian_shared.runtime import ServiceRuntime
+from gongjian_shared.tracing import httpx_hooks
 
 from .adapters.oidc import OidcVerifier
 from .adapters.registry import RegistryClient
@@ -48,7 +49,9 @@ class PortalRuntime(ServiceRuntime):
         self.mongo = make_client(self.settings.mongodb_url)
         self.db = self.mongo[self.database_name]
         # No overall timeout: event streams stay open; connecting must still be quick.
-        self.http = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=5), follow_redirects=False)
+        # The hooks carry the trace context and correlation id on to the services (one trace per action).
+        self.http = httpx.AsyncClient(timeout=httpx.Timeout(None, connect=5), follow_redirects=False,
+                                      event_hooks=httpx_hooks())
         for hook in self.on_startup:
             await hook(self)
 
