@@ -79,6 +79,13 @@ def _rebuild(args: argparse.Namespace) -> int:
     return 0 if asyncio.run(rebuild()) else 1
 
 
+def _redrive(args: argparse.Namespace) -> int:
+    """Publish a dead-letter topic's records back to where they came from (see docs/operations.md)."""
+    from gongjian_shared.redrive import main as redrive
+
+    return redrive([args.topic, *(["--dry-run"] if args.dry_run else [])])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongjian", description="共建 gongjian: community co-building platform")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = sub.add_parser("rebuild", help="从事件重建考评读模型 rebuild evaluation read models from the topics")
     rebuild.set_defaults(func=_rebuild)
+
+    redrive = sub.add_parser("redrive", help="把死信重新投递到原主题 re-drive a dead-letter topic (claims.demands.v1.dlq)")
+    redrive.add_argument("topic")
+    redrive.add_argument("--dry-run", action="store_true")
+    redrive.set_defaults(func=_redrive)
     return parser
 
 
