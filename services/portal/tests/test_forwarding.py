@@ -12,7 +12,7 @@ from gongjian_shared.testing import ServiceProcess, auth, free_port
 def stack(stack_ns, registry_url):
     evaluation = ServiceProcess("evaluation", stack_ns.env(GONGJIAN_LOG_LEVEL="WARNING")).start()
     portal = ServiceProcess("portal", stack_ns.env(
-        GONGJIAN_LOG_LEVEL="WARNING", PORTAL_DB=stack_ns.db("portal"), REGISTRY_URL=registry_url,
+        GONGJIAN_LOG_LEVEL="WARNING", PORTAL_DB=stack_ns.db("portal"), REGISTRY_URL=registry_url, PORTAL_DEV_OUTBOX="1",
         EVALUATION_URL=evaluation.url, CLAIMS_URL=f"http://127.0.0.1:{free_port()}"))  # claims: nobody there
     try:
         portal.start()
@@ -61,3 +61,23 @@ async def test_server_sent_events_stream_through(stack):
 
         lines = await eventually(first_event, timeout=60, interval=0.5)
         assert any(line.startswith("event: ready") for line in lines)
+
+
+async def test_the_demo_accounts_sign_in(stack, city, registry_url):
+    """What `make demo` prints: a member, a resident and a community admin (SMS and password)."""
+    from gongjian_local.demo import Demo
+    from gongjian_local.demo_portal import (ADMIN_PASSWORD, ADMIN_PHONE, ADMIN_USERNAME, RESIDENT_PHONE,
+                                            create_accounts)
+
+    demo = Demo({"registry": registry_url, "portal": stack})
+    create_accounts(demo, city.ids["c2"])
+    create_accounts(demo, city.ids["c2"])  # a second demo run on the same data is fine
+    async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
+        for phone, role in ((RESIDENT_PHONE, "resident"), (ADMIN_PHONE, "community_admin")):
+            assert (await client.post("/api/auth/sms-code", json={"phone": phone})).status_code == 202
+            code = (await client.get(f"/api/dev/sms-codes/{phone}")).json()["code"]
+            r = await client.post("/api/auth/sign-in", json={"phone": phone, "code": code})
+            assert r.status_code == 200, r.text
+            assert (r.json()["me"]["role"], r.json()["me"]["places"][0]["id"]) == (role, city.ids["c2"])
+        r = await client.post("/api/auth/password", json={"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
+        assert r.status_code == 200 and r.json()["me"]["role"] == "community_admin"

@@ -101,3 +101,41 @@ async def test_unknown_phone_registers_as_resident(portal, city):
     assert own.status_code == 200 and own.json()["phone"] == phone and own.json()["name"] == "赵大妈"
     twice = await sign_in(client, app, phone)
     assert twice.status_code == 200 and twice.json()["me"]["resident_id"] == me["resident_id"]
+
+
+async def test_http_gateway_sender_posts_the_text(make_portal):
+    """The gateway sender: JSON {phone, text} with the bearer token; a failing gateway is a 503."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received, status = [], {"code": 200}
+
+    class Gateway(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.headers["Authorization"], json.loads(body)))
+            self.send_response(status["code"])
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/sms"
+        async with make_portal(sms_sender="http", sms_gateway_url=url, sms_gateway_token="gw-secret") as (client, _):
+            phone = new_phone()
+            assert (await client.post("/api/auth/sms-code", json={"phone": phone})).status_code == 202
+            (authorization, body), = received
+            assert authorization == "Bearer gw-secret" and body["phone"] == phone
+            assert "验证码" in body["text"] and "5 分钟" in body["text"]
+            status["code"] = 500
+            other = new_phone()
+            failed = await client.post("/api/auth/sms-code", json={"phone": other})
+            assert failed.status_code == 503 and "短信发送失败" in failed.json()["detail"]
+            status["code"] = 200
+            assert (await client.post("/api/auth/sms-code", json={"phone": other})).status_code == 202  # no wait
+    finally:
+        server.shutdown()

@@ -29,7 +29,8 @@ class DevSender:
 
     async def send_code(self, phone: str, code: str, text: str) -> None:
         self.sent[phone] = code
-        log.info("[短信验证码] %s: %s", mask_phone(phone), code)
+        # Warning level: the code must show in the console whatever the log level (development only).
+        log.warning("[短信验证码] %s: %s", mask_phone(phone), code)
 
 
 class HttpGatewaySender:

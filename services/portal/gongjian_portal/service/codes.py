@@ -55,7 +55,12 @@ class Codes:
             await self.db[CODES].delete_one({"_id": key, "code_hash": fields["code_hash"]})
             raise too_many(wait, "该手机号获取验证码过于频繁")
         minutes = max(1, s.code_ttl_s // 60)
-        await self.sender.send_code(phone, code, s.sms_template.format(code=code, minutes=minutes))
+        try:
+            await self.sender.send_code(phone, code, s.sms_template.format(code=code, minutes=minutes))
+        except Exception:
+            # Not sent: no code to wait for, so the person may ask again at once.
+            await self.db[CODES].delete_one({"_id": key, "code_hash": fields["code_hash"]})
+            raise
         return {"expires_in": s.code_ttl_s, "resend_after": s.resend_after_s}
 
     async def _resend_wait(self, key: str, now: datetime) -> int:

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 
-from ..adapters.store import MEMBERS, PLACES, RESIDENTS
+from ..adapters.store import COUNTERS, MEMBERS, PLACES, RESIDENTS
 from .places import community_place
 from .reporting import report_communities
 
@@ -98,3 +98,18 @@ async def communities(db: Any, q: str | None, limit: int = 50) -> list[dict[str,
     parents = {p["id"]: p["name"] for p in await place_refs(db, sorted({d["path"][-2] for d in docs if len(d["path"]) > 1}))}
     return [{"id": d["_id"], "name": d["name"], "street": parents.get(d["path"][-2]) if len(d["path"]) > 1 else None}
             for d in docs]
+
+
+async def backfill_phone_index(db: Any, vault: Any) -> int:
+    """Give members stored before the blind index existed their ``phone_index`` (once per database)."""
+    marker = "migration:phone_index"
+    if await db[COUNTERS].find_one({"_id": marker}):
+        return 0
+    done = 0
+    cursor = db[MEMBERS].find({"phone_enc": {"$ne": None}, "phone_index": {"$exists": False}}, {"phone_enc": 1})
+    async for doc in cursor:
+        await db[MEMBERS].update_one({"_id": doc["_id"]},
+                                     {"$set": {"phone_index": vault.phone_index(vault.decrypt(doc["phone_enc"]))}})
+        done += 1
+    await db[COUNTERS].update_one({"_id": marker}, {"$set": {"members": done, "at": utc_now()}}, upsert=True)
+    return done
