@@ -37,6 +37,8 @@ async def test_requests_and_answers_go_through(stack, city):
         assert down.status_code == 502 and "认领服务暂不可用" in down.json()["detail"]
         unknown = await client.get("/api/nothing/here")
         assert unknown.status_code == 404
+        internal = await client.post("/api/registry/internal/people/lookup", json={"phone": "13900000000"})
+        assert internal.status_code == 404 and internal.json()["code"] == "not-forwarded"
         health = await client.get("/readyz")
         assert health.status_code == 200 and health.json()["checks"] == {"mongodb": True}
         assert "/api/auth/sign-in" in (await client.get("/openapi.json")).json()["paths"]

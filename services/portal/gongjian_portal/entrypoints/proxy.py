@@ -8,6 +8,8 @@ a service. A service that does not answer becomes a 502/504 problem in Chinese.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
@@ -29,6 +31,8 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
     base = request.app.state.settings.upstreams().get(service)
     if base is None:
         raise Problem(404, f"未知的服务：{service} (unknown service)", code="unknown-service")
+    if path.split("/", 1)[0] == "internal":  # service-to-service endpoints are not for browsers
+        raise Problem(404, "未找到 (not found)", code="not-forwarded")
     client: httpx.AsyncClient = request.app.state.upstream
     headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST]
     if request.client:
@@ -45,8 +49,18 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
     out_headers = {k: v for k, v in answer.headers.items() if k.lower() not in _DROP_RESPONSE}
     if answer.headers.get("content-type", "").startswith("text/event-stream"):
         out_headers["x-accel-buffering"] = "no"  # a reverse proxy in front must not buffer events
-    return StreamingResponse(answer.aiter_raw(), status_code=answer.status_code, headers=out_headers,
+    return StreamingResponse(_relay(answer), status_code=answer.status_code, headers=out_headers,
                              background=BackgroundTask(answer.aclose))
+
+
+async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:
+    """The body as it arrives; the upstream connection is closed also when the browser leaves
+    mid-stream (an event stream is then cancelled here, and the background task never runs)."""
+    try:
+        async for chunk in answer.aiter_raw():
+            yield chunk
+    finally:
+        await answer.aclose()
 
 
 for _method in METHODS:  # one operation per method: unique OpenAPI operation ids
