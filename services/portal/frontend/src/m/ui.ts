@@ -58,6 +58,7 @@ export const DEMAND_STATES: Record<string, string> = {
 }
 export const KINDS: Record<string, string> = { need: '需求', position: '服务岗位', wish: '微心愿', duty: '选派', project: '项目' }
 export const REPORT_KINDS: Record<string, string> = { home: '居住地社区', work: '工作地社区' }
+// Ledger entries name their rule as "<kind>:v<version>" (evaluation domain/points.py).
 export const LEDGER_RULES: Record<string, string> = {
   verified_hours: '服务时长', joint_activity: '共建活动', rating: '群众评价', correction: '积分更正', activity: '共建活动',
 }
