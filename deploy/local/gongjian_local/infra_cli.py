@@ -24,6 +24,9 @@ def add_infra_commands(subparsers: argparse._SubParsersAction) -> argparse.Argum
     up = commands.add_parser("up", help="provision (once), start and wait until ready")
     up.add_argument("--timeout", type=float, default=120.0,
                     help="seconds to wait for readiness (default 120)")
+    up.add_argument("--restart-outdated", action="store_true",
+                    help="restart a FerretDB built from older patches even if clients are "
+                         "connected (without it, only an idle one is restarted)")
     up.set_defaults(func=cmd_up)
 
     stop = commands.add_parser("down", help="stop both and leave no process behind")
@@ -41,7 +44,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     if given is not None:
         print("KAFKA_BOOTSTRAP_SERVERS and MONGODB_URL are set: nothing to provision.")
     try:
-        endpoints = given or ensure_up(timeout=args.timeout)
+        endpoints = given or ensure_up(timeout=args.timeout, restart_outdated=args.restart_outdated)
     except InfraError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

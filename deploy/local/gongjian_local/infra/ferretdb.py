@@ -2,7 +2,8 @@
 
 ``go install`` yields a binary that panics (version.txt is not in the module zip), so we
 download the module, copy it, write version.txt and build it ourselves into
-``<cache>/ferretdb-<version>/ferretdb``. Each instance keeps its SQLite files, state and
+``<cache>/ferretdb-<version>-<patch key>/ferretdb``, patched as ``ferretdb_patches`` says
+(the key is a hash of the patches: a changed patch builds anew). Each instance keeps its SQLite files, state and
 log under ``<state>/ferretdb/``.
 """
 
@@ -16,40 +17,23 @@ import subprocess
 from pathlib import Path
 
 from .config import InfraConfig
+from .ferretdb_patches import apply_patches, patch_key
 from .ports import InfraError
 from .procs import Log, cmdline, file_lock, our_pid, run_step, start_detached, tail_text
 
 MODULE = "github.com/FerretDB/FerretDB"
 VERSIONS = ("v1.24.2", "v1.24.1")  # preferred first; the second is the fallback
-# Our patch (see deploy/local/ferretdb/): bump when it changes so cached binaries are rebuilt.
-PATCH_LEVEL = "gj2"
-PATCH_DIR = Path(__file__).resolve().parents[2] / "ferretdb"
-# (file, anchor, replacement).
-# 1. Lock the collection for the whole read-modify-write of update and findAndModify.
-# 2. An update command closes each statement's query before the next: upstream defers the
-#    close to the end of the command, so a bulk of 100+ updates holds 100 SQLite connections
-#    (the pool's maximum) and the command, and then the whole database, hangs forever.
-PATCHES = (
-    ("internal/handler/msg_update.go",
-     "func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n",
-     "\tdefer gongjianLockCollection(params.DB, params.Collection)()\n"),
-    ("internal/handler/msg_findandmodify.go",
-     "func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n",
-     "\tdefer gongjianLockCollection(params.DB, params.Collection)()\n"),
-    ("internal/handler/msg_update.go",
-     "\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n",
-     None),
-    ("internal/handler/msg_update.go",
-     "\t\tresult, err := common.UpdateDocument(ctx, c, \"update\", iter, &u)\n",
-     "\t\tcloser.Close()\n"),
-)
-
 
 # --- provisioning (cache) ---------------------------------------------------------
 
+def build_home(cache: Path, version: str) -> Path:
+    """Where one version built with the current patches lives (named after their hash)."""
+    return cache / f"ferretdb-{version}-{patch_key()}"
+
+
 def cached_binary(cache: Path) -> Path | None:
     for version in VERSIONS:
-        binary = cache / f"ferretdb-{version}-{PATCH_LEVEL}" / "ferretdb"
+        binary = build_home(cache, version) / "ferretdb"
         if binary.is_file() and os.access(binary, os.X_OK):
             return binary
     return None
@@ -77,7 +61,7 @@ def provision(cache: Path, log: Log) -> Path:
 
 
 def _build(cache: Path, version: str, log: Log) -> Path:
-    home = cache / f"ferretdb-{version}-{PATCH_LEVEL}"
+    home = build_home(cache, version)
     home.mkdir(parents=True, exist_ok=True)
     log(f"Downloading the FerretDB {version} Go module ...")
     done = subprocess.run(["go", "mod", "download", "-json", f"{MODULE}@{version}"],
@@ -118,21 +102,6 @@ def _build(cache: Path, version: str, log: Log) -> Path:
     return binary
 
 
-def apply_patches(src: Path) -> None:
-    """Make single-document updates atomic under concurrency (FerretDB 1.24 loses writes)."""
-    shutil.copy(PATCH_DIR / "gongjian_writelock.go", src / "internal" / "handler" / "gongjian_writelock.go")
-    for relative, anchor, insert in PATCHES:
-        path = src / relative
-        text = path.read_text()
-        if anchor not in text:
-            raise InfraError(f"cannot patch {relative}: the expected code is not there (FerretDB changed?)")
-        if insert is None:  # the closer is made but no longer deferred
-            replacement = anchor.replace("\t\tdefer closer.Close()\n", "")
-        else:
-            replacement = anchor + insert
-        path.write_text(text.replace(anchor, replacement, 1))
-
-
 def _make_writable(root: Path) -> None:
     for dirpath, dirnames, filenames in os.walk(root):
         for name in [*dirnames, *filenames, ""]:
@@ -163,6 +132,20 @@ def running_port(pid: int) -> int | None:
         if arg.startswith("--listen-addr="):
             return int(arg.rsplit(":", 1)[1])
     return None
+
+
+def outdated_build(pid: int, cache: Path) -> Path | None:
+    """The binary pid runs if it was built from other patches than ours (else None).
+
+    A server started before a patch changed keeps serving the old behaviour (e.g. no
+    index use) until it is restarted; ``gongjian infra up`` reports or restarts it.
+    """
+    args = cmdline(pid)
+    if not args:
+        return None
+    binary = Path(args[0])
+    current = {build_home(cache, version).name for version in VERSIONS}
+    return None if binary.parent.name in current else binary
 
 
 def log_file(config: InfraConfig) -> Path:

@@ -80,7 +80,17 @@ def port_owner(port: int) -> str | None:
 
 
 def _listening_inodes(port: int) -> set[str]:
-    inodes: set[str] = set()
+    return {inode for inode, _ in _sockets(port, "0A")}  # 0A = LISTEN
+
+
+def connected_clients(port: int) -> int:
+    """How many TCP connections to a local server on port are open now (Linux only)."""
+    return len(_sockets(port, "01"))  # 01 = ESTABLISHED, server side (local port == port)
+
+
+def _sockets(port: int, state: str) -> list[tuple[str, str]]:
+    """(inode, remote address) of the TCP sockets on local port in a /proc/net/tcp state."""
+    found: list[tuple[str, str]] = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -88,10 +98,10 @@ def _listening_inodes(port: int) -> set[str]:
             continue
         for line in lines:
             fields = line.split()
-            local, state, inode = fields[1], fields[3], fields[9]
-            if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:  # 0A = LISTEN
-                inodes.add(inode)
-    return inodes
+            local, remote, sock_state, inode = fields[1], fields[2], fields[3], fields[9]
+            if sock_state == state and int(local.rsplit(":", 1)[1], 16) == port:
+                found.append((inode, remote))
+    return found
 
 
 def wait_port_open(host: str, port: int, deadline: float, alive=lambda: True) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import ferretdb, kafka
 from .config import InfraConfig
-from .ports import InfraError, is_port_open, require_free, wait_port_open
+from .ports import InfraError, connected_clients, is_port_open, require_free, wait_port_open
 from .procs import Log, file_lock, is_alive, stderr_log, stop
 from .readiness import kafka_ready, mongo_ready
 
@@ -47,12 +47,14 @@ def external_endpoints() -> Endpoints | None:
 
 
 def ensure_up(config: InfraConfig | None = None, *, log: Log = stderr_log,
-              timeout: float = 120.0) -> Endpoints:
+              timeout: float = 120.0, restart_outdated: bool = False) -> Endpoints:
     """Provision (cached), start what is not running, and return once both are ready.
 
     Without a config: the environment's endpoints if both are given, else the default
     instance (``InfraConfig.from_env()``). ``timeout`` bounds the wait for readiness,
-    not the one-time downloads and builds.
+    not the one-time downloads and builds. A running FerretDB built from older patches is
+    restarted from the current build when no client is connected to it (or when
+    ``restart_outdated``); otherwise it keeps running and a warning says so.
     """
     if config is None:
         given = external_endpoints()
@@ -63,6 +65,8 @@ def ensure_up(config: InfraConfig | None = None, *, log: Log = stderr_log,
     config.state_dir.mkdir(parents=True, exist_ok=True)
     with file_lock(config.state_dir / ".lock"):
         kafka_pid, ferret_pid = _running_pids(config)
+        if ferret_pid is not None:
+            ferret_pid = keep_or_stop_outdated(config, ferret_pid, restart_outdated, log)
         was_running = kafka_pid is not None and ferret_pid is not None
         if kafka_pid is None:
             require_free(config.host, config.kafka_port, "Kafka", "KAFKA_PORT")
@@ -136,7 +140,8 @@ def status(config: InfraConfig | None = None, *, probe: bool = True) -> dict[str
                                  _detail(kafka_pid, config.host, kafka_port or 0)),
         "ferretdb": ComponentStatus("ferretdb", ferret_pid is not None, ferret_pid, ferret_port,
                                     f_ready, ferretdb.log_file(config),
-                                    _detail(ferret_pid, config.host, ferret_port)),
+                                    _detail(ferret_pid, config.host, ferret_port)
+                                    or _outdated(ferret_pid, config)),
     }
 
 
@@ -144,6 +149,32 @@ def _detail(pid: int | None, host: str, port: int) -> str:
     if pid is None and is_port_open(host, port):
         return "port held by another process"
     return ""
+
+
+def keep_or_stop_outdated(config: InfraConfig, pid: int, force: bool, log: Log) -> int | None:
+    """pid if FerretDB may keep running; None once an outdated build has been stopped.
+
+    Stopping a server others are connected to would break their work mid-flight (shared
+    infrastructure on a developer machine), so an outdated server in use is only reported.
+    """
+    old = ferretdb.outdated_build(pid, config.cache)
+    if old is None:
+        return pid
+    clients = connected_clients(config.mongo_port)
+    if clients and not force:
+        log(f"WARNING: FerretDB (pid {pid}) runs {old}, built from older patches than this "
+            f"checkout's; {clients} client connection(s) are open, so it keeps running. When "
+            f"they are done: gongjian infra up --restart-outdated")
+        return pid
+    log(f"FerretDB (pid {pid}) runs {old}, built from older patches; restarting it from the "
+        f"current build ({clients} client connection(s) open)")
+    stop(pid, timeout=30, log=log, name="FerretDB")
+    return None
+
+
+def _outdated(pid: int | None, config: InfraConfig) -> str:
+    old = pid and ferretdb.outdated_build(pid, config.cache)
+    return f"built from older patches: {old}" if old else ""
 
 
 def _running_pids(config: InfraConfig) -> tuple[int | None, int | None]:
