@@ -35,17 +35,16 @@ def infra_env() -> dict[str, str]:
 
 
 def wait_for_interrupt() -> None:
-    stop = {"now": False}
-
-    def _stop(*_: object) -> None:
-        stop["now"] = True
-
-    signal.signal(signal.SIGTERM, _stop)
+    """Until Ctrl-C or SIGTERM (which main() turns into KeyboardInterrupt)."""
     try:
-        while not stop["now"]:
+        while True:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -117,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, through every `finally`: services, pools and
+    # threads we started are stopped, whatever step we are in.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     except RuntimeError as exc:
         print(f"错误 (error): {exc}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

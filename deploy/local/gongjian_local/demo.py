@@ -18,6 +18,7 @@ from .cli import infra_env, wait_for_interrupt
 from .demo_activity import Trickle, play_demo_week, show_evaluation
 from .demo_city import load_city
 from .demo_portal import MEMBER_PHONE, create_accounts, print_way_in
+from .demo_space import demo_env, reset
 from .services import running_services
 
 
@@ -116,7 +117,10 @@ def dashboard_url(demo: Demo, base: str) -> str:
 
 def run_demo(*, keep_running: bool = True) -> int:
     print("共建 gongjian 演示 (demo)\n启动基础设施 (Kafka + MongoDB wire) …", flush=True)
-    env = infra_env()
+    env = demo_env(infra_env())
+    print(f"演示使用自己的数据库和主题前缀，每次重新开始 (own databases {env['REGISTRY_DB']}…, "
+          f"topic prefix {env['GONGJIAN_TOPIC_PREFIX']}; emptied first)", flush=True)
+    reset(env)
     with running_services(env) as services:
         demo = Demo({name: svc.url for name, svc in services.items()})
         foundation_flow(demo)

@@ -64,10 +64,13 @@ def load_city(demo: Any) -> dict[str, list[str]]:
         demo.call("POST", "registry", f"/members/{member_id}/reports", headers=demo.headers("member", sub=member_id),
                   json={"community_id": community, "kind": "home"})
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    pool = ThreadPoolExecutor(max_workers=8)
+    try:
         for _ in pool.map(report, to_report):
             done += 1
             if done % 50 == 0 or done == len(to_report):
                 progress_bar(done, len(to_report), "党员报到")
+    finally:  # on Ctrl-C/SIGTERM: drop the queued reports, let the few in flight end
+        pool.shutdown(wait=True, cancel_futures=True)
     print()
     return {"communities": communities, "members": [m for m, _ in to_report], "units": units}

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +38,8 @@ def _port_busy(port: int) -> bool:
         return s.connect_ex(("127.0.0.1", port)) == 0
 
 
-def start_service(name: str, env: dict[str, str], timeout: float = 90) -> RunningService:
+def launch_service(name: str, env: dict[str, str]) -> RunningService:
+    """Start the service's process (its own session: a terminal's Ctrl-C reaches only us)."""
     port = service_port(name)
     if _port_busy(port):
         raise RuntimeError(f"端口 {port} 已被占用，无法启动 {name}；请设置 {name.upper()}_PORT 换一个端口 "
@@ -44,39 +47,56 @@ def start_service(name: str, env: dict[str, str], timeout: float = 90) -> Runnin
     # A developer's terminal reads text lines; production keeps the JSON default.
     env = {"GONGJIAN_LOG_FORMAT": "text", **env, f"{name.upper()}_PORT": str(port)}
     process = subprocess.Popen([sys.executable, "-m", f"gongjian_{name}.main"], env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    return RunningService(name, f"http://127.0.0.1:{port}", process)
+
+
+def wait_ready(service: RunningService, timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} 启动失败 (exited with {process.returncode})")
+        if service.process.poll() is not None:
+            raise RuntimeError(f"{service.name} 启动失败 (exited with {service.process.returncode})")
         with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return RunningService(name, url, process)
+            if httpx.get(f"{service.url}/readyz", timeout=2).status_code == 200:
+                return
         time.sleep(0.3)
-    process.terminate()
-    raise TimeoutError(f"{name} 未能在 {timeout:.0f} 秒内就绪 (not ready)")
+    raise TimeoutError(f"{service.name} 未能在 {timeout:.0f} 秒内就绪 (not ready)")
 
 
-def stop_service(service: RunningService) -> None:
-    if service.process.poll() is None:
-        service.process.terminate()
-        try:
-            service.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
-            service.process.wait()
+def stop_services(services: list[RunningService], timeout: float = 20) -> None:
+    """SIGTERM all at once (they drain in parallel), then SIGKILL what outlives the timeout.
+
+    Ctrl-C and SIGTERM are ignored meanwhile: a second one must not cut the cleanup short
+    and leave services behind.
+    """
+    in_main = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM) if in_main}
+    try:
+        for service in services:
+            if service.process.poll() is None:
+                service.process.terminate()
+        deadline = time.monotonic() + timeout
+        for service in services:
+            try:
+                service.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                service.process.kill()
+                service.process.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextlib.contextmanager
 def running_services(env: dict[str, str], log=print) -> Iterator[dict[str, RunningService]]:
+    """The services, each started and ready; all stopped on leaving, however that happens."""
     started: dict[str, RunningService] = {}
     try:
         for name in SERVICES:
             log(f"  启动 {name} 服务 (starting {name}) …")
             upstreams = {f"{n.upper()}_URL": s.url for n, s in started.items()} if name == "portal" else {}
-            started[name] = start_service(name, {**env, **upstreams})
+            started[name] = launch_service(name, {**env, **upstreams})
+            wait_ready(started[name])
             log(f"  ✓ {name} 就绪: {started[name].url}")
         yield started
     finally:
-        for service in reversed(list(started.values())):
-            stop_service(service)
+        stop_services(list(reversed(started.values())))
