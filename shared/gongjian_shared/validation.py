@@ -118,8 +118,7 @@ def _is_branch_tag(part: Any) -> bool:
 
 def _titles(route: Any, where: str, names: list[Any]) -> list[str | None]:
     """The ``title`` of each named field along the path, walking the route's parameter models."""
-    dependant = getattr(route, "dependant", None)
-    params = list(getattr(dependant, f"{where}_params", None) or [])
+    params = route_params(getattr(route, "dependant", None), where)
     fields: dict[str, Any] = {p.alias: p.field_info for p in params}
     if where == "body" and len(params) == 1 and names[0] not in fields:
         fields = _fields_of(params[0].field_info.annotation)  # one body model, not embedded
@@ -130,6 +129,16 @@ def _titles(route: Any, where: str, names: list[Any]) -> list[str | None]:
         if info is not None:
             fields = _fields_of(info.annotation)
     return titles
+
+
+def route_params(dependant: Any, where: str) -> list[Any]:
+    """The ``where`` ("query", "body" …) parameters of a route, its ``Depends()`` included."""
+    found, todo = [], [dependant] if dependant is not None else []
+    while todo:
+        current = todo.pop()
+        found += list(getattr(current, f"{where}_params", None) or [])
+        todo += list(getattr(current, "dependencies", None) or [])
+    return found
 
 
 def _fields_of(annotation: Any) -> dict[str, Any]:

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded
 from pydantic import BaseModel, Field
 
-from ...domain.rules import ClaimantKind, Scope
 from ...service import catalogue, rules
+from .choices import ClaimantKindIn, ScopeIn
 from .common import OFFICIALS, runtime
 
 router = APIRouter()
 
 
 class ItemIn(BaseModel):
-    category: str
-    name: str = Field(min_length=1, max_length=100)
-    specialty: str | None = Field(None, max_length=50, description="通常所需专长（用于精准匹配）")
-    claimant_kinds: list[ClaimantKind] = Field(default=["member", "unit"], min_length=1)
+    category: Folded
+    name: Folded = Field(min_length=1, max_length=100)
+    specialty: Folded | None = Field(None, max_length=50, description="通常所需专长（用于精准匹配）")
+    claimant_kinds: list[ClaimantKindIn] = Field(default=["member", "unit"], min_length=1)
 
 
 class ItemPatch(BaseModel):
-    name: str | None = Field(None, min_length=1, max_length=100)
-    specialty: str | None = None
-    claimant_kinds: list[ClaimantKind] | None = Field(None, min_length=1)
+    name: Folded | None = Field(None, min_length=1, max_length=100)
+    specialty: Folded | None = None
+    claimant_kinds: list[ClaimantKindIn] | None = Field(None, min_length=1)
     active: bool | None = Field(None, description="false：停用（下架）该项目")
 
 
 class CommunityRulesIn(BaseModel):
-    claimant_kinds: list[ClaimantKind] | None = Field(None, min_length=1)
-    scope: Scope | None = None
-    required_specialties: list[str] | None = None
+    claimant_kinds: list[ClaimantKindIn] | None = Field(None, min_length=1)
+    scope: ScopeIn | None = None
+    required_specialties: list[Folded] | None = None
     max_open_claims: int | None = Field(None, ge=1, le=1000)
     claim_window_days: float | None = Field(None, gt=0, le=365)
     fulfil_within_days: float | None = Field(None, gt=0, le=365)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.text import Folded
 from pydantic import BaseModel, Field
 
 from ...domain.checkin import link_path, link_token, token_expiry
@@ -21,7 +22,7 @@ router = APIRouter(tags=["扫码签到 check-in"])
 
 
 class CheckIn(BaseModel):
-    token: str = Field(min_length=1, max_length=100, description="二维码链接中的 t 参数")
+    token: Folded = Field(min_length=1, max_length=100, description="二维码链接中的 t 参数")
 
 
 def _secret(request: Request) -> str:

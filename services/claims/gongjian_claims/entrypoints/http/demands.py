@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
 from ...domain.catalogue import CATEGORIES
-from ...domain.rules import ClaimantKind, Scope
 from ...service import claiming, demands, fulfilment
 from ...service.common import get_demand
+from .choices import ClaimantKindIn, DemandKindIn, ScopeIn
 from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
 
 router = APIRouter(tags=["需求与认领 demands & claims"])
 
 
 class RuleOverrides(BaseModel):
-    claimant_kinds: list[ClaimantKind] | None = Field(None, min_length=1, description="谁可认领：member / unit")
-    scope: Scope | None = Field(None, description="community：须到本社区报到；street：本街道任一社区报到即可")
-    required_specialties: list[str] | None = Field(None, description="所需专长（具备其一即可）")
+    claimant_kinds: list[ClaimantKindIn] | None = Field(None, min_length=1, description="谁可认领：member / unit")
+    scope: ScopeIn | None = Field(None, description="community：须到本社区报到；street：本街道任一社区报到即可")
+    required_specialties: list[Folded] | None = Field(None, description="所需专长（具备其一即可）")
     max_open_claims: int | None = Field(None, ge=1, le=1000, description="每人（每单位）同时未办结认领上限")
     remind_before_hours: float | None = Field(None, ge=0, le=24 * 60)
     escalate_after_hours: float | None = Field(None, ge=0, le=24 * 180)
 
 
 class DemandIn(RuleOverrides):
-    community_id: str
-    kind: Literal["need", "position"] = Field("need", description="need 需求；position 服务岗位")
-    category: str = Field(description="类别：" + "、".join(CATEGORIES))
-    item: str = Field(min_length=1, max_length=100, description="服务清单项目（名称或编号）")
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
+    community_id: Folded
+    kind: DemandKindIn = Field("need", description="need 需求；position 服务岗位")
+    category: Folded = Field(description="类别：" + "、".join(CATEGORIES))
+    item: Folded = Field(min_length=1, max_length=100, description="服务清单项目（名称或编号）")
+    title: Trimmed = Field(min_length=1, max_length=200)
+    description: Trimmed = Field("", max_length=4000)
     capacity: int = Field(ge=1, le=10000, description="认领名额")
     claim_opens_at: datetime | None = None
     claim_deadline: datetime | None = Field(None, description="认领截止")
@@ -45,18 +45,18 @@ class DemandIn(RuleOverrides):
 
 class FulfilmentIn(BaseModel):
     hours: float = Field(gt=0, le=24 * 31, description="服务时长（小时）")
-    note: str = Field("", max_length=2000)
+    note: Trimmed = Field("", max_length=2000)
     beneficiaries: int = Field(0, ge=0, le=1_000_000, description="受益群众人次")
 
 
 class VerificationIn(BaseModel):
     approved: bool
-    reason: str | None = Field(None, max_length=500, description="退回原因（退回时必填）")
+    reason: Trimmed | None = Field(None, max_length=500, description="退回原因（退回时必填）")
 
 
 class RatingIn(BaseModel):
     score: int = Field(ge=1, le=5)
-    comment: str = Field("", max_length=1000)
+    comment: Trimmed = Field("", max_length=1000)
 
 
 async def _publish(body: DemandIn, request: Request, principal: CurrentPrincipal) -> dict:

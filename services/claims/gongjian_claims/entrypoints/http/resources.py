@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
 from ...service import demands, resources
+from .choices import ResourceKindIn
 from .common import OFFICIALS, claimant, runtime
 
 router = APIRouter(tags=["资源清单 resources"])
@@ -17,27 +18,27 @@ router = APIRouter(tags=["资源清单 resources"])
 
 class OpeningHours(BaseModel):
     weekdays: list[int] = Field(min_length=1, description="星期几开放（1=周一 … 7=周日）")
-    opens: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])
-    closes: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["17:00"])
+    opens: Folded = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["09:00"])
+    closes: Folded = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["17:00"])
 
 
 class ResourceIn(BaseModel):
-    kind: Literal["venue", "skill", "fund", "goods"] = Field(
+    kind: ResourceKindIn = Field(
         description="venue 场地 / skill 技能 / fund 资金 / goods 物资")
-    category: str
-    item: str = Field(description="服务清单项目（名称或编号）")
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field("", max_length=4000)
+    category: Folded
+    item: Folded = Field(description="服务清单项目（名称或编号）")
+    title: Trimmed = Field(min_length=1, max_length=200)
+    description: Trimmed = Field("", max_length=4000)
     capacity: int = Field(1, ge=1, le=1000, description="可供几个社区认领")
     opening_hours: list[OpeningHours] = Field(default=[], description="场地开放时间（八小时之外、节假日）")
     amount_yuan: float | None = Field(None, gt=0, description="资金额度（元）")
-    area_id: str | None = Field(None, description="面向的地点（街道/区）；空：全市")
+    area_id: Folded | None = Field(None, description="面向的地点（街道/区）；空：全市")
 
 
 class ResourceClaimIn(BaseModel):
-    community_id: str
+    community_id: Folded
     due_at: datetime | None = Field(None, description="计划完成（使用）时间")
-    note: str = Field("", max_length=1000)
+    note: Trimmed = Field("", max_length=1000)
 
 
 @router.post("/resources", status_code=201, summary="单位发布资源 offer a resource (unit admin)")

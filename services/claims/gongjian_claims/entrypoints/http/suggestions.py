@@ -3,31 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field, field_validator
 
 from ...adapters import projections
 from ...domain.suggestions import MODES, TOPICS, mode_code
 from ...service import suggestions
+from .choices import ChannelIn, HolderKindIn, OutcomeIn, UrgencyIn
 from .common import OFFICIALS, out, runtime
 
 router = APIRouter(tags=["意见建议 suggestions"])
 
 
 class SuggestionIn(BaseModel):
-    community_id: str
-    title: str = Field(min_length=1, max_length=200)
-    content: str = Field("", max_length=4000)
-    channel: Literal["online", "offline"] = Field("online", description="online 网上（公众号/微信群）; offline 线下收集")
+    community_id: Folded
+    title: Trimmed = Field(min_length=1, max_length=200)
+    content: Trimmed = Field("", max_length=4000)
+    channel: ChannelIn = Field("online", description="online 网上（公众号/微信群）; offline 线下收集")
 
 
 class TriageIn(BaseModel):
-    topic: str = Field(description="分类：" + "、".join(TOPICS))
-    urgency: Literal["normal", "urgent"] = "normal"
-    note: str = Field("", max_length=1000)
+    topic: Folded = Field(description="分类：" + "、".join(TOPICS))
+    urgency: UrgencyIn = "normal"
+    note: Trimmed = Field("", max_length=1000)
 
     @field_validator("topic")
     @classmethod
@@ -38,9 +39,9 @@ class TriageIn(BaseModel):
 
 
 class AssignmentIn(BaseModel):
-    mode: str = Field(description="领办 take_charge / 代办 on_behalf / 上门 home_visit（代码或中文均可）")
-    assignee_id: str
-    assignee_kind: Literal["unit", "member", "official"] = "official"
+    mode: Folded = Field(description="领办 take_charge / 代办 on_behalf / 上门 home_visit（代码或中文均可）")
+    assignee_id: Folded
+    assignee_kind: HolderKindIn = "official"
     due_at: datetime | None = None
 
     @field_validator("mode")
@@ -53,8 +54,8 @@ class AssignmentIn(BaseModel):
 
 
 class ResolutionIn(BaseModel):
-    outcome: Literal["resolved", "explained", "declined"] = "resolved"
-    note: str = Field(min_length=1, max_length=2000, description="办理结果")
+    outcome: OutcomeIn = "resolved"
+    note: Trimmed = Field(min_length=1, max_length=2000, description="办理结果")
 
 
 @router.post("/suggestions", status_code=201, summary="提交意见建议 post a suggestion (resident/member, or officials)")

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
 from ...adapters import projections
 from ...service import dispatch, ledger, meetings, notifications
+from .choices import HolderKindIn, ScopeIn
 from .common import OFFICIALS, out, runtime
 
 router = APIRouter()
 
 
 class DecisionIn(BaseModel):
-    title: str = Field(min_length=1, max_length=300, description="议定事项")
-    owner_id: str = Field(description="责任单位、党员或工作人员的编号")
-    owner_kind: Literal["unit", "member", "official"] = "unit"
+    title: Trimmed = Field(min_length=1, max_length=300, description="议定事项")
+    owner_id: Folded = Field(description="责任单位、党员或工作人员的编号")
+    owner_kind: HolderKindIn = "unit"
     due_at: datetime
 
 
 class MeetingIn(BaseModel):
-    place_id: str = Field(description="社区或街道")
-    title: str = Field(min_length=1, max_length=200)
+    place_id: Folded = Field(description="社区或街道")
+    title: Trimmed = Field(min_length=1, max_length=200)
     held_at: datetime
     decisions: list[DecisionIn] = Field(default=[], max_length=100)
     remind_before_hours: float = Field(24, ge=0)
@@ -33,17 +34,17 @@ class MeetingIn(BaseModel):
 
 
 class NoteIn(BaseModel):
-    note: str = Field(min_length=1, max_length=2000)
+    note: Trimmed = Field(min_length=1, max_length=2000)
 
 
 class DispatchIn(BaseModel):
-    title: str = Field(min_length=1, max_length=200, description="任务（如：疫情防控卡点值守、夜间巡逻）")
-    category: str = "志愿服务"
-    item: str = "平安巡逻"
-    specialty: str | None = Field(None, description="所需专长")
+    title: Trimmed = Field(min_length=1, max_length=200, description="任务（如：疫情防控卡点值守、夜间巡逻）")
+    category: Folded = "志愿服务"
+    item: Folded = "平安巡逻"
+    specialty: Folded | None = Field(None, description="所需专长")
     count: int = Field(ge=1, le=500, description="需要人数")
     duty_date: date
-    scope: Literal["community", "street"] = "community"
+    scope: ScopeIn = "community"
 
 
 @router.get("/supervision", tags=["督办 supervision"], summary="督办台账：逾期与上报事项 overdue and escalated items")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
 from ...service import claiming, demands, wishes
@@ -15,21 +16,21 @@ router = APIRouter(tags=["微心愿 wishes"])
 
 
 class WishIn(BaseModel):
-    community_id: str
-    title: str = Field(min_length=1, max_length=100, description="心愿（如：给孙子买一套课外书）")
-    description: str = Field("", max_length=2000)
+    community_id: Folded
+    title: Trimmed = Field(min_length=1, max_length=100, description="心愿（如：给孙子买一套课外书）")
+    description: Trimmed = Field("", max_length=2000)
 
 
 class DecisionIn(BaseModel):
     approved: bool
-    reason: str | None = Field(None, max_length=500, description="驳回原因（驳回时必填）")
+    reason: Trimmed | None = Field(None, max_length=500, description="驳回原因（驳回时必填）")
     due_at: datetime | None = Field(None, description="圆梦期限（督办依据）")
 
 
 class ConfirmIn(BaseModel):
-    claim_id: str
+    claim_id: Folded
     satisfied: bool = True
-    comment: str = Field("", max_length=1000)
+    comment: Trimmed = Field("", max_length=1000)
 
 
 @router.post("/wishes", status_code=201, summary="提交微心愿 post a wish (resident of the community)")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
@@ -48,8 +49,8 @@ async def rating(holder_id: str, request: Request, principal: CurrentPrincipal, 
 
 
 class Revocation(BaseModel):
-    entry_id: str
-    reason: str = Field(min_length=2, max_length=500)
+    entry_id: Folded
+    reason: Trimmed = Field(min_length=2, max_length=500)
 
 
 @router.post("/holders/{holder_id}/revocations", status_code=201, summary="更正积分 revoke an entry (points.revoked)")
@@ -71,10 +72,10 @@ async def revoke(holder_id: str, body: Revocation, request: Request, principal: 
 
 
 class Activity(BaseModel):
-    community_id: str
-    title: str = Field(min_length=2, max_length=200)
+    community_id: Folded
+    title: Trimmed = Field(min_length=2, max_length=200)
     held_at: datetime
-    participant_ids: list[str] = Field(min_length=1, max_length=2000)
+    participant_ids: list[Folded] = Field(min_length=1, max_length=2000)
 
 
 @router.post("/activities", status_code=201, summary="登记共建活动 record a joint activity (points to participants)")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
@@ -16,7 +17,7 @@ router = APIRouter(tags=["双向评议 reviews"])
 
 
 class OpenCampaign(BaseModel):
-    district_id: str
+    district_id: Folded
     year: int = Field(ge=2000, le=2100)
     closes_at: datetime | None = None
 
@@ -38,10 +39,10 @@ async def get_campaign(campaign_id: str, request: Request, principal: CurrentPri
 
 
 class Review(BaseModel):
-    reviewer_id: str = Field(description="评议方：社区或单位 id")
-    reviewed_id: str = Field(description="被评议方：单位或社区 id")
-    grade: str = Field(description="好 | 较好 | 一般 | 差")
-    comment: str = Field("", max_length=2000)
+    reviewer_id: Folded = Field(description="评议方：社区或单位 id")
+    reviewed_id: Folded = Field(description="被评议方：单位或社区 id")
+    grade: Folded = Field(description="好 | 较好 | 一般 | 差")
+    comment: Trimmed = Field("", max_length=2000)
 
 
 @router.post("/campaigns/{campaign_id}/reviews", status_code=201, summary="提交评议 submit a grade (parties only)")

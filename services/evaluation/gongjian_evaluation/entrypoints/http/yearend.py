@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
@@ -23,7 +24,7 @@ async def year_end(request: Request, principal: CurrentPrincipal, place_id: str,
 
 
 class Commend(BaseModel):
-    place_id: str
+    place_id: Folded
     year: int = Field(ge=2000, le=2100)
     top: int | None = Field(None, ge=1, le=100)
 
@@ -67,9 +68,9 @@ async def assessment(member_id: str, request: Request, principal: CurrentPrincip
 
 class Opinion(BaseModel):
     year: int = Field(ge=2000, le=2100)
-    community_id: str
-    grade: str
-    comment: str = Field("", max_length=2000)
+    community_id: Folded
+    grade: Folded
+    comment: Trimmed = Field("", max_length=2000)
 
 
 @router.put("/members/{member_id}/assessment", summary="社区评价意见 the community's opinion of a member for a year")
