@@ -39,4 +39,7 @@ FIELD_LABELS: dict[str, str] = {
     "team_id": "服务队", "title": "标题", "to_community_id": "转入社区", "token": "令牌", "top": "名额",
     "topic": "议题", "types": "事件类型", "unit_id": "单位", "urgency": "紧急程度", "wait": "等待完成",
     "weekdays": "星期", "wish_id": "微心愿", "work_unit_id": "工作单位", "year": "年度", "year_end": "年终",
+    "code": "验证码", "days": "有效天数", "id_token": "身份令牌", "ids": "编号列表", "oidc_sub": "统一身份账号", "password": "密码",
+    "path": "路径", "person_id": "人员", "places": "管辖地点", "q": "关键词", "resident_id": "居民", "role": "角色",
+    "scale": "放大倍数", "service": "服务", "subject_id": "查看对象", "t": "签到令牌", "username": "用户名",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
+from gongjian_shared.text import Folded
 from pydantic import BaseModel, Field
 
 from ..service.accounts import choose, roles_of
@@ -17,12 +18,12 @@ class PhoneIn(BaseModel):
 
 
 class SignInIn(PhoneIn):
-    code: str = Field(min_length=4, max_length=8, description="短信验证码（6位）")
+    code: Folded = Field(min_length=4, max_length=8, description="短信验证码（6位；全角数字也可）")
     role: str | None = Field(None, description="同一手机号有多个身份时选择其一（默认：最高职级）")
 
 
 class RegisterIn(PhoneIn):
-    code: str = Field(min_length=4, max_length=8)
+    code: Folded = Field(min_length=4, max_length=8)
     name: str = Field(min_length=1, max_length=50, description="姓名")
     community_id: str = Field(description="所在社区（GET /api/places/communities）")
 
