@@ -28,13 +28,13 @@ class Thing(BaseModel):
     capacity: int = Field(1, ge=1)
     note: Trimmed = ""
     opening_hours: list[Hours] = []
-    code: Folded = ""
+    serial: Folded = Field("", title="编码")
 
-    @field_validator("code")
+    @field_validator("serial")
     @classmethod
     def _code(cls, v: str) -> str:
         if v and not v.isascii():
-            raise ValueError("编码只能含字母和数字")
+            raise ValueError("只能含字母和数字")
         return v
 
 
@@ -80,7 +80,7 @@ async def test_choice_accepts_code_label_alias_and_full_width_and_stores_code():
     ({"name": "王五", "capacity": 0}, "greater_than_equal", "名额不能小于 1"),
     ({"name": "王五", "capacity": "许多"}, "int_parsing", "名额应为整数"),
     ({"name": "王五", "opening_hours": [{"opens": "8点"}]}, "string_pattern_mismatch", "开放时间第1项·开始时间格式不正确"),
-    ({"name": "王五", "code": "编码"}, "value_error", "code：编码只能含字母和数字"),
+    ({"name": "王五", "serial": "编码"}, "value_error", "编码：只能含字母和数字"),
     ([1, 2], "model_attributes_type", "请求体应为对象"),
 ])
 async def test_every_validation_error_is_chinese_and_keeps_loc_and_type(payload, type_, text):
