@@ -12,6 +12,7 @@ saved as a screenshot under artifacts/mobile/. Service errors show as their Chin
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 import re
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 PHONE = {"viewport": {"width": 375, "height": 667}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 CITY_ADMIN = auth("city_admin", sub="city-e2e")
+ACCESS_TTL_S = 20  # short-lived access tokens, so that the 401 → refresh → retry path is taken
 
 
 @pytest.fixture
@@ -44,14 +46,14 @@ def stack(ns) -> Iterator[dict[str, str]]:
     portal_url = f"http://127.0.0.1:{portal_port}"
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", GONGJIAN_PUBLIC_URL=portal_url, PORTAL_DB=ns.db("portal"))
     procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
+    urls = {p.service: p.url for p in procs}
+    procs.append(ServiceProcess("portal", {
+        **env, "PORTAL_DEV_OUTBOX": "1", "PORTAL_ACCESS_TTL_MIN": str(ACCESS_TTL_S / 60),
+        "REGISTRY_URL": urls["registry"], "CLAIMS_URL": urls["claims"], "EVALUATION_URL": urls["evaluation"]},
+        port=portal_port))
     try:
-        for proc in procs:
-            proc.start()
-        urls = {p.service: p.url for p in procs}
-        portal = ServiceProcess("portal", {**env, "PORTAL_DEV_OUTBOX": "1", "REGISTRY_URL": urls["registry"],
-                                           "CLAIMS_URL": urls["claims"], "EVALUATION_URL": urls["evaluation"]},
-                                port=portal_port)
-        procs.append(portal.start())
+        with ThreadPoolExecutor(len(procs)) as pool:  # the four start side by side (ports are known)
+            list(pool.map(lambda proc: proc.start(), procs))
         yield {**urls, "portal": portal_url, "mongodb_url": ns.infra.mongodb_url, "claims_db": ns.db("claims")}
     finally:
         for proc in reversed(procs):
@@ -88,8 +90,18 @@ class Phone:
         self.page, self.portal, self.who = page, portal, who
         self.foreign: list[str] = []
         self.errors: list[str] = []
+        self.refused = 0  # API answers 401 (the access token had expired)
+        self.renewed = 0  # refreshes through the cookie after such a 401
+        page.on("response", self._count)
         page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((portal, "data:")) else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _count(self, response: Any) -> None:
+        path = response.url.removeprefix(self.portal)
+        if response.status == 401 and path.startswith("/api/") and not path.startswith("/api/auth/"):
+            self.refused += 1
+        elif path == "/api/auth/refresh" and response.status == 200 and self.refused:
+            self.renewed += 1
 
     async def shot(self, name: str) -> None:
         await self.page.wait_for_load_state("networkidle")
@@ -192,6 +204,10 @@ async def play_member(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str],
     assert r.status_code == 200, r.text
     link = portal + r.json()["path"]
     assert r.json()["path"].startswith(f"/m/checkin/{need}?t=")
+    # A code that is not the community's: claims refuses it, the page says why in Chinese.
+    await page.goto(link.replace("?t=", "?t=x"))
+    await page.get_by_role("button", name="签到").click()
+    await ph.toast("签到码无效，请扫描社区张贴的二维码")
     await page.goto(link)
     await page.get_by_role("button", name="签到").click()
     await expect(page.locator('[data-test="checkin-state"]')).to_contain_text("签到，服务结束后请签退")
@@ -234,6 +250,17 @@ async def play_member(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str],
     await page.goto(f"{portal}/m/member")
     await expect(page.locator('[data-test="points"]')).to_have_text(f"{earned:g}")
     await ph.shot("10-home-after")
+
+    # The access token expires while the page stays open: the next call is answered 401, the page
+    # renews the token once through the refresh cookie, retries, and the person sees no break.
+    async def renewed() -> bool:
+        for tab in ("积分", "首页"):  # client-side navigation: the token in memory is used
+            await page.get_by_role("tab", name=re.compile(tab)).click()
+            await page.wait_for_load_state("networkidle")
+        return ph.renewed > 0
+    await eventually(renewed, timeout=ACCESS_TTL_S * 4, interval=2)
+    await expect(page.locator('[data-test="points"]')).to_have_text(f"{earned:g}")
+    assert re.search(r"/m/member$", page.url), page.url
     await page.goto(f"{portal}/m/notifications")
     await expect(page.get_by_role("heading").or_(page.locator(".van-nav-bar__title"))).to_contain_text("消息通知")
     await ph.shot("11-notifications")

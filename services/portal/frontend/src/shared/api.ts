@@ -2,7 +2,7 @@
 // only (never in storage), one refresh through the HttpOnly cookie on a 401, and every error
 // turned into the Chinese `detail` of the service's problem+json (never a code or a stack).
 
-export interface Place { id: string; name: string; kind: string }
+export interface Place { id: string; name: string; kind?: string; street?: string | null }
 export interface Me {
   sub: string; role: string; roles: string[]; places: Place[]; name?: string
   member_id?: string; resident_id?: string; unit_id?: string
