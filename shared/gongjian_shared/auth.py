@@ -37,7 +37,7 @@ class Principal(BaseModel):
 def issue_token(secret: str, *, sub: str, role: str, places: list[str], ttl_hours: float = 12) -> str:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # time-policy: PyJWT checks iat/exp against the real clock, so tokens use it too
     claims = {
         "sub": sub,
         "role": role,

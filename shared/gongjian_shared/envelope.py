@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+# The one clock and format (localtime), under the names services already import from here.
+from .localtime import now as utc_now  # noqa: F401
+from .localtime import rfc3339  # noqa: F401
 from .logs import current_correlation
 
 CONTENT_TYPE = "application/cloudevents+json"
 TYPE_PREFIX = "gongjian."
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class CloudEvent(BaseModel):

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from gongjian_shared.auth import issue_token
+from gongjian_shared.localtime import add_days, format_deadline, format_local, today
 from gongjian_shared.settings import ServiceSettings
 
 from .cli import infra_env, wait_for_interrupt
@@ -71,15 +72,16 @@ def foundation_flow(demo: Demo) -> None:
                              "phone": MEMBER_PHONE})
     receipt = demo.call("POST", "registry", f"/members/{member['id']}/reports", headers=demo.headers("member", sub=member["id"]),
                         json={"community_id": community, "kind": "home"})
-    print(f"    党员 {member['name']} ({member['id']}) 报到回执 {receipt['receipt_no']}")
+    print(f"    党员 {member['name']} ({member['id']}) 报到回执 {receipt['receipt_no']}（{format_local(receipt['reported_at'])}）")
     create_accounts(demo, community)
     print_way_in(demo.urls["portal"])
 
     step(3, "社区发布需求，名额 2 (the community publishes a demand with capacity 2)")
     demand = demo.until("认领服务同步社区 (claims learns of the community)", lambda: _try(lambda: demo.call(
         "POST", "claims", "/demands", headers=staff,
-        json={"community_id": community, "category": "志愿服务", "item": "法律咨询", "title": "周末法律咨询进社区", "capacity": 2})))
-    print(f"    需求 {demand['id']}：{demand['title']}")
+        json={"community_id": community, "category": "志愿服务", "item": "法律咨询", "title": "周末法律咨询进社区", "capacity": 2,
+              "due_at": add_days(today(), 7).isoformat()})))  # a date alone: the end of that local day
+    print(f"    需求 {demand['id']}：{demand['title']}，完成期限 {format_deadline(demand.get('due_at'))}")
 
     step(4, "党员认领、登记 3 小时服务、社区核验 (claim, record 3 hours, verify)")
     member_headers = demo.headers("member", sub=member["id"])

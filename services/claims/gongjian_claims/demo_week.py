@@ -19,10 +19,10 @@ import asyncio
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+from gongjian_shared.localtime import add_days, later, now, rfc3339, today
 
 from .demo_week_steps import fulfil_and_verify
 
@@ -54,9 +54,9 @@ class _Week:
             return await self.client.request(method, path, headers=headers, **kw)
 
     async def publish(self, community: str, day: int, spec: tuple[str, str, str], **extra: Any) -> str | None:
-        due = datetime.now(UTC) + timedelta(days=day + self.rng.randint(3, 10))
+        due = later(now(), days=day + self.rng.randint(3, 10))
         body = {"community_id": community, "category": spec[0], "item": spec[1], "title": spec[2],
-                "capacity": self.rng.randint(1, 4), "due_at": due.isoformat(), **extra}
+                "capacity": self.rng.randint(1, 4), "due_at": rfc3339(due), **extra}
         r = await self.call("POST", "/demands", self.auth("community_admin", community), json=body)
         if r.status_code == 201:
             self.count["demands published"] += 1
@@ -80,12 +80,12 @@ class _Week:
         if self.units and self.rng.random() < 0.5:
             await self.publish(community, day, self.rng.choice(UNIT_NEEDS), claimant_kinds=["unit"])
         if day == 1:
-            start = datetime.now(UTC)
+            start = now()
             await self.publish(community, day, ("文体服务", "老年大学授课", "老年大学志愿教师岗"), kind="position",
-                               period_start=start.isoformat(), period_end=(start + timedelta(days=90)).isoformat())
+                               period_start=rfc3339(start), period_end=rfc3339(later(start, days=90)))
         if day == 3:
             r = await self.call("POST", f"/communities/{community}/dispatches", staff, json={
-                "title": "夜间平安巡逻", "count": 4, "duty_date": (date.today() + timedelta(days=1)).isoformat()})
+                "title": "夜间平安巡逻", "count": 4, "duty_date": add_days(today(), 1).isoformat()})
             for member in r.json().get("roster", []) if r.status_code == 201 else []:
                 self.count["members dispatched"] += 1
                 self.claims.append({"demand": r.json()["demand_id"], "claim": member["claim_id"],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+from gongjian_shared.localtime import add_days, today
 from gongjian_shared.testing import auth
 
 
@@ -35,7 +36,7 @@ async def test_dispatch_rotates_fairly_and_reports_shortfall(world):
     picked: list[list[str]] = []
     for day in range(4):
         body = {"title": "夜间平安巡逻", "specialty": "巡逻", "count": 2,
-                "duty_date": (date.today() + timedelta(days=day + 1)).isoformat()}
+                "duty_date": add_days(today(), day + 1).isoformat()}
         r = await world.client.post(f"/communities/{c}/dispatches", json=body, headers=staff)
         assert r.status_code == 201, r.text
         assert r.json()["candidates"] == 6 and r.json()["shortfall"] == 0
@@ -54,7 +55,7 @@ async def test_dispatch_rotates_fairly_and_reports_shortfall(world):
 
     # Same day again: those on duty that day are not sent twice; asking for too many reports a shortfall.
     body = {"title": "卡点值守", "specialty": "巡逻", "count": 10,
-            "duty_date": (date.today() + timedelta(days=1)).isoformat()}
+            "duty_date": add_days(today(), 1).isoformat()}
     r = await world.client.post(f"/communities/{c}/dispatches", json=body, headers=staff)
     assert r.json()["shortfall"] == 6 and not set(duty) & {m["member_id"] for m in r.json()["roster"]}
     r = await world.client.post(f"/communities/{c}/dispatches", json=body, headers=auth("member", c))

@@ -9,7 +9,7 @@ from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.topics import EVALUATION_ALERTS, EVALUATION_LEDGER, EVALUATION_REVIEWS, EVALUATION_STATS
 
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
-from .clock import Clock, SystemClock
+from .clock import Clock, ProcessClock
 from .config import EvaluationSettings
 from .dashboard import register_dashboard
 from .entrypoints import consumers
@@ -24,7 +24,7 @@ def build_app(settings: EvaluationSettings | None = None, *, clock: Clock | None
     runtime = ServiceRuntime(settings, service="evaluation", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
     declare_topics(runtime, *PRODUCED)
-    evaluation = Evaluation(runtime, clock or SystemClock(), tick_interval=settings.tick_interval_s,
+    evaluation = Evaluation(runtime, clock or ProcessClock(), tick_interval=settings.tick_interval_s,
                             snapshot_interval=settings.snapshot_interval_s, checkpoint_every=settings.checkpoint_every)
     runtime.state["evaluation"] = evaluation
     consumers.register(runtime, evaluation.projector, max_records=settings.batch_max_records)

@@ -1,28 +1,11 @@
-"""Time as a dependency: the service asks a clock, tests inject one they can move."""
+"""Time as a dependency: the service asks a clock, tests inject one they can move.
+
+The clocks are the shared time module's (gongjian_shared.localtime); the default is the
+process clock, so ``localtime.frozen``/``set_clock`` and ``GONGJIAN_CLOCK_AT`` reach this service too.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Protocol
+from gongjian_shared.localtime import Clock, FixedClock, ProcessClock, SystemClock
 
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-
-class FixedClock:
-    """A clock that stands still until told otherwise (tests, demos)."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def set(self, at: datetime) -> None:
-        self.at = at
+__all__ = ["Clock", "FixedClock", "ProcessClock", "SystemClock"]

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from gongjian_shared.localtime import rfc3339
 from gongjian_shared.testing import eventually
 
 from gongjian_evaluation.config import EvaluationSettings
@@ -16,7 +17,7 @@ T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return rfc3339(moment)
 
 
 class Feed:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from gongjian_shared.localtime import add_days
 
 from .adapters.sheets import write_xlsx
 from .domain.idcard import make_id_number
@@ -110,7 +112,7 @@ def member_rows(count: int = MEMBERS, *, seed: int = 2174, with_places: bool = T
     kinds = ["in_service"] * 16 + ["retired"] * 2 + ["unemployed", "mobile", "new_economy"]
     per_community = [GRIDS // len(COMMUNITIES) + (1 if i < GRIDS % len(COMMUNITIES) else 0) for i in range(len(COMMUNITIES))]
     for i in range(count):
-        birth = date(1950, 1, 1) + timedelta(days=(i * 7919) % 18000)
+        birth = add_days(date(1950, 1, 1), (i * 7919) % 18000)
         # (birth date, sequence) repeats after 18,000 rows; the region code moves on then
         id_number = make_id_number(f"{int(REGION) + i // 18000:06d}", birth, i % 1000)
         kind = rnd.choice(kinds)

@@ -8,8 +8,10 @@ first, so new units are steered there.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
+
+from gongjian_shared.localtime import later, to_utc
 
 from .rules import Claimant
 
@@ -30,7 +32,7 @@ def demand_score(demand: dict[str, Any], claimant: Claimant, item_specialty: str
     elif demand.get("street_id") in claimant.streets:
         score += 1.0
     due = demand.get("due_at")
-    if due is not None and due - now <= timedelta(days=3):
+    if due is not None and due <= later(now, days=3):
         score += 1.0  # due soon: help it get done
     capacity = max(int(demand.get("capacity") or 1), 1)
     score += 0.5 * max(capacity - taken, 0) / capacity  # many places still open
@@ -38,8 +40,9 @@ def demand_score(demand: dict[str, Any], claimant: Claimant, item_specialty: str
 
 
 def rank_demands(scored: list[tuple[float, dict[str, Any]]]) -> list[tuple[float, dict[str, Any]]]:
-    far = datetime.max.replace(tzinfo=None)
-    return sorted(scored, key=lambda sd: (-sd[0], (sd[1].get("due_at") or far).replace(tzinfo=None), sd[1]["_id"]))
+    def due(demand: dict[str, Any]) -> float:
+        return to_utc(demand["due_at"]).timestamp() if demand.get("due_at") else float("inf")
+    return sorted(scored, key=lambda sd: (-sd[0], due(sd[1]), sd[1]["_id"]))
 
 
 def rank_communities(communities: list[dict[str, Any]], units_per_community: dict[str, int]) -> list[dict[str, Any]]:

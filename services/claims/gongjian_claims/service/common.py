@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from gongjian_shared.envelope import CloudEvent, new_event
+from gongjian_shared.localtime import rfc3339
 from gongjian_shared.problems import Problem
 
 from ..adapters import journal
@@ -71,4 +73,6 @@ def require_acts_for(acts_for: Any, path: list[str], what: str) -> None:
 
 def iso(value: Any) -> Any:
     """Datetimes in event data as RFC 3339 UTC strings."""
-    return value.isoformat().replace("+00:00", "Z") if hasattr(value, "isoformat") else value
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    return value.isoformat() if hasattr(value, "isoformat") else value

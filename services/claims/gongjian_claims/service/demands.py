@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.localtime import later
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
@@ -33,10 +34,10 @@ def _times(spec: dict[str, Any], rules: dict[str, Any], now: datetime) -> dict[s
     opens = spec.get("claim_opens_at") or now
     due = spec.get("due_at") or spec.get("period_end")
     if due is None and rules.get("fulfil_within_days"):
-        due = now + timedelta(days=rules["fulfil_within_days"])
+        due = later(now, days=rules["fulfil_within_days"])
     deadline = spec.get("claim_deadline")
     if deadline is None and rules.get("claim_window_days"):
-        deadline = opens + timedelta(days=rules["claim_window_days"])
+        deadline = later(opens, days=rules["claim_window_days"])
     if deadline is None:
         deadline = due  # by default claims close when the work is due
     if due is not None and due <= now:

@@ -9,10 +9,11 @@ member who cannot go releases the claim and the community dispatches again to fi
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.localtime import day_end, later
 
 from ..adapters import projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, DISPATCH_STATS, MEMBERS, SEATS
@@ -45,12 +46,12 @@ async def busy_on(db: Any, duty_date: date) -> set[str]:
 async def dispatch(runtime: Any, *, community_id: str, spec: dict[str, Any], acts_for: Any) -> dict[str, Any]:
     db = runtime.db
     duty_date: date = spec["duty_date"]
-    due = datetime.combine(duty_date + timedelta(days=1), time(0), tzinfo=UTC)
+    due = day_end(duty_date)  # the end of the duty's local day (16:00Z for China), not UTC midnight
     specialty = spec.get("specialty")
     built = await demands.build(db, {**spec, "community_id": community_id, "kind": "duty", "capacity": spec["count"],
                                      "duty_date": duty_date.isoformat(), "scope": spec.get("scope"),
                                      "required_specialties": [specialty] if specialty else None,
-                                     "due_at": max(due, utc_now() + timedelta(hours=1))}, acts_for=acts_for)
+                                     "due_at": max(due, later(utc_now(), hours=1))}, acts_for=acts_for)
     place = await projections.place(db, community_id)
     pool = await candidates(db, place, specialty, built["rules"]["scope"])
     stats = {d["member_id"]: d for d in await db[DISPATCH_STATS].find({"community_id": community_id}).to_list(None)}

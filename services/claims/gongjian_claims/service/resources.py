@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.localtime import later
 from gongjian_shared.problems import Problem
 from pymongo.errors import DuplicateKeyError
 
@@ -82,7 +83,7 @@ async def create_project(runtime: Any, resource: dict[str, Any], community_id: s
     if existing is None:
         spec = {"community_id": community_id, "category": resource["category"], "item": resource["item_id"],
                 "kind": "project", "title": resource["title"], "capacity": 1,
-                "due_at": held.get("due_at") or utc_now() + timedelta(days=30), "claimant_kinds": ["unit"],
+                "due_at": held.get("due_at") or later(utc_now(), days=30), "claimant_kinds": ["unit"],
                 "resource_id": resource["_id"], "unit_id": resource["unit_id"],
                 "description": held.get("note") or resource.get("description")}
         built = await demands.build(db, spec, acts_for=lambda _path: True, demand_id=pid)

@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.localtime import format_deadline
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
 from ..adapters import jobs, journal
@@ -84,7 +85,7 @@ def _place(subject: dict[str, Any]) -> str:
 
 
 async def _remind(db: Any, job: dict[str, Any], subject: dict[str, Any], open_claims: list) -> None:
-    text = f"【{STEP_LABELS['remind']}】「{subject['title']}」将于 {iso(subject.get('due_at'))} 到期，请抓紧办理"
+    text = f"【{STEP_LABELS['remind']}】「{subject['title']}」将于 {format_deadline(subject.get('due_at'))} 到期，请抓紧办理"
     owners = {c["claimant_id"] for c in open_claims} if job["subject_kind"] == "demand" else {subject.get("owner_id")}
     for recipient in owners | {_place(subject)}:
         if recipient:

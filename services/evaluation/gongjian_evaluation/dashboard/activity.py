@@ -3,17 +3,17 @@
 Fed with the claims events still retained in Kafka (the last ``days`` days), so it is
 rebuilt at every start without a database: counters per (community, day, event type),
 verified hours per day, resident ratings, and the demands' current status (for the
-category × status chart and the overdue list). Days are China Standard Time (UTC+8).
+category × status chart and the overdue list). Days are local days (gongjian_shared.localtime).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
-CST = timezone(timedelta(hours=8), "CST")
+from gongjian_shared.localtime import add_days, local_date, now, parse_instant
 
 # demand event → the status a demand has after it (overdue is a flag, not a status)
 DEMAND_STATUS = {"demand.published": "open", "demand.claimed": "claimed", "demand.claim_released": "open",
@@ -24,13 +24,12 @@ COUNTED = ("demand.published", "demand.claimed", "demand.fulfilled", "demand.ver
 
 
 def day_of(moment: str | None, fallback: datetime | None = None) -> date:
+    """The local day of an event time (RFC 3339); ``fallback`` (else now) when it is missing or bad."""
     try:
-        when = datetime.fromisoformat((moment or "").replace("Z", "+00:00"))
+        when = parse_instant(moment or "")
     except ValueError:
-        when = fallback or datetime.now(UTC)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return when.astimezone(CST).date()
+        when = fallback or now()
+    return local_date(when)
 
 
 @dataclass
@@ -84,7 +83,7 @@ class Activity:
 
     def prune(self, today: date) -> None:
         """Forget what lies before the window (a long-running process stays bounded)."""
-        cutoff = today - timedelta(days=self.days)
+        cutoff = add_days(today, -self.days)
         for key in [k for k in self.counts if k[1] < cutoff]:
             del self.counts[key]
         for key in [k for k in self.hours if k[1] < cutoff]:
@@ -94,7 +93,7 @@ class Activity:
 
     def summary(self, communities: set[str] | None, today: date, names: dict[str, str]) -> dict[str, Any]:
         """Everything the time charts show, for the communities of one place (None = all)."""
-        days = [today - timedelta(days=n) for n in range(self.days - 1, -1, -1)]
+        days = [add_days(today, -n) for n in range(self.days - 1, -1, -1)]
 
         def inside(community: str) -> bool:
             return communities is None or community in communities

@@ -13,12 +13,12 @@ import contextlib
 import json
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from gongjian_shared.admin import ensure_topics
+from gongjian_shared.localtime import earlier, now, today
 from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_SUGGESTIONS, CLAIMS_WISHES, EVALUATION_STATS, REGISTRY_PLACES
 
 from .activity import Activity
@@ -69,7 +69,7 @@ class DashboardHub:
         full = {self.settings.topic(t): t for t in (*FROM_START, *RECENT)}
         tps = await partitions(consumer, list(full))
         consumer.assign(tps)
-        since_ms = int((time.time() - self.activity.days * 86400) * 1000)
+        since_ms = int(earlier(now(), days=self.activity.days).timestamp() * 1000)
         recent = [tp for tp in tps if full[tp.topic] in RECENT]
         found = await consumer.offsets_for_times({tp: since_ms for tp in recent}) if recent else {}
         ends = await consumer.end_offsets(tps)
@@ -108,10 +108,10 @@ class DashboardHub:
                         self._apply(self._full[tp.topic], record)
                 if not self._caught_up.is_set():
                     await self._check_caught_up()
-                today = datetime.now(UTC).date()
-                if pruned != today:
-                    self.activity.prune(today)
-                    pruned = today
+                day = today()
+                if pruned != day:
+                    self.activity.prune(day)
+                    pruned = day
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the reader must outlive one bad batch

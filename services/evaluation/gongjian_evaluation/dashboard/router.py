@@ -9,7 +9,6 @@ GET /dashboard/stream          server-sent events, filtered by place and event t
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,11 +17,11 @@ from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
 from gongjian_shared.auth import Principal
+from gongjian_shared.localtime import today as local_today
 from gongjian_shared.problems import Problem
 
 from . import positions as pos
 from .access import dashboard_principal, place_for, require_official, visible_roots
-from .activity import CST
 from .figures import combine, health, snapshot_for
 from .filters import BadFilter, Scope, parse_types, scope_of, topics_for
 from .hub import DashboardHub
@@ -73,7 +72,7 @@ async def overview(principal: Official, hub: Hub,
     tree = _node(hub, target.id, depth=3)
     communities = {c.id for c in hub.places.descendants(target.id, "community")}
     names = {c: hub.places.get(c).name for c in communities}  # type: ignore[union-attr]
-    today = datetime.now(UTC).astimezone(CST).date()
+    today = local_today()
     return {
         "place": {"id": target.id, "name": target.name, "kind": target.kind, "path": target.path,
                   "path_names": hub.places.names(target.path)},

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from gongjian_shared.localtime import rfc3339
+
 from .periods import day_key, month_key, year_of
 from .points import Earning, RuleVersion, capped
 from .state import Entry, State
@@ -115,7 +117,7 @@ def _event(type_: str, entry: Entry, holder_kind: str, source: Source) -> dict[s
     data = {"holder_id": entry.holder_id, "holder_kind": holder_kind, "points": abs(entry.points),
             "rule": entry.rule, "rule_version": entry.rule_version, "source_event_id": entry.source_event_id,
             "source_type": entry.source_type, "entry_id": entry.id,
-            "earned_at": entry.earned_at.isoformat().replace("+00:00", "Z"), "place_path": list(entry.place_path)}
+            "earned_at": rfc3339(entry.earned_at), "place_path": list(entry.place_path)}
     if type_ == "points.awarded":
         data |= {"requested_points": entry.requested, "capped": entry.requested > entry.points}
     else:

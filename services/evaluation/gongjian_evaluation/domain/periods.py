@@ -1,47 +1,15 @@
-"""Calendar arithmetic in China Standard Time (UTC+8, no DST): days, months, years."""
+"""Ledger and statistics periods: ``all``, a local year ``YYYY`` or a local month ``YYYY-MM``.
+
+Calendar cuts themselves (local day/month/year of an instant) come from the one time module.
+"""
 
 from __future__ import annotations
 
-import calendar
-from datetime import UTC, datetime, timedelta, timezone
+from gongjian_shared.localtime import add_months, day_key, month_key, parse_time, to_local, year_of
 
-CST = timezone(timedelta(hours=8), "CST")
+__all__ = ["add_months", "day_key", "local", "month_key", "months_of", "parse_time", "period_kind", "year_of"]
 
-
-def parse_time(value: str | datetime | None, default: datetime | None = None) -> datetime:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
-    if not value:
-        if default is None:
-            raise ValueError("missing time")
-        return default
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def local(moment: datetime) -> datetime:
-    return moment.astimezone(CST)
-
-
-def day_key(moment: datetime) -> str:
-    return local(moment).strftime("%Y-%m-%d")
-
-
-def month_key(moment: datetime) -> str:
-    return local(moment).strftime("%Y-%m")
-
-
-def year_of(moment: datetime) -> int:
-    return local(moment).year
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    """Same local day-of-month and time ``months`` later (clamped to the month's last day)."""
-    at = local(moment)
-    index = at.month - 1 + months
-    year, month = at.year + index // 12, index % 12 + 1
-    day = min(at.day, calendar.monthrange(year, month)[1])
-    return at.replace(year=year, month=month, day=day).astimezone(UTC)
+local = to_local
 
 
 def period_kind(period: str) -> str:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from gongjian_shared.localtime import rfc3339
+
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -26,7 +28,7 @@ class RuleVersion:
         return float(self.hourly.get(category or "", self.default_hourly))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "effective_from": self.effective_from.isoformat().replace("+00:00", "Z"),
+        return {"version": self.version, "effective_from": rfc3339(self.effective_from),
                 "hourly": self.hourly, "default_hourly": self.default_hourly,
                 "joint_activity": self.joint_activity, "rating": self.rating,
                 "caps": {"day": self.day_cap, "year": self.year_cap}}

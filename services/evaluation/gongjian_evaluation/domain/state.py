@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from gongjian_shared.localtime import rfc3339
+
 SEEN_CAP = 3_000_000  # event ids remembered for de-duplication (duplicates arrive close together)
 
 
@@ -43,8 +45,8 @@ class Entry:
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "points": self.points, "rule": self.rule, "rule_version": self.rule_version,
                 "source_event_id": self.source_event_id, "source_type": self.source_type,
-                "earned_at": self.earned_at.isoformat().replace("+00:00", "Z"),
-                "recorded_at": self.earned_at.isoformat().replace("+00:00", "Z"),
+                "earned_at": rfc3339(self.earned_at),
+                "recorded_at": rfc3339(self.earned_at),
                 "community_id": self.place_path[-1] if self.place_path else None,
                 "capped": self.requested > self.points if self.revokes is None else False,
                 "revokes": self.revokes, "reason": self.reason}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from gongjian_shared.localtime import year_of
+
 from ..adapters.store import ASSESSMENTS, CAMPAIGNS, COMMENDATIONS
 from ..domain.ratings import member_metrics, member_score, stars, unit_score
 
@@ -49,7 +51,7 @@ async def assessment_report(ev: Any, member_id: str, year: int) -> dict[str, Any
     state = ev.state
     holder = state.holders[member_id]
     account = state.accounts.get(member_id)
-    history = [e.as_dict() for e in (account.entries if account else []) if e.earned_at.year == year]
+    history = [e.as_dict() for e in (account.entries if account else []) if year_of(e.earned_at) == year]
     opinion = await ev.runtime.db[ASSESSMENTS].find_one({"_id": f"{member_id}:{year}"})
     metrics = member_metrics(state, holder, year)
     return {"member_id": member_id, "name": holder.name, "year": year, "work_unit_id": holder.work_unit,

@@ -54,5 +54,5 @@ def normalize_phone(raw: str | int | float | None) -> str:
 
 def make_id_number(region: str, birth: date, sequence: int) -> str:
     """A synthetic but valid ID number (for demo data and tests)."""
-    first17 = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"
+    first17 = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"  # time-policy: a birth date, not an instant
     return first17 + check_char(first17)

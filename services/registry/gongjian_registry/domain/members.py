@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
+from gongjian_shared.localtime import compact_day
 from gongjian_shared.text import choice, fold
 
 MemberKind = Literal["in_service", "retired", "unemployed", "mobile", "new_economy"]
@@ -45,8 +46,8 @@ def kind_of(label: str) -> str | None:
 
 
 def receipt_number(reported_at: datetime, sequence: int) -> str:
-    """报到回执 number: BD-YYYYMMDD-NNNNNN."""
-    return f"BD-{reported_at:%Y%m%d}-{sequence:06d}"
+    """报到回执 number: BD-YYYYMMDD-NNNNNN, the date being the local day of the report."""
+    return f"BD-{compact_day(reported_at)}-{sequence:06d}"
 
 
 def card_of(kind: str) -> dict[str, str]:

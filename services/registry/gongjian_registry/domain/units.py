@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 from typing import Literal
 
+from gongjian_shared.localtime import month_key
 from gongjian_shared.text import choice, fold
 
 UnitKind = Literal["organ", "enterprise", "social_org", "new_economy"]
@@ -25,7 +26,8 @@ def unit_kind_of(label: str) -> str | None:
 
 
 def month_of(moment: datetime) -> str:
-    return f"{moment:%Y-%m}"
+    """The local month ``YYYY-MM`` of an instant (a report filed at 00:30 on 1 Dec China time is December's)."""
+    return month_key(moment)
 
 
 def valid_month(month: str) -> bool:

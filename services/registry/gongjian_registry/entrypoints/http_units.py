@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.localtime import this_month
 from gongjian_shared.text import Folded, Trimmed
-from gongjian_shared.envelope import utc_now
 
-from ..domain.units import UnitKindIn, month_of
+from ..domain.units import UnitKindIn
 from ..service import units
 from .access import MANAGERS, READERS, forbid, is_unit_admin_of, need_place
 from .views import unit_view
@@ -42,7 +42,7 @@ class AgreementIn(BaseModel):
 
 
 class MonthlyReportIn(BaseModel):
-    month: Folded | None = Field(None, description="YYYY-MM，默认本月")
+    month: Folded | None = Field(None, description="YYYY-MM，默认本月（本地时间）")
     summary: Trimmed = Field(min_length=1, max_length=2000, description="本月共建情况")
     activities: int = Field(0, ge=0, le=1000)
 
@@ -95,7 +95,7 @@ async def sign_agreement(unit_id: str, body: AgreementIn, request: Request, prin
 @router.post("/units/{unit_id}/reports", status_code=201, summary="单位按月报到 monthly report to the community")
 async def monthly_report(unit_id: str, body: MonthlyReportIn, request: Request, principal: CurrentPrincipal) -> dict:
     unit = await _unit_for(request, principal, unit_id, write=True)
-    report, _ = await units.report_month(request.app.state.runtime, unit, month=body.month or month_of(utc_now()),
+    report, _ = await units.report_month(request.app.state.runtime, unit, month=body.month or this_month(),
                                          summary=body.summary, activities=body.activities, by=principal.sub)
     return report
 
@@ -105,7 +105,7 @@ async def unreported_units(community_id: str, request: Request, principal: Curre
                            month: str | None = None) -> dict:
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看单位报到情况")
-    month = month or month_of(utc_now())
+    month = month or this_month()  # the local month (issue 9: not the UTC one)
     missing = await units.unreported(db, community_id, month)
     return {"community_id": community_id, "month": month, "count": len(missing),
             "units": [{"id": u["_id"], "name": u["name"], "kind": u["kind"]} for u in missing]}

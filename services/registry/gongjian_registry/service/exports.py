@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from gongjian_shared.localtime import format_date
 from gongjian_shared.privacy import mask_id_card, mask_phone
 
 from ..adapters.store import MEMBERS, UNITS
@@ -40,5 +41,5 @@ async def unit_rows(db: Any, places: dict[str, dict[str, Any]], community_ids: s
     async for u in db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1):
         rows.append([u["name"], UNIT_KIND_LABELS.get(u["kind"], u["kind"]), u.get("party_org", ""), u.get("location", ""),
                      places.get(u["paired_community_id"], {}).get("name", ""), u.get("credit_code") or "",
-                     (u.get("agreement") or {}).get("signed_on", ""), u["_id"]])
+                     format_date((u.get("agreement") or {}).get("signed_on")), u["_id"]])
     return rows

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import Deadline, StartTime
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
@@ -36,11 +35,11 @@ class DemandIn(RuleOverrides):
     title: Trimmed = Field(min_length=1, max_length=200)
     description: Trimmed = Field("", max_length=4000)
     capacity: int = Field(ge=1, le=10000, description="认领名额")
-    claim_opens_at: datetime | None = None
-    claim_deadline: datetime | None = Field(None, description="认领截止")
-    due_at: datetime | None = Field(None, description="完成期限（督办依据）")
-    period_start: datetime | None = Field(None, description="岗位开始（服务岗位）")
-    period_end: datetime | None = Field(None, description="岗位结束（服务岗位）")
+    claim_opens_at: StartTime | None = Field(None, description="开始认领（不带时区按本地时间；只给日期即当日零点）")
+    claim_deadline: Deadline | None = Field(None, description="认领截止（只给日期即当日结束）")
+    due_at: Deadline | None = Field(None, description="完成期限（督办依据；不带时区按本地时间，只给日期即当日结束）")
+    period_start: StartTime | None = Field(None, description="岗位开始（服务岗位；只给日期即当日零点）")
+    period_end: Deadline | None = Field(None, description="岗位结束（服务岗位；只给日期即当日结束）")
 
 
 class FulfilmentIn(BaseModel):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
@@ -37,7 +36,7 @@ class ResourceIn(BaseModel):
 
 class ResourceClaimIn(BaseModel):
     community_id: Folded
-    due_at: datetime | None = Field(None, description="计划完成（使用）时间")
+    due_at: Deadline | None = Field(None, description="计划完成（使用）时间（只给日期即当日结束）")
     note: Trimmed = Field("", max_length=1000)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field, field_validator
 
@@ -42,7 +41,7 @@ class AssignmentIn(BaseModel):
     mode: Folded = Field(description="领办 take_charge / 代办 on_behalf / 上门 home_visit（代码或中文均可）")
     assignee_id: Folded
     assignee_kind: HolderKindIn = "official"
-    due_at: datetime | None = None
+    due_at: Deadline | None = Field(None, description="办理期限（只给日期即当日结束）")
 
     @field_validator("mode")
     @classmethod

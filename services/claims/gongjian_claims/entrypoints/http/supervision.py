@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
+from gongjian_shared.localtime import Deadline, Instant
 from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
@@ -21,13 +22,13 @@ class DecisionIn(BaseModel):
     title: Trimmed = Field(min_length=1, max_length=300, description="议定事项")
     owner_id: Folded = Field(description="责任单位、党员或工作人员的编号")
     owner_kind: HolderKindIn = "unit"
-    due_at: datetime
+    due_at: Deadline = Field(description="完成期限（只给日期即当日结束）")
 
 
 class MeetingIn(BaseModel):
     place_id: Folded = Field(description="社区或街道")
     title: Trimmed = Field(min_length=1, max_length=200)
-    held_at: datetime
+    held_at: Instant = Field(description="会议时间（不带时区按本地时间）")
     decisions: list[DecisionIn] = Field(default=[], max_length=100)
     remind_before_hours: float = Field(24, ge=0)
     escalate_after_hours: float = Field(48, ge=0)
@@ -43,7 +44,7 @@ class DispatchIn(BaseModel):
     item: Folded = "平安巡逻"
     specialty: Folded | None = Field(None, description="所需专长")
     count: int = Field(ge=1, le=500, description="需要人数")
-    duty_date: date
+    duty_date: date = Field(description="值守日期（本地日期；完成期限为当日结束）")
     scope: ScopeIn = "community"
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
@@ -24,7 +23,7 @@ class WishIn(BaseModel):
 class DecisionIn(BaseModel):
     approved: bool
     reason: Trimmed | None = Field(None, max_length=500, description="驳回原因（驳回时必填）")
-    due_at: datetime | None = Field(None, description="圆梦期限（督办依据）")
+    due_at: Deadline | None = Field(None, description="圆梦期限（督办依据；只给日期即当日结束）")
 
 
 class ConfirmIn(BaseModel):

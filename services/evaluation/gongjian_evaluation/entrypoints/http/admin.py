@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import StartTime, rfc3339
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
 from ...adapters.store import CONFIG, RULES
-from ...domain.periods import parse_time
 from ...domain.points import rules_from_doc
 from .access import evaluation
 
@@ -31,7 +30,7 @@ class Caps(BaseModel):
 
 
 class NewRules(BaseModel):
-    effective_from: datetime = Field(description="生效时间，不得早于当前时间 (not in the past: history keeps its rules)")
+    effective_from: StartTime = Field(description="生效时间（不带时区按本地时间；只给日期即当日零点），不得早于当前时间 (not in the past: history keeps its rules)")
     hourly: dict[str, float] = Field(default_factory=dict, description="按类别每小时积分 points per hour by category")
     default_hourly: float = Field(10, ge=0)
     joint_activity: float = Field(20, ge=0)
@@ -43,15 +42,15 @@ class NewRules(BaseModel):
 async def add_rules(body: NewRules, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "city_admin")
     ev = evaluation(request)
-    effective = parse_time(body.effective_from)
+    effective = body.effective_from
     if effective < ev.clock.now():
         raise Problem(422, "生效时间不能早于现在：已记入的积分保留原规则 (effective_from must not be in the past)",
                       code="rule-in-the-past")
     async with ev.projector.lock:  # no batch applies while the rule set changes
         version = max(r.version for r in ev.projector.rules) + 1
-        doc = {"_id": version, "version": version, "effective_from": effective.isoformat(),
+        doc = {"_id": version, "version": version, "effective_from": rfc3339(effective),
                **body.model_dump(exclude={"effective_from"}), "created_by": principal.sub,
-               "created_at": ev.clock.now().isoformat()}
+               "created_at": rfc3339(ev.clock.now())}
         await ev.runtime.db[RULES].insert_one(doc)
         ev.projector.rules.append(rules_from_doc(doc))
     return rules_from_doc(doc).as_dict()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import Instant, month_key, rfc3339, year_of
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
-from ...domain.periods import parse_time
 from ...domain.ratings import member_metrics, stars
 from ...service.projector import compact
 from .access import evaluation, may_see_holder, official_for
@@ -25,8 +24,9 @@ async def points(holder_id: str, request: Request, principal: CurrentPrincipal,
     ev = evaluation(request)
     may_see_holder(principal, ev.state, holder_id)
     account = ev.state.accounts.get(holder_id)
+    # The same local cut as the totals (by_period), not a prefix of the UTC text.
     entries = [e for e in (account.entries if account else [])
-               if period == "all" or e.as_dict()["earned_at"][: len(period)] == period]
+               if period in ("all", month_key(e.earned_at), str(year_of(e.earned_at)))]
     balance = (account.total if period == "all" else account.by_period.get(period, 0.0)) if account else 0.0
     return {"holder_id": holder_id, "holder_kind": account.holder_kind if account else None,
             "points": round(balance, 2), "period": period,
@@ -41,7 +41,7 @@ async def rating(holder_id: str, request: Request, principal: CurrentPrincipal, 
     holder = ev.state.holders.get(holder_id)
     if holder is None or holder.kind != "member":
         raise Problem(404, f"党员不存在：{holder_id} (unknown member)", code="unknown-member")
-    year = year or ev.clock.now().year
+    year = year or year_of(ev.clock.now())
     metrics = member_metrics(ev.state, holder, year)
     inactive = ev.alerts.is_open("member_inactive", holder_id)
     return {"holder_id": holder_id, "year": year, "metrics": metrics,
@@ -74,7 +74,7 @@ async def revoke(holder_id: str, body: Revocation, request: Request, principal: 
 class Activity(BaseModel):
     community_id: Folded
     title: Trimmed = Field(min_length=2, max_length=200)
-    held_at: datetime
+    held_at: Instant = Field(description="活动时间（不带时区按本地时间）")
     participant_ids: list[Folded] = Field(min_length=1, max_length=2000)
 
 
@@ -85,17 +85,17 @@ async def record_activity(body: Activity, request: Request, principal: CurrentPr
     if body.community_id not in ev.state.places:
         raise Problem(422, f"社区不存在或尚未同步：{body.community_id} (unknown community)", code="unknown-community")
     official_for(principal, ev.state, body.community_id, "该社区")
-    if parse_time(body.held_at) > ev.clock.now():
+    if body.held_at > ev.clock.now():
         raise Problem(422, "活动时间不能晚于现在 (activity in the future)", code="future-activity")
     path = ev.state.path_of(body.community_id)
     command = {"id": f"activity-{uuid.uuid4().hex[:12]}", "type": "activity.recorded", "time": _now(ev),
                "subject": body.community_id, "communityid": body.community_id,
                "districtid": path[1] if len(path) > 1 else None,
                "data": {"community_id": body.community_id, "title": body.title,
-                        "held_at": parse_time(body.held_at).isoformat(), "participant_ids": body.participant_ids}}
+                        "held_at": rfc3339(body.held_at), "participant_ids": body.participant_ids}}
     await ev.projector.apply_command(compact(command))
     return {"id": command["id"], "community_id": body.community_id, "participants": len(body.participant_ids)}
 
 
 def _now(ev) -> str:
-    return ev.clock.now().isoformat().replace("+00:00", "Z")
+    return rfc3339(ev.clock.now())

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import format_local, format_month
 
 from ...service import queries, reports, yearend
 from .access import evaluation, official_for
@@ -46,9 +47,9 @@ async def stats_report(fmt: str, request: Request, principal: CurrentPrincipal, 
     now = ev.clock.now()
     figures = queries.figures(ev.state, kind, pid or place_id, period, now)
     tables = reports.stats_tables(figures, queries.children(ev.state, place_id, period, now))
-    label = "全部" if period == "all" else period
+    label = "全部" if period == "all" else (format_month(period) if "-" in period else f"{period}年")
     title = f"{_place_name(ev, place_id)} 共驻共建统计（{label}）"
-    content = reports.xlsx(title, tables) if fmt == "xlsx" else reports.pdf(title, f"截至 {now:%Y-%m-%d %H:%M} UTC", tables)
+    content = reports.xlsx(title, tables) if fmt == "xlsx" else reports.pdf(title, f"截至 {format_local(now)}", tables)
     return _download(content, fmt, title)
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
@@ -19,7 +18,7 @@ router = APIRouter(tags=["双向评议 reviews"])
 class OpenCampaign(BaseModel):
     district_id: Folded
     year: int = Field(ge=2000, le=2100)
-    closes_at: datetime | None = None
+    closes_at: Deadline | None = Field(None, description="截止时间（不带时区按本地时间；只给日期即当日结束）")
 
 
 @router.post("/campaigns", status_code=201, summary="开启年度双向评议 open a district's yearly campaign")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.localtime import rfc3339
 
 from ...service import queries
 from .access import evaluation, official_for
@@ -19,7 +20,7 @@ async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincip
     official_for(principal, ev.state, place_id, "该范围的统计")
     figures = queries.figures(ev.state, kind, place_id, queries.check_period(period), ev.clock.now(),
                               ev.config.get("health"))
-    return figures | {"as_of": ev.clock.now().isoformat().replace("+00:00", "Z")}
+    return figures | {"as_of": rfc3339(ev.clock.now())}
 
 
 @router.get("/places/{place_id}/stats", summary="某地点的统计 stats of a place (by place id)")
