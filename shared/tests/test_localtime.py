@@ -111,3 +111,20 @@ def test_people_read_local_chinese_time() -> None:
     assert lt.format_month("2026-02") == "2026年2月"
     assert lt.format_local(None) == ""
     assert lt.rfc3339(lt.parse_instant("2026-12-31T23:59")) == "2026-12-31T15:59:00Z"
+
+
+async def test_frozen_reaches_tasks_started_inside_only() -> None:
+    import asyncio
+
+    seen: dict[str, datetime] = {}
+
+    async def look(name: str) -> None:
+        await asyncio.sleep(0.01)
+        seen[name] = lt.now()
+
+    outside = asyncio.create_task(look("outside"))  # started before: keeps the process clock
+    with lt.frozen("2028-02-29T15:59:59Z"):
+        inside = asyncio.create_task(look("inside"))
+        await asyncio.gather(outside, inside)
+    assert seen["inside"] == utc(2028, 2, 29, 15, 59, 59)
+    assert abs((seen["outside"] - datetime.now(Z)).total_seconds()) < 5

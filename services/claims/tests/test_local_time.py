@@ -1,7 +1,9 @@
 """Local time in claims (issue 9.1): naive input is China time, a date alone is that local day, never a 500.
 
-Runs on the shared claims app with the process clock frozen (gongjian_shared.localtime.frozen), so
-"now" is a chosen instant for the handlers and for the supervision scheduler alike.
+Requests go to the shared claims app with the clock frozen for the test's task
+(gongjian_shared.localtime.frozen): its handlers see the chosen instant, its scheduler keeps real
+time. The reminder test starts an app of its own inside the frozen block, so its scheduler moves
+with the test's clock while no other test's jobs can fall due there.
 """
 
 from __future__ import annotations
@@ -9,8 +11,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gongjian_claims.bootstrap import build_app
 from gongjian_shared.localtime import frozen
-from gongjian_shared.testing import auth, eventually
+from gongjian_shared.testing import app_client, auth, eventually
 
 CASES = Path(__file__).resolve().parents[3] / "shared" / "cases" / "boundaries"
 
@@ -77,17 +80,27 @@ async def test_naive_and_date_only_times_are_local_and_never_500(world):
         assert r.json()["due_at"] == "2028-03-01T10:00:00Z"
 
 
-async def test_reminder_text_shows_local_time(world):
-    c = await world.community()
-    member = await world.member(c)
+async def test_reminder_text_shows_local_time(ns, make_world, monkeypatch):
+    monkeypatch.setenv("CLAIMS_SCHEDULER_INTERVAL_S", "0.2")
     with frozen("2026-12-31T15:00:00Z") as clock:  # 23:00 on New Year's Eve, China time
-        demand = await world.demand(c, due_at="2027-01-01T00:30:00", remind_before_hours=1, escalate_after_hours=100)
-        assert demand["due_at"] == "2026-12-31T16:30:00Z"
-        assert (await world.claim(demand["id"], member)).status_code == 201
-        clock.set(clock.now().replace(minute=31))  # past the reminder (15:30Z), before the deadline
-
-        async def reminded():
-            notes = (await world.client.get("/notifications", headers=auth("member", sub=member))).json()["items"]
-            return [n["text"] for n in notes if n["subject_id"] == demand["id"]]
-        texts = await eventually(reminded, timeout=20)
+        app = build_app()
+        async with app_client(app) as client:
+            world = make_world(ns, client, app)
+            await world.setup_tree()
+            c = await world.community()
+            member = await world.member(c)
+            texts = await _reminded(world, c, member, clock)
     assert "2027年1月1日 00:30" in texts[0], texts
+
+
+async def _reminded(world, c: str, member: str, clock) -> list[str]:
+    """Publish a demand due at 00:30 on New Year's Day China time, claim it, pass the reminder time."""
+    demand = await world.demand(c, due_at="2027-01-01T00:30:00", remind_before_hours=1, escalate_after_hours=100)
+    assert demand["due_at"] == "2026-12-31T16:30:00Z"
+    assert (await world.claim(demand["id"], member)).status_code == 201
+    clock.set(clock.now().replace(minute=31))  # past the reminder (15:30Z), before the deadline
+
+    async def reminded():
+        notes = (await world.client.get("/notifications", headers=auth("member", sub=member))).json()["items"]
+        return [n["text"] for n in notes if n["subject_id"] == demand["id"]]
+    return await eventually(reminded, timeout=60)

@@ -80,3 +80,18 @@ async def test_naive_and_date_only_inputs_never_500(ns, service, feed, city, clo
                                                "held_at": "2026-03-02T10:30:00", "participant_ids": ["m1"]},
                           headers=auth("city_admin"))
     assert r.status_code == 422 and r.json()["code"] == "future-activity"  # 10:30 local = 02:30Z: later than now
+
+
+def test_dashboard_days_and_deadlines_are_local() -> None:
+    from datetime import date
+
+    from gongjian_evaluation.dashboard.activity import Activity, day_of
+
+    act = Activity(days=7)
+    for type_ in ("demand.published", "demand.overdue"):
+        act.apply({"type": f"gongjian.{type_}", "subject": "d-1", "communityid": "a", "time": "2026-12-31T16:00:00Z",
+                   "data": {"category": "志愿服务", "title": "送餐", "due_at": "2026-12-05T16:00:00Z"}})
+    assert day_of("2026-12-31T15:59:59Z") == date(2026, 12, 31) and day_of("2026-12-31T16:00:00Z") == date(2027, 1, 1)
+    summary = act.summary(None, date(2027, 1, 1), {})
+    assert summary["days"][-1] == "2027-01-01" and summary["by_day"]["demand.published"][-1] == 1
+    assert summary["overdue"][0]["due_text"] == "2026年12月5日 24:00"

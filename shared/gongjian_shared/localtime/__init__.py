@@ -6,7 +6,8 @@ and the end of it (the next local midnight) where a deadline or period end is as
 months and years are cut in local time; people read local time in Chinese style.
 
 The zone is the deployment setting ``GONGJIAN_TIMEZONE`` (IANA name, default Asia/Shanghai).
-The clock is process-wide and replaceable: ``set_clock``/``frozen`` in tests, or the setting
+The clock is replaceable: ``frozen`` for a test's task (and an app it starts), ``set_clock`` for the
+process, or the setting
 ``GONGJIAN_CLOCK_AT`` (an RFC 3339 instant; the clock starts there and then runs) for a service
 started in its own process by a test or a demo. This module is the only place that reads the
 system clock or does calendar arithmetic; ``shared/tests/test_time_policy_search.py`` enforces it.

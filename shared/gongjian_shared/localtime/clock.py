@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import os
 import time
 from collections.abc import Iterator
@@ -56,13 +57,17 @@ class ShiftedClock:
 
 
 class ProcessClock:
-    """Whatever clock the process has installed (``set_clock``); the default of app clocks."""
+    """The clock in force (``frozen`` for this task, else the process clock); the default of app clocks."""
 
     def now(self) -> datetime:
         return now()
 
 
 _installed: Clock | None = None
+# A clock for the current task and the tasks it starts (asyncio copies the context): an app started
+# inside ``frozen`` (its scheduler included) and requests sent through an in-process client see it,
+# while other apps of the same test process keep the process clock.
+_scoped: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("gongjian_clock", default=None)
 
 
 def _from_setting() -> Clock:
@@ -71,6 +76,9 @@ def _from_setting() -> Clock:
 
 
 def current_clock() -> Clock:
+    scoped = _scoped.get()
+    if scoped is not None:
+        return scoped
     global _installed
     if _installed is None:
         _installed = _from_setting()
@@ -86,13 +94,14 @@ def set_clock(clock: Clock | None) -> Clock | None:
 
 @contextlib.contextmanager
 def frozen(at: datetime | str) -> Iterator[FixedClock]:
-    """``with frozen("2026-11-30T16:00:00Z") as clock:`` — the process clock stands at ``at``."""
+    """``with frozen("2026-11-30T16:00:00Z") as clock:`` — time stands at ``at`` (``clock.set``/``advance``
+    move it) for this task and the tasks started inside the block; the process clock is untouched."""
     clock = FixedClock(parse_instant(at) if isinstance(at, str) else at)
-    previous = set_clock(clock)
+    token = _scoped.set(clock)
     try:
         yield clock
     finally:
-        set_clock(previous)
+        _scoped.reset(token)
 
 
 def now() -> datetime:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from gongjian_shared.localtime import add_days, local_date, now, parse_instant
+from gongjian_shared.localtime import add_days, format_deadline, local_date, now, parse_instant
 
 # demand event → the status a demand has after it (overdue is a flag, not a status)
 DEMAND_STATUS = {"demand.published": "open", "demand.claimed": "claimed", "demand.claim_released": "open",
@@ -30,6 +30,14 @@ def day_of(moment: str | None, fallback: datetime | None = None) -> date:
     except ValueError:
         when = fallback or now()
     return local_date(when)
+
+
+def _due_text(due_at: str | None) -> str:
+    """A deadline as people read it (2026年12月5日 24:00, local time); empty when missing or unreadable."""
+    try:
+        return format_deadline(due_at)
+    except ValueError:
+        return ""
 
 
 @dataclass
@@ -120,7 +128,7 @@ class Activity:
             if d.overdue and d.status not in ("verified", "closed"):
                 overdue.append({"demand_id": demand_id, "title": d.title, "category": d.category,
                                 "community_id": d.community, "community": names.get(d.community, d.community),
-                                "due_at": d.due_at, "status": d.status})
+                                "due_at": d.due_at, "due_text": _due_text(d.due_at), "status": d.status})
         rated = sum(ratings.values())
         hours_by, published_by = Counter(), Counter()
         for (community, day), h in self.hours.items():

@@ -18,6 +18,7 @@ from sse_starlette import EventSourceResponse
 
 from gongjian_shared.auth import Principal
 from gongjian_shared.localtime import today as local_today
+from gongjian_shared.localtime import zone as local_zone
 from gongjian_shared.problems import Problem
 
 from . import positions as pos
@@ -84,6 +85,7 @@ async def overview(principal: Official, hub: Hub,
         "tree": tree,
         "activity": hub.activity.summary(communities, today, names),
         "version": hub.version,
+        "timezone": local_zone().key,  # the page shows times in the deployment's zone, whatever the browser's
     }
 
 

@@ -9,8 +9,10 @@ window.GJ = window.GJ || {};
   const $ = (id) => document.getElementById(id);
   const state = () => GJ.state;
 
+  // Times read in the deployment's zone (sent with the overview), not the browser's.
   function clock(time) {
-    return new Date(time).toLocaleTimeString("zh-CN", { hour12: false });
+    const zone = state() && state().overview && state().overview.timezone;
+    return new Date(time).toLocaleTimeString("zh-CN", zone ? { hour12: false, timeZone: zone } : { hour12: false });
   }
 
   function describe(ev) {
@@ -83,7 +85,7 @@ window.GJ = window.GJ || {};
     $("overdue-count").textContent = ov.activity.overdue_count;
     ov.activity.overdue.forEach((o) => { if (o.title) state().titles[o.demand_id] = o.title; });
     fillList("overdue-list", ov.activity.overdue.map((o) => [[o.community, "w"], [`${o.title || o.demand_id}（${o.category}）`],
-      [o.due_at ? `应于 ${o.due_at.slice(0, 10)}` : "", "t"]]), "暂无逾期事项");
+      [o.due_text ? `应于 ${o.due_text}` : "", "t"]]), "暂无逾期事项");
     renderLeaders(ov);
     fillList("alerts", state().alerts.slice(0, 30).map((ev) => [[clock(ev.time), "t"], [describe(ev)]]), "暂无预警");
   }
@@ -131,7 +133,7 @@ window.GJ = window.GJ || {};
     GJ.drawHours(ov);
     GJ.drawRatings(ov);
     renderLists(ov);
-    $("updated-at").textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false });
+    $("updated-at").textContent = clock(Date.now());
   }
 
 
