@@ -19,6 +19,7 @@ class Window(BaseModel):
     opens: lt.StartTime
     due: lt.Deadline
     at: lt.Instant | None = None
+    day: lt.Day | None = None
 
 
 def test_naive_input_is_local_and_comes_back_aware_utc() -> None:
@@ -41,6 +42,10 @@ def test_request_model_types() -> None:
     w = Window(opens="2026-12-01", due="2026-12-31", at="2026-12-31T23:59:00")
     assert (w.opens, w.due, w.at) == (utc(2026, 11, 30, 16), utc(2026, 12, 31, 16), utc(2026, 12, 31, 15, 59))
     assert all(v.tzinfo is not None and v.utcoffset().total_seconds() == 0 for v in (w.opens, w.due, w.at))
+    assert Window(opens="2026-12-01", due="2026-12-31", day="２０２８-０２-２９").day == date(2028, 2, 29)
+    assert Window(opens="2026-12-01", due="2026-12-31", day="2026-11-30T16:00:00Z").day == date(2026, 12, 1)
+    with pytest.raises(ValidationError):
+        Window(opens="2026-12-01", due="2026-12-31", day="2026-02-30")
     with pytest.raises(ValidationError) as bad:
         Window(opens="2026-12-01", due="明天")
     assert "时间格式" in str(bad.value)

@@ -73,7 +73,7 @@ async def test_naive_and_date_only_times_are_local_and_never_500(world):
         assert r.status_code == 422
 
         wish = (await world.client.post("/wishes", json={"community_id": c, "title": "想学用智能手机"},
-                                        headers=auth("resident", c, sub="resident-li"))).json()["id"]
+                                        headers=auth("resident", c, sub=f"resident-{c}"))).json()["id"]  # own poster: listings by poster
         r = await world.client.post(f"/wishes/{wish}/decision", json={"approved": True, "due_at": "2028-03-01T18:00"},
                                     headers=staff)
         assert r.status_code == 200, r.text

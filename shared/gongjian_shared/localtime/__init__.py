@@ -18,7 +18,8 @@ from .calendar import (add_days, add_months, compact_day, day_bounds, day_end, d
                        year_of)
 from .clock import (Clock, FixedClock, ProcessClock, ShiftedClock, SystemClock, current_clock, frozen, now,
                     set_clock, this_month, this_year, today)
-from .parsing import Deadline, Instant, StartTime, parse_deadline, parse_instant, parse_start, parse_time, rfc3339
+from .parsing import (Day, Deadline, Instant, StartTime, parse_day, parse_deadline, parse_instant, parse_start,
+                      parse_time, rfc3339)
 from .people import format_date, format_deadline, format_local, format_month, format_short
 from .zone import CLOCK_SETTING, DEFAULT_ZONE, ZONE_SETTING, to_local, to_utc, zone
 

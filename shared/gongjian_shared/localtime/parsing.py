@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator
 
-from .calendar import day_end, day_start, fold
+from .calendar import day_end, day_start, fold, local_date
 from .zone import to_utc
 
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -57,6 +57,18 @@ def parse_time(value: str | datetime | None, default: datetime | None = None) ->
 BAD_TIME = "时间格式应为 2026-12-31T23:59（不带时区即按本地时间）或 2026-12-31"
 
 
+def parse_day(value: str | datetime | date) -> date:
+    """A local calendar day: ``2026-12-05`` (full-width folded), or the local day of a date-time."""
+    if isinstance(value, datetime):
+        return local_date(to_utc(value))
+    if isinstance(value, date):
+        return value
+    text = fold(str(value))
+    if _DATE_ONLY.match(text):
+        return date(*(int(p) for p in text.split("-")))
+    return local_date(_parse(text, end=False))
+
+
 def _validator(parse: Any) -> Any:
     def run(value: Any) -> Any:
         if not isinstance(value, str | datetime | date):
@@ -72,6 +84,7 @@ def _validator(parse: Any) -> Any:
 Instant = Annotated[datetime, _validator(parse_instant)]
 StartTime = Annotated[datetime, _validator(parse_start)]
 Deadline = Annotated[datetime, _validator(parse_deadline)]
+Day = Annotated[date, _validator(parse_day)]  # a local calendar day (duty dates, agreement periods)
 
 
 def rfc3339(moment: datetime) -> str:

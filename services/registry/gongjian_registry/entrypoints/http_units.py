@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.localtime import this_month
+from gongjian_shared.localtime import Day, this_month
 from gongjian_shared.text import Folded, Trimmed
 
 from ..domain.units import UnitKindIn
@@ -35,9 +33,9 @@ class UnitChange(BaseModel):
 
 
 class AgreementIn(BaseModel):
-    period_start: date
-    period_end: date
-    signed_on: date
+    period_start: Day
+    period_end: Day
+    signed_on: Day
     commitments: list[Trimmed] = Field(min_length=1, max_length=50)
 
 

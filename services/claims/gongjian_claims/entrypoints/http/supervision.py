@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
-from gongjian_shared.localtime import Deadline, Instant
+from gongjian_shared.localtime import Day, Deadline, Instant
 from gongjian_shared.text import Folded, Trimmed
 from pydantic import BaseModel, Field
 
@@ -44,7 +42,7 @@ class DispatchIn(BaseModel):
     item: Folded = "平安巡逻"
     specialty: Folded | None = Field(None, description="所需专长")
     count: int = Field(ge=1, le=500, description="需要人数")
-    duty_date: date = Field(description="值守日期（本地日期；完成期限为当日结束）")
+    duty_date: Day = Field(description="值守日期（本地日期；完成期限为当日结束）")
     scope: ScopeIn = "community"
 
 
