@@ -21,7 +21,7 @@ _bearer = HTTPBearer(auto_error=False, description="服务令牌 (service token,
 
 
 def issue_service_token(secret: str, service: str, *, ttl_s: int = 300) -> str:
-    now = datetime.now(UTC)
+    now = datetime.now(UTC)  # time-policy: PyJWT checks iat/exp against the real clock
     claims = {"sub": f"service:{service}", "aud": SERVICE_AUDIENCE, "iss": ISSUER, "iat": now,
               "exp": now + timedelta(seconds=ttl_s)}
     return jwt.encode(claims, secret, algorithm=ALGORITHM)

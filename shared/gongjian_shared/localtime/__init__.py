@@ -21,6 +21,6 @@ from .clock import (Clock, FixedClock, ProcessClock, ShiftedClock, SystemClock, 
 from .parsing import (Day, Deadline, Instant, StartTime, parse_day, parse_deadline, parse_instant, parse_start,
                       parse_time, rfc3339)
 from .people import format_date, format_deadline, format_local, format_month, format_short
-from .zone import CLOCK_SETTING, DEFAULT_ZONE, ZONE_SETTING, to_local, to_utc, zone
+from .zone import CLOCK_SETTING, DEFAULT_ZONE, ZONE_SETTING, stored_utc, to_local, to_utc, zone
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -27,6 +27,11 @@ def to_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A datetime read from the database: BSON dates carry no zone and are UTC, so naive means UTC here."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def to_local(moment: datetime) -> datetime:
     """The same instant in the local zone (naive input read as local)."""
     return to_utc(moment).astimezone(zone())

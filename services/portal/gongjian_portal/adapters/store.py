@@ -6,9 +6,9 @@ tokens (hashed) and staff accounts. Members and residents live in the registry.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
+from gongjian_shared.localtime import now as current_time
 from pymongo import ASCENDING
 
 CODES = "sms_codes"            # _id = keyed hash of the phone; one pending code per phone
@@ -26,6 +26,6 @@ async def ensure_indexes(db: Any) -> None:
 
 async def drop_expired(db: Any) -> None:
     """Forget finished rate windows, dead codes and expired sessions (run at start; FerretDB has no TTL index)."""
-    now = datetime.now(UTC)
+    now = current_time()
     for collection in (LIMITS, CODES, REFRESH):
         await db[collection].delete_many({"expires_at": {"$lt": now}})

@@ -8,9 +8,11 @@ after ``code_max_attempts`` wrong tries, and a phone gets a new one at most ever
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from gongjian_shared.localtime import now as current_time
+from gongjian_shared.localtime import stored_utc
 from gongjian_shared.problems import Problem
 from pymongo.errors import DuplicateKeyError
 
@@ -39,7 +41,7 @@ class Codes:
         s, key = self.settings, self.phone_key(phone)
         if wait := await ratelimit.hit(self.db, "sms-client", client, limit=s.codes_per_client_hour, window_s=3600):
             raise too_many(wait, "本设备获取验证码过于频繁")
-        now = datetime.now(UTC)
+        now = current_time()
         code = new_code()
         fields = {"code_hash": self._code_hash(phone, code), "sent_at": now, "attempts": 0,
                   "expires_at": now + timedelta(seconds=s.code_ttl_s)}
@@ -65,12 +67,12 @@ class Codes:
 
     async def _resend_wait(self, key: str, now: datetime) -> int:
         doc = await self.db[CODES].find_one({"_id": key}, {"sent_at": 1})
-        sent = doc["sent_at"].replace(tzinfo=UTC) if doc else now
+        sent = stored_utc(doc["sent_at"]) if doc else now
         return max(1, int(self.settings.resend_after_s - (now - sent).total_seconds()) + 1)
 
     def _valid(self, phone: str, code: str) -> dict[str, Any]:
         return {"_id": self.phone_key(phone), "code_hash": self._code_hash(phone, code.strip()),
-                "expires_at": {"$gt": datetime.now(UTC)}, "attempts": {"$lt": self.settings.code_max_attempts}}
+                "expires_at": {"$gt": current_time()}, "attempts": {"$lt": self.settings.code_max_attempts}}
 
     async def check(self, phone: str, code: str) -> None:
         """401 unless ``code`` is the phone's live code; a wrong try counts against it."""

@@ -8,10 +8,10 @@ person up again, so a deactivated member or a moved admin gets no new access tok
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from gongjian_shared.auth import issue_token
+from gongjian_shared.localtime import later, now as current_time
 from gongjian_shared.problems import Problem
 
 from ..adapters.store import REFRESH
@@ -46,10 +46,10 @@ class Sessions:
     async def start(self, identity: dict[str, Any], via: str) -> str:
         """A new refresh token for ``identity`` (stored hashed); returns the token itself."""
         token = secrets.token_urlsafe(32)
-        now = datetime.now(UTC)
+        now = current_time()
         await self.db[REFRESH].insert_one({
             "_id": token_hash(token), "sub": identity["id"], "role": identity["role"], "via": via,
-            "created_at": now, "expires_at": now + timedelta(days=self.settings.refresh_ttl_days), "revoked_at": None})
+            "created_at": now, "expires_at": later(now, days=self.settings.refresh_ttl_days), "revoked_at": None})
         return token
 
     async def holder(self, token: str | None) -> dict[str, Any]:
@@ -57,7 +57,7 @@ class Sessions:
         if not token:
             raise expired_session()
         doc = await self.db[REFRESH].find_one({"_id": token_hash(token), "revoked_at": None,
-                                               "expires_at": {"$gt": datetime.now(UTC)}})
+                                               "expires_at": {"$gt": current_time()}})
         if doc is None:
             raise expired_session()
         return doc
@@ -65,4 +65,4 @@ class Sessions:
     async def revoke(self, token: str | None) -> None:
         if token:
             await self.db[REFRESH].update_one({"_id": token_hash(token), "revoked_at": None},
-                                              {"$set": {"revoked_at": datetime.now(UTC)}})
+                                              {"$set": {"revoked_at": current_time()}})

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 
 import segno
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.localtime import later
 from gongjian_shared.text import Folded
 from pydantic import BaseModel, Field
 
@@ -40,7 +40,7 @@ async def check_in_link(demand_id: str, request: Request, principal: CurrentPrin
     demand = await get_demand(runtime(request).db, demand_id)
     require_acts_for(principal.acts_for, demand["path"], "打印签到码")
     settings, secret = request.app.state.settings, _secret(request)
-    expires_at = (utc_now() + timedelta(days=days or settings.checkin_days)).replace(microsecond=0)
+    expires_at = later(utc_now(), days=days or settings.checkin_days).replace(microsecond=0)
     token = link_token(secret, demand_id, int(expires_at.timestamp()))
     path = link_path(secret, demand_id, token_expiry(token))
     return {"demand_id": demand_id, "token": token, "path": path, "url": settings.public_url.rstrip("/") + path,
