@@ -54,9 +54,6 @@ def parse_time(value: str | datetime | None, default: datetime | None = None) ->
     return parse_instant(value)
 
 
-BAD_TIME = "时间格式应为 2026-12-31T23:59（不带时区即按本地时间）或 2026-12-31"
-
-
 def parse_day(value: str | datetime | date) -> date:
     """A local calendar day: ``2026-12-05`` (full-width folded), or the local day of a date-time."""
     if isinstance(value, datetime):
@@ -75,8 +72,10 @@ def _validator(parse: Any) -> Any:
             return value  # let pydantic report the wrong type
         try:
             return parse(value)
-        except ValueError as exc:
-            raise ValueError(BAD_TIME) from exc
+        except ValueError:
+            # Unreadable: pydantic's own parsing then fails with its usual error type
+            # (datetime_parsing …), which the shared validation layer words in Chinese.
+            return value
     return BeforeValidator(run)
 
 
