@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from .fold_query import FoldQuery
 from .idempotency_keys import IdempotencyKeyMiddleware, document_header
 from .metrics import install_metrics_route
 from .observe import ObserveHTTP
@@ -23,6 +24,7 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
     app.add_middleware(IdempotencyKeyMiddleware)
     _document_idempotency(app)
     app.add_middleware(ObserveHTTP, service=runtime.service)
+    app.add_middleware(FoldQuery)  # full-width query values folded before routing (issue 9)
     install_metrics_route(app, runtime)
 
     @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness (the process answers; never checks peers)")

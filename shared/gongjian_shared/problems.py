@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -52,6 +53,22 @@ def problem_response(status: int, detail: Any, request: Request, **extra: Any) -
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+# Starlette's own refusals (unknown path, wrong method …) carry the bare English phrase.
+STOCK_DETAILS = {404: "没有这个地址或资源", 405: "该地址不支持此请求方法"}
+
+
+def chinese_detail(status: int, detail: Any) -> Any:
+    """Our details pass unchanged; the framework's stock phrase ("Not Found") becomes Chinese first."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return detail
+    if detail != phrase:
+        return detail
+    zh = STOCK_DETAILS.get(status) or TITLES.get(status, "错误 Error").split(" ")[0]
+    return f"{zh} ({phrase})"
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -59,7 +76,7 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        response = problem_response(exc.status_code, exc.detail, request)
+        response = problem_response(exc.status_code, chinese_detail(exc.status_code, exc.detail), request)
         for name, value in (getattr(exc, "headers", None) or {}).items():
             response.headers[name] = value
         return response

@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gongjian_shared.fold_query import fold_query_string
 from gongjian_shared.problems import install_problem_handlers
 from gongjian_shared.text import Folded, Trimmed, choice, digits_only, fold
 
@@ -59,6 +60,9 @@ async def _post(payload, *, raw: bytes | None = None, query: str = "") -> httpx.
 def test_fold_maps_full_width_to_ascii_and_strips_blanks():
     assert fold("\u3000１１０１０１ＡＢｃ ") == "110101ABc"
     assert digits_only("138-0001 23４５") == "13800012345"
+    raw = "grid_id=%EF%BD%87%EF%BC%91&period=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%96-10&q=%E6%B3%95%E5%BE%8B+&e=".encode()
+    assert fold_query_string(raw) == b"grid_id=g1&period=2026-10&q=%E6%B3%95%E5%BE%8B&e="
+    assert fold_query_string(b"kind=home&limit=10") == b"kind=home&limit=10"
 
 
 async def test_choice_accepts_code_label_alias_and_full_width_and_stores_code():
@@ -99,3 +103,11 @@ async def test_json_decode_error_and_query_parameter_are_chinese():
     assert r.json()["errors"][0]["type"] == "json_invalid"
     r = await _post({"name": "王五"}, query="?limit=500")
     assert r.json()["detail"] == "条数不能大于 100" and r.json()["errors"][0]["loc"] == ["query", "limit"]
+
+
+async def test_framework_refusals_are_chinese_too():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=_app()), base_url="http://t") as client:
+        missing = await client.get("/nowhere")
+        wrong = await client.get("/things")
+    assert missing.status_code == 404 and missing.json()["detail"] == "没有这个地址或资源 (Not Found)"
+    assert wrong.status_code == 405 and wrong.json()["detail"] == "该地址不支持此请求方法 (Method Not Allowed)"

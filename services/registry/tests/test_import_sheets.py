@@ -87,6 +87,10 @@ async def test_id_numbers_typed_as_numbers_are_explained(ns):
         csv = ("\n".join([",".join(HEADERS7), "王一,2.30881E+17,,在职党员,,,新华社区"]) + "\n").encode()
         job = await upload(client, "members", "m.csv", csv)
         assert job["status"] == "rejected" and NUMBER_TYPED in job["errors"][0]["reason"], job
+        units = xlsx(table([list(UNIT_HEADERS), ["甲单位", "机关", "", "", "新华社区", 112308810000000000]]))
+        job = await upload(client, "units", "u.xlsx", units)
+        assert job["status"] == "rejected" and job["errors"][0]["column"] == "统一社会信用代码", job
+        assert "统一社会信用代码被存成数字，末位已丢失，请把该列设为文本" in job["errors"][0]["reason"]
 
 
 async def test_skip_bad_rows_imports_the_valid_ones_and_reports_the_rest(ns):

@@ -58,6 +58,8 @@ async def test_choices_take_the_chinese_labels_and_store_codes(ns):
         assert member.status_code == 201 and member.json()["kind"] == "retired", member.text
         listed = await client.get("/communities/c1/members?kind=离退休党员", headers=ADMIN)
         assert listed.status_code == 200 and listed.json()["count"] == 1
+        children = await client.get("/places", params={"parent_id": "　ｓ１ "}, headers=ADMIN)  # query values fold too
+        assert sorted(p["id"] for p in children.json()) == sorted(["c1", COMMUNITY]), children.text
         me = auth("member", sub=member.json()["id"])
         report = await client.post(f"/members/{member.json()['id']}/reports", json={"community_id": "c1", "kind": "居住地社区报到"}, headers=me)
         assert report.status_code == 201, report.text
