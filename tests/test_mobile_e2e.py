@@ -331,10 +331,22 @@ async def play_resident(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str
     await page.goto(f"{portal}/m/resident/suggestions/new")
     await page.get_by_placeholder("如：小区路灯坏了").fill("3号楼路灯坏了")
     await page.get_by_role("button", name="提交").click()
+    await ph.toast("建议已提交")
     await page.wait_for_url(re.compile(r"/m/resident/suggestions/suggestion-"))
     await expect(page.get_by_text("社区已受理")).to_be_visible()
+    suggestion = page.url.rsplit("/", 1)[-1]
+    # The community handles it (网下分头办): triage, a home visit, resolved; the resident follows.
+    for step, body in (("triage", {"topic": "设施维修"}),
+                       ("assignment", {"mode": "上门", "assignee_id": "secretary-e2e"}),
+                       ("resolution", {"outcome": "resolved", "note": "物业已更换3号楼路灯"})):
+        r = await http.post(f"{claims}/suggestions/{suggestion}/{step}", headers=staff, json=body)
+        assert r.status_code == 200, r.text
+    await page.reload()
+    await expect(page.locator(".van-step--process")).to_contain_text("已办结：已解决")
+    await expect(page.get_by_text("物业已更换3号楼路灯")).to_be_visible()
+    await expect(page.get_by_text("办理中（上门）")).to_be_visible()
     await ph.shot("06-suggestion")
     await page.goto(f"{portal}/m/resident")
-    await expect(page.get_by_text("给孙子买一套课外书")).to_be_visible()
-    await expect(page.get_by_text("3号楼路灯坏了")).to_be_visible()
+    await expect(page.locator(".van-cell").filter(has_text="给孙子买一套课外书")).to_contain_text("已办结")
+    await expect(page.locator(".van-cell").filter(has_text="3号楼路灯坏了")).to_contain_text("已办结")
     await ph.shot("07-home-after")
