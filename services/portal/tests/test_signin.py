@@ -139,3 +139,20 @@ async def test_http_gateway_sender_posts_the_text(make_portal):
             assert (await client.post("/api/auth/sms-code", json={"phone": other})).status_code == 202  # no wait
     finally:
         server.shutdown()
+
+
+async def test_a_deactivated_member_gets_no_new_access_token(portal, city):
+    import httpx
+    from portal_helpers import CITY_ADMIN
+
+    client, app = portal
+    member_id, phone = city.member(name="冯停用")
+    r = await sign_in(client, app, phone)
+    cookie = {"Cookie": f"gj_refresh={refresh_cookie(r)}"}
+    assert (await client.post("/api/auth/refresh", headers=cookie)).status_code == 200
+    gone = httpx.post(f"{city.registry}/members/{member_id}/deactivate", headers=CITY_ADMIN, json={"reason": "转出"})
+    assert gone.status_code == 200, gone.text
+    refused = await client.post("/api/auth/refresh", headers=cookie)
+    assert refused.status_code == 401 and refused.json()["code"] == "session-expired"
+    again = await sign_in(client, app, phone)
+    assert again.status_code == 404 and again.json()["code"] == "no-account"
