@@ -10,8 +10,9 @@ from gongjian_shared.testing import ServiceProcess
 @pytest.fixture
 def services(ns):
     """{service name: base URL} for registry, claims and evaluation started as processes."""
-    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
-    procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
+    registry = ServiceProcess("registry", ns.env(GONGJIAN_LOG_LEVEL="WARNING"))
+    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", REGISTRY_URL=registry.url)  # evaluation asks it for names
+    procs = [registry, *(ServiceProcess(name, env) for name in ("claims", "evaluation"))]
     try:
         for proc in procs:
             proc.start()

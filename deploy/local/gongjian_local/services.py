@@ -90,6 +90,8 @@ def stop_services(services: list[RunningService], timeout: float = 20) -> None:
 def running_services(env: dict[str, str], log=print) -> Iterator[dict[str, RunningService]]:
     """The services, each started and ready; all stopped on leaving, however that happens."""
     started: dict[str, RunningService] = {}
+    # Evaluation asks the registry for the names officials may read.
+    env = {"REGISTRY_URL": f"http://127.0.0.1:{service_port('registry')}", **env}
     try:
         for name in SERVICES:
             log(f"  启动 {name} 服务 (starting {name}) …")

@@ -8,6 +8,7 @@ from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.topics import EVALUATION_ALERTS, EVALUATION_LEDGER, EVALUATION_REVIEWS, EVALUATION_STATS
 
+from .adapters.registry_names import RegistryNames
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .clock import Clock, ProcessClock
 from .config import EvaluationSettings
@@ -26,6 +27,7 @@ def build_app(settings: EvaluationSettings | None = None, *, clock: Clock | None
     declare_topics(runtime, *PRODUCED)
     evaluation = Evaluation(runtime, clock or ProcessClock(), tick_interval=settings.tick_interval_s,
                             snapshot_interval=settings.snapshot_interval_s, checkpoint_every=settings.checkpoint_every)
+    evaluation.names = RegistryNames(settings.registry_url)
     runtime.state["evaluation"] = evaluation
     consumers.register(runtime, evaluation.projector, max_records=settings.batch_max_records)
 

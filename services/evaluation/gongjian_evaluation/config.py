@@ -14,3 +14,5 @@ class EvaluationSettings(ServiceSettings):
                                                                           "snapshot_interval_s"))
     checkpoint_every: int = Field(500, validation_alias=AliasChoices("EVALUATION_CHECKPOINT_EVERY", "checkpoint_every"))
     batch_max_records: int = Field(2000, validation_alias=AliasChoices("EVALUATION_BATCH", "batch_max_records"))
+    # The registry, asked for names officials may read (POST /names, with the caller's token).
+    registry_url: str = Field("http://127.0.0.1:8001", validation_alias=AliasChoices("REGISTRY_URL", "registry_url"))

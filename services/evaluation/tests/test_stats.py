@@ -96,7 +96,7 @@ async def test_reports_download_as_excel_and_pdf(ns, service, feed, city):
             shared = book.read("xl/sharedStrings.xml").decode()
         assert "共驻共建" in shared
         pdf = await client.get(f"{path}.pdf", params=params, headers=official)
-        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"STSong-Light" in pdf.content
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and b"/FontFile2" in pdf.content
     year_end = (await client.get("/year-end", params={"place_id": "d1", "year": 2026}, headers=official)).json()
     assert year_end["members"][0]["holder_id"] == "m1" and year_end["members"][0]["score"] > 0
     assert (await client.get("/reports/stats.doc", params={"place_id": "d1"}, headers=official)).status_code == 404
@@ -104,3 +104,96 @@ async def test_reports_download_as_excel_and_pdf(ns, service, feed, city):
     assert published.status_code == 201 and [m["holder_id"] for m in published.json()["members"]] == ["m1"]
     lists = (await client.get("/commendations", params={"place_id": "d1"}, headers=auth("member", sub="m2"))).json()
     assert lists["lists"][0]["members"][0]["holder_id"] == "m1"
+
+
+async def test_reports_speak_chinese_name_places_and_reach_community_staff(ns, service, feed, city, tmp_path):
+    """Issue 13: Chinese health labels, rates as percentages, names not ids, an embedded CJK font,
+    a glossary, and community staff get their own community's report (403 for another)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    client, ev = service
+    await settle(ev, await _activity(feed, city))
+    staff = auth("community_admin", "c1")
+    own = await client.get("/reports/stats.xlsx", params={"place_id": "c1"}, headers=staff)
+    assert own.status_code == 200, own.text
+    assert (await client.get("/reports/stats.xlsx", params={"place_id": "c3"}, headers=staff)).status_code == 403
+    assert (await client.get("/reports/stats.pdf", params={"place_id": "d1"}, headers=staff)).status_code == 403
+    assert (await client.get("/reports/stats.pdf", params={"place_id": "c1"},
+                             headers=auth("member", sub="m1"))).status_code == 403
+
+    official = auth("district_admin", "d1")
+    book = load_workbook(io.BytesIO((await client.get(
+        "/reports/stats.xlsx", params={"place_id": "d1", "period": "2026"}, headers=official)).content))
+    cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
+    assert "报到率" in cells and "66.7%" in cells  # 2 of 3 members of d1 reported
+    assert "0.6667" not in cells and not {"good", "warning", "bad", "unknown"} & set(cells)
+    assert "测试c1" in cells and "c1" not in cells  # place names, not ids
+    assert "认领人次（人次）" in cells and "发布需求（项）" in cells
+    assert any("一项需求可被认领多次" in c for c in cells)  # the glossary sheet
+
+    year_end = load_workbook(io.BytesIO((await client.get(
+        "/reports/year-end.xlsx", params={"place_id": "d1", "year": 2026}, headers=official)).content))
+    rows = [r for ws in year_end.worksheets for r in ws.iter_rows(values_only=True)]
+    assert any(r[2] == "测试c1" for r in rows if r and len(r) > 2)
+
+    pdf = await client.get("/reports/stats.pdf", params={"place_id": "d1", "period": "2026"}, headers=official)
+    assert b"/FontFile2" in pdf.content  # the CJK font is embedded (a TrueType subset), not referenced
+    out = Path("artifacts") / "reports"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "stats-d1.pdf").write_bytes(pdf.content)
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(out / "stats-d1.pdf"), str(out / "stats-d1")], check=True)
+        assert list(out.glob("stats-d1*.png"))
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(out / "stats-d1.pdf"), "-"], capture_output=True, text=True).stdout
+        assert "报到率" in text and "66.7%" in text and "·" not in text.replace("·", "·")
+
+    glossary = (await client.get("/glossary", headers=official)).json()["figures"]
+    assert {g["key"] for g in glossary} >= {"demands_published", "demands_claimed", "demands_fulfilled"}
+    assert next(g for g in glossary if g["key"] == "demands_fulfilled")["unit"] == "人次"
+
+
+async def test_changing_year_end_weights_leaves_past_years_as_published(ns, service, feed, city, clock):
+    """Issue 13: weights and star criteria are versioned with effective dates; 2025 is judged by
+    the version in force on 31 Dec 2025 even after a change made in 2026."""
+    from datetime import UTC, datetime
+
+    client, ev = service
+    last_year = datetime(2025, 6, 1, 2, 0, tzinfo=UTC)
+    await feed.send("registry.places.v1", city.places())
+    await feed.send("registry.members.v1", [city.member("m1", "c1", at=last_year), city.reported("m1", "c1", at=last_year),
+                                            city.member("m2", "c1", at=last_year)])
+    await feed.send("registry.units.v1", [city.unit("u1", "c1")])
+    await feed.send("claims.demands.v1", [city.verified("dA", "m1", "c1", 3, at=last_year),
+                                          city.verified("dB", "u1", "c1", 4, at=last_year, kind="unit"),
+                                          city.verified("dC", "m1", "c1", 2, at=T0)])
+    await settle(ev, len(city.PATHS) + 3 + 1 + 3)
+    official = auth("city_admin")
+    before = (await client.get("/year-end", params={"place_id": "c1", "year": 2025}, headers=official)).json()
+    scores_2025 = {r["holder_id"]: r["score"] for r in before["members"] + before["units"]}
+    this_year = (await client.get("/year-end", params={"place_id": "c1", "year": 2026}, headers=official)).json()
+
+    change = {"year_end": {"member": {"weights": {"points": 1.0, "activity": 0, "rating": 0, "assessment": 0},
+                                      "points_target": 200},
+                           "unit": {"weights": {"points": 1.0, "review": 0, "reports": 0}, "points_target": 500}}}
+    r = await client.put("/config", json=change, headers=official)
+    assert r.status_code == 200, r.text
+    assert r.json()["year_end"]["member"]["weights"]["points"] == 1.0  # in force from today (2026-03-02, local)
+    assert r.json()["versions"]["year_end"][-1]["effective_from"] == "2026-03-02"
+
+    after = (await client.get("/year-end", params={"place_id": "c1", "year": 2025}, headers=official)).json()
+    assert {r["holder_id"]: r["score"] for r in after["members"] + after["units"]} == scores_2025
+    assert after["weights"] == before["weights"]
+    now_2026 = (await client.get("/year-end", params={"place_id": "c1", "year": 2026}, headers=official)).json()
+    assert now_2026["weights"]["member"]["weights"]["points"] == 1.0
+    assert now_2026["weights"] != this_year["weights"]
+
+    # Dating a version back is possible, but only as an explicit decision.
+    r = await client.put("/config", json={**change, "effective_from": "2025-01-01"}, headers=official)
+    assert r.status_code == 200
+    redone = (await client.get("/year-end", params={"place_id": "c1", "year": 2025}, headers=official)).json()
+    assert redone["weights"]["member"]["weights"]["points"] == 1.0

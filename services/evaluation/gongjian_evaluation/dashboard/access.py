@@ -52,9 +52,12 @@ def place_for(principal: Principal, places: PlaceIndex, place_id: str) -> Place:
 
 
 def visible_roots(principal: Principal, places: PlaceIndex) -> list[Place]:
-    """The top places of this official's view: every city for a city admin, else their own places."""
+    """The top places of this official's view, the caller's own first (the page lands on the first):
+    a city admin sees every city, with the city of their token (if any) first; others their own places."""
     require_official(principal)
+    own = sorted((p for p in (places.get(pid) for pid in principal.places) if p is not None),
+                 key=lambda p: (len(p.path), p.name))
     if principal.role == "city_admin":
-        return places.roots()
-    own = [places.get(p) for p in principal.places]
-    return sorted((p for p in own if p is not None), key=lambda p: (len(p.path), p.name))
+        own_ids = {p.id for p in own}
+        return [p for p in own if p in places.roots()] + [p for p in places.roots() if p.id not in own_ids]
+    return own

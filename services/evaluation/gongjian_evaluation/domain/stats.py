@@ -14,18 +14,6 @@ COUNTERS = (
     "participants", "beneficiaries", "ratings_count", "ratings_sum", "points_awarded", "activities",
 )
 
-LABELS = {
-    "members_registered": "登记党员 members registered", "members_reported": "报到党员 members reported",
-    "reporting_rate": "报到率 reporting rate", "units_registered": "驻区单位 units registered",
-    "units_reported": "报到单位 units reported", "units_reported_this_month": "本月报到单位 units reported this month",
-    "demands_published": "发布需求 demands published", "demands_claimed": "认领 demands claimed",
-    "demands_fulfilled": "完成服务 demands fulfilled", "demands_verified": "核验通过 services verified",
-    "demands_overdue": "逾期 demands overdue", "wishes_fulfilled": "实现微心愿 wishes fulfilled",
-    "suggestions_received": "收到建议 suggestions received", "suggestions_resolved": "办结建议 suggestions resolved",
-    "hours_served": "服务时长(小时) hours served", "participants": "参与人次 participants",
-    "beneficiaries": "受益人次 beneficiaries", "average_rating": "群众评价均分 average rating",
-    "points_awarded": "发放积分 points awarded", "activities": "共建活动 joint activities",
-}
 
 
 def add(bucket: dict[str, float], counter: str, amount: float = 1) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from ..adapters.journal_relay import JournalRelay
 from ..adapters.store import CONFIG
 from ..clock import Clock
+from ..domain.config_versions import for_year
 from ..domain.ratings import DEFAULT_CONFIG
 from .alerts import Alerts
 from .projector import Projector
@@ -30,6 +31,7 @@ class Evaluation:
         self.config: dict[str, Any] = copy.deepcopy(DEFAULT_CONFIG)
         self.projector.listeners += [self.snapshots.on_applied, self._after_batch]
         self._task: asyncio.Task | None = None
+        self.names: Any = None  # adapters.registry_names.RegistryNames, set by bootstrap
 
     @property
     def state(self) -> Any:
@@ -37,14 +39,34 @@ class Evaluation:
 
     async def start(self, runtime: Any) -> None:
         self.projector.db = runtime.db
-        doc = await runtime.db[CONFIG].find_one({"_id": "config"})
-        if doc:
-            self.config.update({k: v for k, v in doc.items() if k != "_id"})
+        await self.load_config()
         await self.projector.load()
         await self.relay.start()
         await self.alerts.load()
         await self.snapshots.start()
         self._task = asyncio.create_task(self._ticker(), name="evaluation-ticker")
+
+    async def load_config(self) -> dict[str, Any]:
+        """The stored configuration over the defaults, read afresh: another instance may have changed it."""
+        doc = await self.runtime.db[CONFIG].find_one({"_id": "config"})
+        config = copy.deepcopy(DEFAULT_CONFIG)
+        if doc:
+            config.update({k: v for k, v in doc.items() if k != "_id"})
+        self.config = config
+        return config
+
+    async def config_for_year(self, key: str, year: int) -> Any:
+        """A versioned setting (year-end weights, star criteria) as it judges ``year``."""
+        return for_year(await self.load_config(), key, year)
+
+    async def named(self, rows: list[dict[str, Any]], authorization: str | None,
+                    key: str = "holder_id") -> list[dict[str, Any]]:
+        """``rows`` with the names this caller may read (full for officials in their places)."""
+        from ..adapters.registry_names import name_rows
+
+        if self.names is None or not rows:
+            return rows
+        return name_rows(rows, await self.names.resolve([r.get(key) for r in rows], authorization), key)
 
     async def stop(self, runtime: Any) -> None:
         if self._task:

@@ -24,21 +24,26 @@ async def assessments(db: Any, year: int) -> dict[str, dict[str, Any]]:
     return {d["member_id"]: d for d in docs}
 
 
-async def year_end(ev: Any, place_id: str | None, year: int) -> dict[str, Any]:
-    state, cfg = ev.state, ev.config["year_end"]
+async def year_end(ev: Any, place_id: str | None, year: int, authorization: str | None = None) -> dict[str, Any]:
+    """Scores of members and units under ``place_id`` for local calendar ``year``, ranked, with the
+    weights version that judges that year; names as the caller (``authorization``) may read them."""
+    state, cfg = ev.state, await ev.config_for_year("year_end", year)
+    criteria = await ev.config_for_year("five_star", year)
     opinions, grades = await assessments(ev.runtime.db, year), await review_grades(ev.runtime.db, year)
     members, units = [], []
     for h in state.holders.values():
         if h.kind == "member" and h.name and _under(state, place_id, h.home):
             metrics = member_metrics(state, h, year)
             opinion = opinions.get(h.id, {}).get("grade")
-            rating = stars(metrics, ev.config["five_star"], ev.alerts.is_open("member_inactive", h.id))
+            rating = stars(metrics, criteria, ev.alerts.is_open("member_inactive", h.id))
             members.append({"holder_id": h.id, "name": h.name, "community_id": h.home, "metrics": metrics,
                             "stars": rating["stars"], "five_star": rating["five_star"], "assessment": opinion,
                             **member_score(metrics, opinion, cfg["member"])})
         elif h.kind == "unit" and h.name and _under(state, place_id, h.home):
             units.append({"holder_id": h.id, "name": h.name, "community_id": h.home, "review_grade": grades.get(h.id),
                           **unit_score(state, h, year, grades.get(h.id), cfg["unit"])})
+    await ev.named(members, authorization)
+    await ev.named(units, authorization)
     for rows in (members, units):
         rows.sort(key=lambda r: (-r["score"], r["holder_id"]))
         for i, row in enumerate(rows):
@@ -56,7 +61,8 @@ async def assessment_report(ev: Any, member_id: str, year: int) -> dict[str, Any
     metrics = member_metrics(state, holder, year)
     return {"member_id": member_id, "name": holder.name, "year": year, "work_unit_id": holder.work_unit,
             "home_community_id": holder.home, "reported": holder.reported, "metrics": metrics,
-            **stars(metrics, ev.config["five_star"], ev.alerts.is_open("member_inactive", member_id)),
+            **stars(metrics, await ev.config_for_year("five_star", year),
+                    ev.alerts.is_open("member_inactive", member_id)),
             "community_opinion": {k: opinion[k] for k in ("grade", "comment", "community_id", "by", "at")}
             if opinion else None, "service_history": history}
 
@@ -72,10 +78,13 @@ async def record_opinion(ev: Any, member_id: str, year: int, *, grade: str, comm
     return doc
 
 
-async def publish_commendations(ev: Any, place_id: str, year: int, top: int, by: str) -> dict[str, Any]:
+async def publish_commendations(ev: Any, place_id: str, year: int, top: int, by: str,
+                                authorization: str | None = None) -> dict[str, Any]:
+    """Publish (公示) the top members and units: full names, as such public lists carry them,
+    resolved with the publishing official's token."""
     from gongjian_shared.envelope import rfc3339
 
-    result = await year_end(ev, place_id, year)
+    result = await year_end(ev, place_id, year, authorization)
     doc = {"_id": f"{place_id}:{year}", "place_id": place_id, "year": year, "published_by": by,
            "published_at": rfc3339(ev.clock.now()),
            "members": [{k: r[k] for k in ("rank", "holder_id", "name", "score", "five_star")} for r in result["members"][:top]],

@@ -156,6 +156,20 @@
     };
   }
 
+  // ---- glossary: the same words as the reports (GET /glossary) ------------------------
+  function showGlossary(body) {
+    const list = $("glossary-list");
+    list.replaceChildren();
+    body.figures.forEach((f) => {
+      const dt = document.createElement("dt");
+      dt.textContent = `${f.label}（${f.unit}）`;
+      const dd = document.createElement("dd");
+      dd.textContent = f.meaning;
+      list.append(dt, dd);
+    });
+    $("glossary").hidden = false;
+  }
+
   // ---- start --------------------------------------------------------------------------
   async function start() {
     state.token = takeToken();
@@ -169,6 +183,7 @@
       if (e.status) showLogin(e.message);
       return;
     }
+    api("/glossary").then(showGlossary).catch(() => {});
     state.roots = places.roots;
     state.nodes = {};
     state.roots.forEach((r) => index(r, null));

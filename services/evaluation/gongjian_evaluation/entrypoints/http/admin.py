@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from gongjian_shared.auth import CurrentPrincipal, require_role
-from gongjian_shared.localtime import StartTime, rfc3339
+from gongjian_shared.localtime import StartTime, local_date, rfc3339
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
 
 from ...adapters.store import CONFIG, RULES
+from ...domain.config_versions import VERSIONED, current_view, in_force
 from ...domain.points import rules_from_doc
 from .access import evaluation
 
@@ -58,8 +60,11 @@ async def add_rules(body: NewRules, request: Request, principal: CurrentPrincipa
 
 @router.get("/config", summary="评定与考核配置 rating criteria, year-end weights, health thresholds")
 async def get_config(request: Request, principal: CurrentPrincipal) -> dict:
+    """The configuration in force today; ``versions`` holds the dated history of the year-end
+    weights and the star criteria (a year is judged by the version in force on 31 December)."""
     require_role(principal, "city_admin", "district_admin", "community_admin")
-    return evaluation(request).config
+    ev = evaluation(request)
+    return current_view(await ev.load_config(), local_date(ev.clock.now()))
 
 
 class ConfigPatch(BaseModel):
@@ -67,22 +72,40 @@ class ConfigPatch(BaseModel):
     year_end: dict[str, Any] | None = None
     commendation_top: int | None = Field(None, ge=1, le=100)
     health: dict[str, float] | None = None
+    effective_from: date | None = Field(
+        None, title="生效日期", description="年末权重与星级标准从哪天起生效（本地日期）；缺省为今天。此前的年度不受影响")
 
 
 @router.put("/config", summary="修改配置 change the configuration (city admin)")
 async def put_config(body: ConfigPatch, request: Request, principal: CurrentPrincipal) -> dict:
+    """Year-end weights and star criteria become a new dated version (the past keeps its own);
+    the other settings change in place. Each change is one atomic update of the config document.
+
+    422 ``bad-criterion`` / ``bad-weights`` for incomplete settings."""
     require_role(principal, "city_admin")
     ev = evaluation(request)
-    patch = body.model_dump(exclude_none=True)
+    patch = body.model_dump(exclude_none=True, exclude={"effective_from"})
     for criterion in patch.get("five_star", []):
         if "metric" not in criterion or "min" not in criterion:
             raise Problem(422, "每条标准需要 metric 与 min (each criterion needs metric and min)", code="bad-criterion")
     for who in ("member", "unit"):
         if who in patch.get("year_end", {}) and "weights" not in patch["year_end"][who]:
             raise Problem(422, f"year_end.{who} 需要 weights (weights missing)", code="bad-weights")
-    ev.config.update(patch)
-    await ev.runtime.db[CONFIG].replace_one({"_id": "config"}, {"_id": "config", **ev.config}, upsert=True)
-    return ev.config
+    today = local_date(ev.clock.now())
+    effective = body.effective_from or today
+    config = await ev.load_config()
+    update: dict[str, Any] = {"$set": {k: v for k, v in patch.items() if k not in VERSIONED}}
+    for key in VERSIONED:
+        if key in patch:
+            base = in_force(config, key, effective)
+            value = {**base, **patch[key]} if isinstance(base, dict) else patch[key]
+            update.setdefault("$push", {})[f"versions.{key}"] = {
+                "effective_from": effective.isoformat(), "value": value, "set_at": rfc3339(ev.clock.now()),
+                "by": principal.sub}
+    update = {op: fields for op, fields in update.items() if fields}
+    if update:
+        await ev.runtime.db[CONFIG].update_one({"_id": "config"}, update, upsert=True)
+    return current_view(await ev.load_config(), today)
 
 
 @router.post("/admin/tick", summary="立即执行定时检查 run the time-based checks now (city admin)")

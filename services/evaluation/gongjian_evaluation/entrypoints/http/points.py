@@ -45,7 +45,7 @@ async def rating(holder_id: str, request: Request, principal: CurrentPrincipal, 
     metrics = member_metrics(ev.state, holder, year)
     inactive = ev.alerts.is_open("member_inactive", holder_id)
     return {"holder_id": holder_id, "year": year, "metrics": metrics,
-            **stars(metrics, ev.config["five_star"], inactive)}
+            **stars(metrics, await ev.config_for_year("five_star", year), inactive)}
 
 
 class Revocation(BaseModel):

@@ -83,7 +83,20 @@ async def results(campaign_id: str, request: Request, principal: CurrentPrincipa
             raise forbid("无权查看其他单位的评议结果 (you may see only your own grades)")
     else:
         raise forbid("无权查看评议结果 (not allowed)")
-    return {**reviews.public(campaign), "results": [r | {"comments": comments.get(r["reviewed_id"], [])} for r in rows]}
+    named = [r | {"comments": comments.get(r["reviewed_id"], []), "name": _name(ev, r["reviewed_id"]),
+                  "place_name": _place_name(ev, _home(ev, r))} for r in rows]
+    await ev.named(named, request.headers.get("authorization"), key="reviewed_id")
+    return {**reviews.public(campaign), "results": named}
+
+
+def _name(ev, holder_id: str) -> str | None:
+    holder = ev.state.holders.get(holder_id)
+    return holder.name if holder else None
+
+
+def _place_name(ev, place_id: str | None) -> str | None:
+    place = ev.state.places.get(place_id) if place_id else None
+    return place.name if place else None
 
 
 def _home(ev, row: dict) -> str | None:

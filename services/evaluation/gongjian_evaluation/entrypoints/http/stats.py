@@ -47,6 +47,7 @@ async def points_leaderboard(request: Request, principal: CurrentPrincipal, plac
         queries.scope_of(ev.state, place_id)
     official_for(principal, ev.state, place_id, "该排行")
     rows = queries.points_leaderboard(ev.state, place_id, queries.check_period(period), holder_kind, limit)
+    await ev.named(rows, request.headers.get("authorization"))
     return {"place_id": place_id, "period": period, "holder_kind": holder_kind, "rows": rows}
 
 
@@ -73,4 +74,10 @@ async def alerts(request: Request, principal: CurrentPrincipal, place_id: str | 
             or r.get("place_id") == place_id]
     if principal.role != "city_admin":
         mine = [r for r in mine if principal.acts_for(r.get("place_path") or [])]
-    return {"place_id": place_id, "alerts": mine[:limit]}
+    mine = mine[:limit]
+    for row in mine:  # the subject (member or unit) and the place by name, as officials read them
+        holder = ev.state.holders.get(row.get("subject_id"))
+        place = ev.state.places.get(row.get("place_id"))
+        row["name"], row["place_name"] = (holder.name if holder else None), (place.name if place else None)
+    await ev.named(mine, request.headers.get("authorization"), key="subject_id")
+    return {"place_id": place_id, "alerts": mine}

@@ -20,7 +20,7 @@ router = APIRouter(tags=["年终考核 year-end"])
 async def year_end(request: Request, principal: CurrentPrincipal, place_id: str, year: int = Query(ge=2000, le=2100)) -> dict:
     ev = evaluation(request)
     official_for(principal, ev.state, place_id, "该地点的考核")
-    return await yearend.year_end(ev, place_id, year)
+    return await yearend.year_end(ev, place_id, year, request.headers.get("authorization"))
 
 
 class Commend(BaseModel):
@@ -35,7 +35,7 @@ async def commend(body: Commend, request: Request, principal: CurrentPrincipal) 
     require_role(principal, "city_admin", "district_admin")
     official_for(principal, ev.state, body.place_id, "该地点")
     return await yearend.publish_commendations(ev, body.place_id, body.year, body.top or ev.config["commendation_top"],
-                                               principal.sub)
+                                               principal.sub, request.headers.get("authorization"))
 
 
 @router.get("/commendations", summary="表彰名单 published commendation lists (any signed-in user)")

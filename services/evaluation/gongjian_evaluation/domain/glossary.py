@@ -1,0 +1,75 @@
+"""What each figure counts, in the words officials read. Pure data, one source for the API,
+the reports and the dashboard.
+
+Issue 13: "已完成 402" was larger than "发布需求 364" because one counted claims and the other
+needs. Every figure therefore names its unit of count (项 = needs, 人次 = claims or people-times,
+人 = distinct people) and says in one sentence what it counts.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Figure(NamedTuple):
+    key: str
+    label: str
+    unit: str
+    meaning: str
+    percent: bool = False
+
+
+FIGURES: tuple[Figure, ...] = (
+    Figure("members_registered", "登记党员", "人", "在本地登记的在职党员人数"),
+    Figure("members_reported", "报到党员", "人", "已向社区报到（居住地或单位所在地）的党员人数"),
+    Figure("reporting_rate", "报到率", "%", "报到党员 ÷ 登记党员", percent=True),
+    Figure("units_registered", "驻区单位", "家", "在本地登记的驻区单位数"),
+    Figure("units_reported", "报到单位", "家", "曾向社区报到的单位数"),
+    Figure("units_reported_this_month", "本月报到单位", "家", "本月（北京时间）已提交月度报到的单位数"),
+    Figure("demands_published", "发布需求", "项", "社区发布的需求（项目）数，一项需求可有多人认领"),
+    Figure("demands_claimed", "认领人次", "人次", "党员或单位认领需求的次数，一项需求可被认领多次"),
+    Figure("claims_released", "退领人次", "人次", "认领后退回的次数"),
+    Figure("demands_fulfilled", "完成服务人次", "人次", "认领人登记完成服务的次数（与“发布需求”单位不同）"),
+    Figure("demands_verified", "核验通过人次", "人次", "社区核验通过的服务次数"),
+    Figure("demands_overdue", "逾期需求", "项", "超过期限仍未办结的需求数"),
+    Figure("overdue_rate", "逾期率", "%", "逾期需求 ÷ 发布需求", percent=True),
+    Figure("demands_closed", "销号需求", "项", "已销号（办结）的需求数"),
+    Figure("wishes_posted", "收到微心愿", "个", "居民提交的微心愿数"),
+    Figure("wishes_fulfilled", "实现微心愿", "个", "已实现并销号的微心愿数"),
+    Figure("suggestions_received", "收到建议", "条", "居民提出的意见建议数"),
+    Figure("suggestions_resolved", "办结建议", "条", "已办结且答复的意见建议数"),
+    Figure("hours_served", "服务时长", "小时", "核验通过的服务时长合计"),
+    Figure("participants", "参与人次", "人次", "参加服务与共建活动的人次"),
+    Figure("beneficiaries", "受益人次", "人次", "服务惠及的群众人次（核验时登记）"),
+    Figure("average_rating", "群众评价均分", "分", "群众对服务的评价平均分（满分 5 分）"),
+    Figure("points_awarded", "发放积分", "分", "按积分规则发放的奉献积分合计"),
+    Figure("activities", "共建活动", "场", "登记的共驻共建活动场次"),
+)
+
+BY_KEY = {f.key: f for f in FIGURES}
+HEALTH = {"good": "良好", "warning": "一般", "bad": "需关注", "unknown": "暂无数据"}
+
+
+def label(key: str) -> str:
+    figure = BY_KEY.get(key)
+    return f"{figure.label}（{figure.unit}）" if figure else key
+
+
+def show(key: str, value: object) -> str:
+    """A figure as a person reads it: rates as 90.0%, counts as integers, missing as "—"."""
+    if value is None:
+        return "—"
+    figure = BY_KEY.get(key)
+    if figure is not None and figure.percent and isinstance(value, int | float):
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def as_rows() -> list[list[str]]:
+    return [[f.label, f.unit, f.meaning] for f in FIGURES]
+
+
+def as_dicts() -> list[dict[str, object]]:
+    return [f._asdict() for f in FIGURES]
