@@ -46,8 +46,9 @@ async def test_each_refusal(ns, service, feed, city, clock):
     assert await status("GET", "/stats/community:c1", auth("member", sub="m1")) == 403
     assert await status("GET", "/stats/community:c1", auth("resident", sub="r1")) == 403
     assert await status("GET", "/stats/community:c1", auth("unit_admin", "u1")) == 403
-    # Reports are for district and city officials.
-    assert await status("GET", "/reports/stats.xlsx", auth("community_admin", "c1"), params={"place_id": "c1"}) == 403
+    # Reports are for officials of the place: a community's staff get their own community's (issue 13).
+    assert await status("GET", "/reports/stats.xlsx", auth("community_admin", "c1"), params={"place_id": "c1"}) == 200
+    assert await status("GET", "/reports/stats.xlsx", auth("community_admin", "c1"), params={"place_id": "c3"}) == 403
     assert await status("GET", "/reports/year-end.pdf", auth("district_admin", "d2"),
                         params={"place_id": "d1", "year": 2026}) == 403
     # Rules and configuration belong to the city.

@@ -131,7 +131,7 @@ async def test_reports_speak_chinese_name_places_and_reach_community_staff(ns, s
     cells = [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None]
     assert "报到率" in cells and "66.7%" in cells  # 2 of 3 members of d1 reported
     assert "0.6667" not in cells and not {"good", "warning", "bad", "unknown"} & set(cells)
-    assert "测试c1" in cells and "c1" not in cells  # place names, not ids
+    assert "测试s1" in cells and "s1" not in cells  # place names, not ids
     assert "认领人次（人次）" in cells and "发布需求（项）" in cells
     assert any("一项需求可被认领多次" in c for c in cells)  # the glossary sheet
 
