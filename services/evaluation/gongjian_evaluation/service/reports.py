@@ -93,7 +93,14 @@ def _cjk_font() -> str:
         if path and Path(path).is_file():
             pdfmetrics.registerFont(TTFont(FONT_NAME, path, subfontIndex=0))
             return FONT_NAME
-    raise RuntimeError("未找到可嵌入的中文字体：请安装 fonts-wqy-microhei 或设置 GONGJIAN_PDF_FONT (no CJK TrueType font)")
+    # A report is still better than an error: the built-in CID font prints where the reader has it.
+    log.warning("no CJK TrueType font found (install fonts-wqy-microhei or set GONGJIAN_PDF_FONT); "
+                "the PDF will reference STSong-Light instead of embedding a font")
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    return "STSong-Light"
 
 
 def pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
