@@ -197,3 +197,31 @@ async def test_changing_year_end_weights_leaves_past_years_as_published(ns, serv
     assert r.status_code == 200
     redone = (await client.get("/year-end", params={"place_id": "c1", "year": 2025}, headers=official)).json()
     assert redone["weights"]["member"]["weights"]["points"] == 1.0
+
+
+async def test_two_cities_are_kept_apart(ns, service, feed, city):
+    """Issue 13: a second city (the demo once made another 同江市) never adds into the first one's figures."""
+    from gongjian_evaluation.testing import event
+
+    client, ev = service
+    count = await _activity(feed, city)
+    other = [event("place.created", "city2", {"place_id": "city2", "kind": "city", "name": "另一城", "parent_id": None,
+                                              "path": ["city2"]}),
+             event("place.created", "dx", {"place_id": "dx", "kind": "district", "name": "另一区", "parent_id": "city2",
+                                           "path": ["city2", "dx"]}, district="dx"),
+             event("member.registered", "mx", {"member_id": "mx", "name_masked": "王*", "kind": "in_service",
+                                               "home_community_id": "dx"}, district="dx")]
+    await feed.send("registry.places.v1", other[:2])
+    await feed.send("registry.members.v1", other[2:])
+    await settle(ev, count + 3)
+    official = auth("city_admin")
+    first = (await client.get("/places/city/stats", headers=official)).json()
+    assert first["counters"]["members_registered"] == 4 and first["scope"] == "city:city"
+    second = (await client.get("/stats/city:city2", headers=official)).json()
+    assert second["counters"]["members_registered"] == 1
+    ambiguous = await client.get("/stats/city", headers=official)
+    assert ambiguous.status_code == 422 and ambiguous.json()["code"] == "ambiguous-city"
+    records = await read_topic(ns.infra.kafka_bootstrap, ns.topic("evaluation.stats.v1"),
+                               until=lambda rs: "city:city2" in {r.key.decode() for r in rs}, timeout=60)
+    latest = {r.key.decode(): event_of(r) for r in records}
+    assert latest["city:city2"]["data"]["members_registered"] == 1

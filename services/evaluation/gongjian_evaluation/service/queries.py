@@ -14,9 +14,17 @@ SCOPE_KINDS = ("city", "district", "street", "community")
 
 
 def parse_scope(state: State, scope: str) -> tuple[str, str | None]:
-    """``city`` | ``district:<id>`` | ``street:<id>`` | ``community:<id>`` → (kind, place id)."""
+    """``city`` | ``city:<id>`` | ``district:<id>`` | ``street:<id>`` | ``community:<id>`` → (kind, place id).
+
+    ``city`` means the deployment's one city; where several cities are kept apart it is ambiguous
+    (422 ``ambiguous-city``) and ``city:<id>`` names one: a city's figures never add another's (issue 13).
+    """
     if scope == "city":
-        return "city", city_id(state)
+        cities = city_ids(state)
+        if len(cities) > 1:
+            raise Problem(422, f"本系统有 {len(cities)} 个城市，请用 city:<id> 指定 (several cities: use city:<id>)",
+                          code="ambiguous-city", cities=cities)
+        return "city", cities[0] if cities else None
     kind, _, place_id = scope.partition(":")
     if kind not in SCOPE_KINDS or not place_id:
         raise Problem(422, f"范围格式应为 city、district:<id>、street:<id> 或 community:<id> (bad scope {scope!r})",
@@ -28,11 +36,16 @@ def scope_of(state: State, place_id: str) -> str:
     place = state.places.get(place_id)
     if place is None:
         raise Problem(404, f"地点不存在：{place_id} (unknown place)", code="unknown-place")
-    return "city" if place.kind == "city" else f"{place.kind}:{place_id}"
+    return city_scope(state, place_id) if place.kind == "city" else f"{place.kind}:{place_id}"
 
 
-def city_id(state: State) -> str | None:
-    return next((p.id for p in state.places.values() if p.kind == "city"), None)
+def city_ids(state: State) -> list[str]:
+    return sorted(p.id for p in state.places.values() if p.kind == "city")
+
+
+def city_scope(state: State, city: str | None) -> str:
+    """``city`` for the deployment's only city, ``city:<id>`` where there are several."""
+    return "city" if city is None or len(city_ids(state)) <= 1 else f"city:{city}"
 
 
 def check_period(period: str) -> str:
@@ -46,8 +59,8 @@ def check_period(period: str) -> str:
 def leaves_under(state: State, kind: str, place_id: str | None) -> list[str]:
     """Bucket places counted in a scope: itself and everything whose path runs through it."""
     keys = [k for k in state.buckets if "|" not in k]
-    if kind == "city":
-        return keys
+    if kind == "city" and place_id is None:
+        return keys  # no city known yet: whatever there is
     return [k for k in keys if k == place_id or place_id in state.path_of(k)]
 
 
@@ -57,7 +70,7 @@ def figures(state: State, kind: str, place_id: str | None, period: str, now: Any
     this_month = stats.total(state.buckets, leaves, month_key(now))
     derived = stats.derived(counters, this_month)
     place = state.places.get(place_id) if place_id else None
-    return {"scope": "city" if kind == "city" else f"{kind}:{place_id}", "place_id": place_id, "kind": kind,
+    return {"scope": city_scope(state, place_id) if kind == "city" else f"{kind}:{place_id}", "place_id": place_id, "kind": kind,
             "name": place.name if place else None, "period": period, "counters": counters, "derived": derived,
             "health": stats.health(derived, health)}
 

@@ -15,7 +15,7 @@ from typing import Any
 from gongjian_shared.envelope import new_event, rfc3339
 from gongjian_shared.topics import EVALUATION_STATS
 
-from .queries import SCOPE_KINDS, figures
+from .queries import SCOPE_KINDS, city_ids, city_scope, figures
 
 log = logging.getLogger("gongjian.evaluation.snapshots")
 
@@ -30,8 +30,10 @@ class SnapshotPublisher:
     async def on_applied(self, fx: Any) -> None:
         state = self.projector.state
         for place_id in fx.places:
-            self.dirty.add("city")
-            for ancestor in state.path_of(place_id):
+            path = state.path_of(place_id)
+            # Each city its own scope: a city's figures never add another city's (issue 13).
+            self.dirty.add(city_scope(state, path[0] if path else None))
+            for ancestor in path:
                 place = state.places.get(ancestor)
                 if place is not None and place.kind in SCOPE_KINDS[1:]:
                     self.dirty.add(f"{place.kind}:{ancestor}")
@@ -39,6 +41,8 @@ class SnapshotPublisher:
     def snapshot(self, scope: str) -> Any:
         state = self.projector.state
         kind, _, place_id = scope.partition(":")
+        if scope == "city":
+            place_id = next(iter(city_ids(state)), "")
         now = self.clock.now()
         found = figures(state, kind, place_id or None, "all", now)
         # Flat: every counter and derived figure at the top level, as dashboards read them.
