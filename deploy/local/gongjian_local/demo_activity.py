@@ -35,7 +35,7 @@ STAT_LABELS = {
 def show_evaluation(demo: Any) -> None:
     """What the evaluation side made of it: the city's statistics, the top members and a rating."""
     headers = demo.headers("city_admin")
-    stats = demo.call("GET", "evaluation", "/stats/city", headers=headers, expect=(200, 404))
+    stats = demo.call("GET", "evaluation", "/stats/city", headers=headers, expect=(200, 404, 422))
     if stats:
         counters = stats.get("counters", stats)
         shown = [f"{label} {counters[key]:g}" for key, label in STAT_LABELS.items()
@@ -48,12 +48,13 @@ def show_evaluation(demo: Any) -> None:
                       expect=(200, 404, 422))
     rows = (board or {}).get("rows") or []
     for row in rows:
-        print(f"    积分榜 第{row.get('rank')}名 (points leaderboard): {row.get('holder_id')}  {row.get('points'):g} 分")
+        print(f"    积分榜 第{row.get('rank')}名 (points leaderboard): {row.get('name') or row.get('holder_id')}"
+              f"  {row.get('points'):g} 分")
     if rows:
         rating = demo.call("GET", "evaluation", f"/holders/{rows[0]['holder_id']}/rating", headers=headers,
                            expect=(200, 404))
         if rating:
-            print(f"    星级评定 (star rating) {rows[0]['holder_id']}: {'★' * rating['stars']}{'☆' * (5 - rating['stars'])}"
+            print(f"    星级评定 (star rating) {rows[0].get('name') or rows[0]['holder_id']}: {'★' * rating['stars']}{'☆' * (5 - rating['stars'])}"
                   f"{'（五星级党员）' if rating.get('five_star') else ''}")
 
 

@@ -35,6 +35,13 @@ WISHES = ["给孙子买一套课外书", "帮忙修理漏水的水龙头", "陪�
 SUGGESTIONS = ["小区路灯不亮", "楼道堆放杂物有安全隐患", "希望增设老年人休息座椅", "垃圾清运不及时", "停车位太少"]
 
 
+# What the daily progress line shows a person, in Chinese (the counts stay keyed in English).
+DAY_LABELS = {
+    "demands published": "发布需求", "members dispatched": "选派党员", "wishes posted": "收到微心愿",
+    "wishes approved": "审核通过微心愿", "wishes rejected": "未通过微心愿", "suggestions received": "收到建议",
+    "claims": "党员认领", "unit claims": "单位认领",
+}
+
 class _Week:
     def __init__(self, client: httpx.AsyncClient, token: Callable[..., str], communities: Sequence[str],
                  members: Sequence[str], units: Sequence[str], rng: random.Random) -> None:
@@ -157,7 +164,7 @@ async def play_week(claims_url: str, *, token: Callable[..., str], community_ids
             await week.member_claims(members_per_day)
             await week.fulfil_and_verify()
             if progress:
-                shown = "，".join(f"{k} {v}" for k, v in sorted(week.count.items()))
+                shown = "，".join(f"{DAY_LABELS.get(k, k)} {v}" for k, v in sorted(week.count.items()))
                 progress(f"[认领 claims] 第 {day}/{days} 天 day: {shown}")
     finally:
         if own:
