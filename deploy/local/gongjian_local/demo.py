@@ -5,6 +5,7 @@ Everything goes through the public HTTP APIs, as staff, members and residents wo
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -17,7 +18,7 @@ from gongjian_shared.settings import ServiceSettings
 
 from .cli import infra_env, wait_for_interrupt
 from .demo_activity import Trickle, play_demo_week, show_evaluation
-from .demo_city import load_city
+from .demo_city import load_city, report_members
 from .demo_portal import MEMBER_PHONE, create_accounts, print_way_in
 from .demo_space import demo_env, reset
 from .services import running_services
@@ -118,6 +119,9 @@ def dashboard_url(demo: Demo, base: str) -> str:
 
 
 def run_demo(*, keep_running: bool = True) -> int:
+    """Infra, services, the city; usable once the city is loaded: the week's activity and the
+    remaining 报到 then play on while the user looks around (or before exiting, with --no-wait)."""
+    started = time.monotonic()
     print("共建 gongjian 演示 (demo)\n启动基础设施 (Kafka + MongoDB wire) …", flush=True)
     env = demo_env(infra_env())
     print(f"演示使用自己的数据库和主题前缀，每次重新开始 (own databases {env['REGISTRY_DB']}…, "
@@ -128,22 +132,49 @@ def run_demo(*, keep_running: bool = True) -> int:
         foundation_flow(demo)
         step(6, "载入演示城市：同江市规模，经批量导入 (load a Tongjiang-sized demo city through the import path)")
         city = load_city(demo)
-        step(7, "演示一周的需求、微心愿、认领、服务与核验 (a week of demands, wishes, claims, services, verification)")
-        summary = play_demo_week(demo, city)
-        print(f"    一周合计 (week total): {summary}")
-        step(8, "考评：积分、评级与统计随活动变化 (evaluation: points, ratings and statistics follow the activity)")
-        time.sleep(3)  # let the last events reach evaluation
-        show_evaluation(demo)
         trickle = Trickle(demo, city)
-        print_way_in(services["portal"].url)
-        print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
-        for name, svc in services.items():
-            print(f"  {name:<11} {svc.url}/docs")
-        print(f"\n实时大屏 (live dashboard, city official):\n  {dashboard_url(demo, services['evaluation'].url)}")
-        if keep_running:
-            trickle.start()
-            print("\n演示活动持续进行中，按 Ctrl-C 停止 (activity keeps flowing; Ctrl-C to stop)", flush=True)
+        show_urls(demo, services)
+        print(f"\n演示已可用，用时 {time.monotonic() - started:.0f} 秒 (usable after "
+              f"{time.monotonic() - started:.0f}s)", flush=True)
+        if not keep_running:
+            play_activity(demo, city, trickle.stop)
+        else:
+            print("演示活动在后台继续：一周的认领、其余党员报到，然后持续进行；按 Ctrl-C 停止 "
+                  "(the week, the other reports, then a steady trickle; Ctrl-C to stop)", flush=True)
+            threading.Thread(target=_in_background, args=(demo, city, trickle), daemon=True,
+                             name="demo-activity").start()
             wait_for_interrupt()
             trickle.stop.set()
     print("已停止 (stopped)")
     return 0
+
+
+def show_urls(demo: Demo, services: dict[str, Any]) -> None:
+    print_way_in(services["portal"].url)
+    print("\n演示数据已载入 (demo loaded). 地址 (URLs):")
+    for name, svc in services.items():
+        print(f"  {name:<11} {svc.url}/docs")
+    print(f"\n实时大屏 (live dashboard, city official):\n  {dashboard_url(demo, services['evaluation'].url)}", flush=True)
+
+
+def play_activity(demo: Demo, city: dict[str, Any], stop: threading.Event) -> None:
+    """Steps 7 and 8, then the members who have not reported yet report (报到)."""
+    step(7, "演示一周的需求、微心愿、认领、服务与核验 (a week of demands, wishes, claims, services, verification)")
+    summary = play_demo_week(demo, city)
+    print(f"    一周合计 (week total): {summary}")
+    step(8, "考评：积分、评级与统计随活动变化 (evaluation: points, ratings and statistics follow the activity)")
+    time.sleep(3)  # let the last events reach evaluation
+    show_evaluation(demo)
+    done = report_members(demo, city["later"], stop=stop)
+    print(f"    其余党员报到 (the other members reported): {done} 名", flush=True)
+
+
+def _in_background(demo: Demo, city: dict[str, Any], trickle: Trickle) -> None:
+    try:
+        play_activity(demo, city, trickle.stop)
+    except Exception as exc:  # noqa: BLE001 - a demo hiccup must not end the demo
+        if not trickle.stop.is_set():
+            print(f"    (演示活动中断 activity stopped: {type(exc).__name__}: {exc})", flush=True)
+        return
+    if not trickle.stop.is_set():
+        trickle.start()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from gongjian_registry import demo_city
+
+FIRST_REPORTS = 500  # enough reported members for the demo week
 
 
 def progress_bar(done: int, total: int, label: str) -> None:
@@ -34,11 +37,31 @@ def import_file(demo: Any, kind: str, path: Path) -> dict:
     return job
 
 
-def load_city(demo: Any) -> dict[str, list[str]]:
-    """Places, 160 units and 2,174 members; most members then report home and at work."""
+def create_places(demo: Any, headers: dict[str, str], specs: list[dict[str, Any]]) -> int:
+    """POST /places for the tree, a level at a time (parents first), 8 at once. Returns created count."""
+    depth: dict[str | None, int] = {None: -1}
+    for spec in specs:  # in creation order: a parent comes before its children
+        depth[spec["id"]] = depth[spec["parent_id"]] + 1
+    levels = [[s for s in specs if depth[s["id"]] == d] for d in range(max(depth.values()) + 1)]
+
+    def post(spec: dict[str, Any]) -> bool:
+        r = demo.http.post(demo.urls["registry"] + "/places", headers=headers, json=spec)
+        if r.status_code not in (201, 409):  # 409: made by an earlier run
+            raise RuntimeError(f"POST /places {spec['id']} → {r.status_code}: {r.text[:300]}")
+        return r.status_code == 201
+
+    pool = ThreadPoolExecutor(max_workers=8)
+    try:
+        return sum(sum(pool.map(post, level)) for level in levels)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def load_city(demo: Any) -> dict[str, list[Any]]:
+    """Places, 160 units and 2,174 members imported; the first 500 members report home."""
     city_admin = demo.headers("city_admin", sub="demo-city-staff")
-    created = demo_city.create_places(demo.urls["registry"], city_admin)
     specs = demo_city.place_specs()
+    created = create_places(demo, city_admin, specs)
     communities = [s["id"] for s in specs if s["kind"] == "community"]
     print(f"    地点树 (place tree): {len(specs)} 个地点，其中社区 {len(communities)} 个（新建 {created}）")
     with tempfile.TemporaryDirectory() as tmp:
@@ -55,22 +78,38 @@ def load_city(demo: Any) -> dict[str, list[str]]:
         units += [u["id"] for u in demo.call("GET", "registry", f"/units?community_id={community}", headers=staff)]
     print(f"    已登记 (registered): 单位 {len(units)} 个，党员 {len(members)} 名")
 
-    # Reporting (报到) as it happens in real life: most members, not all.
+    # Reporting (报到) as it happens in real life: most members, not all. The first ones now
+    # (the demo week needs them), the others while the demo runs (report_members(later)).
     to_report = [(m, c) for i, (m, c) in enumerate(members) if i % 10 != 0]
-    done = 0
+    first = to_report[:FIRST_REPORTS]
+    report_members(demo, first, label="党员报到（首批）")
+    return {"communities": communities, "members": [m for m, _ in first], "units": units,
+            "later": to_report[FIRST_REPORTS:]}
 
+
+def report_members(demo: Any, items: list[tuple[str, str]], *, label: str | None = None,
+                   stop: threading.Event | None = None) -> int:
+    """POST a home report (报到) for each (member id, community id), 8 at once, until stop is set.
+
+    Returns how many were made. On Ctrl-C/SIGTERM (or stop) queued reports are dropped and
+    only the few in flight end.
+    """
     def report(item: tuple[str, str]) -> None:
         member_id, community = item
         demo.call("POST", "registry", f"/members/{member_id}/reports", headers=demo.headers("member", sub=member_id),
                   json={"community_id": community, "kind": "home"})
 
+    done = 0
     pool = ThreadPoolExecutor(max_workers=8)
     try:
-        for _ in pool.map(report, to_report):
-            done += 1
-            if done % 50 == 0 or done == len(to_report):
-                progress_bar(done, len(to_report), "党员报到")
-    finally:  # on Ctrl-C/SIGTERM: drop the queued reports, let the few in flight end
+        for start in range(0, len(items), 50):
+            if stop is not None and stop.is_set():
+                break
+            done += len(list(pool.map(report, items[start:start + 50])))
+            if label:
+                progress_bar(done, len(items), label)
+    finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    print()
-    return {"communities": communities, "members": [m for m, _ in to_report], "units": units}
+    if label:
+        print()
+    return done

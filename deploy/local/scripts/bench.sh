@@ -7,7 +7,7 @@ if [ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ] || [ -z "${MONGODB_URL:-}" ]; then
   endpoints="$($UV run gongjian infra up)"
   eval "$(echo "$endpoints" | grep -E '^(KAFKA_BOOTSTRAP_SERVERS|MONGODB_URL)=' | sed 's/^/export /')"
 fi
-for script in benchmarks/*.py; do
+for script in benchmarks/[!_]*.py; do
   echo "==> $script"
   $UV run python "$script"
 done

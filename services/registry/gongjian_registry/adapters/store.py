@@ -1,8 +1,8 @@
 """MongoDB collections of the registry and their indexes.
 
-FerretDB on SQLite pushes down only ``{_id: <value>}`` filters; everything else is a scan.
-So the hot paths (duplicate detection, imports, reports) go by ``_id``, and the few
-secondary indexes are for MongoDB in production (and kept few: each slows bulk inserts).
+The hot paths (duplicate detection, imports, reports) go by ``_id``. Secondary indexes serve
+the equality filters on top-level scalar fields (our FerretDB build answers those from SQLite
+indexes too, see deploy/local/ferretdb/); they are kept few, as each slows bulk inserts.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ async def ensure_indexes(db: Any) -> None:
     await db[PLACES].create_index("parent_id")
     await db[MEMBERS].create_index("home_community_id")
     await db[UNITS].create_index("paired_community_id")
+    await db[TEAMS].create_index("community_id")
+    await db[ASSIGNMENTS].create_index("holder_id")
     await db[MEMBERS].create_index("phone_index")  # sign-in by phone (blind index)
     await db[RESIDENTS].create_index("community_id")
     await db[REVEALS].create_index([("path", 1), ("at", -1)])

@@ -1,0 +1,182 @@
+"""Benchmark: a city-sized data set loaded through the services' own paths, then the reads the
+console and the dashboard make on it (p50/p99 per read; goal: p99 < 100 ms).
+
+    uv run python benchmarks/city_reads.py [--scale 1.0] [--reads 200] [--concurrency 16] [--keep]
+
+``--scale 1`` is the city of issue 10: 500 communities (5 districts, 50 streets), 5,000 units,
+200,000 members, 1,000,000 demands with one claim each. A smaller scale shrinks members,
+demands and claims (places and units stay). The services run as their own processes on the
+Kafka and MongoDB-wire server of KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL (default: the local
+infra), in a fresh namespace (databases and topic prefix), dropped afterwards unless --keep.
+Loading: places by POST /places; units and members by the registry's sheet import
+(POST /imports/units, /imports/members); ten members per community report there
+(POST /members/{id}/reports); demands by POST /demands and claims by POST /demands/{id}/claims
+(claims has no bulk path: this is what limits the scale on a small machine). Then each read
+runs ``--reads`` times, one at a time, on random places: latency per read, p50 and p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _city import City, member_sheet, unit_sheet  # noqa: E402
+
+GOAL_MS = 100.0
+
+
+def _environment() -> dict[str, str]:
+    env = dict(os.environ)
+    if not (env.get("KAFKA_BOOTSTRAP_SERVERS") and env.get("MONGODB_URL")):
+        from gongjian_local.infra import ensure_up
+
+        found = ensure_up()
+        env.update(KAFKA_BOOTSTRAP_SERVERS=found.kafka_bootstrap, MONGODB_URL=found.mongodb_url)
+    from gongjian_local.demo_space import demo_env
+    from gongjian_local.infra import free_port
+    from gongjian_local.services import SERVICES
+
+    env.update(GONGJIAN_DEMO_PREFIX=f"benchcity{uuid.uuid4().hex[:6]}", GONGJIAN_LOG_LEVEL="WARNING",
+               **{f"{name.upper()}_PORT": str(free_port()) for name in SERVICES})
+    return demo_env(env)
+
+
+class Api:
+    def __init__(self, urls: dict[str, str], concurrency: int) -> None:
+        from gongjian_shared.auth import issue_token
+        from gongjian_shared.settings import ServiceSettings
+
+        self.urls, self.gate = urls, asyncio.Semaphore(concurrency)
+        self.http = httpx.AsyncClient(timeout=600)
+        secret = ServiceSettings().jwt_secret
+        self.token = lambda role, *places, sub=None: {"Authorization": "Bearer " + issue_token(
+            secret, sub=sub or f"bench-{role}", role=role, places=list(places), ttl_hours=24)}
+
+    async def call(self, method: str, service: str, path: str, headers: dict, ok=(200, 201, 202), **kw):
+        async with self.gate:
+            r = await self.http.request(method, self.urls[service] + path, headers=headers, **kw)
+        if r.status_code not in ok:
+            raise RuntimeError(f"{method} {service}{path} → {r.status_code}: {r.text[:300]}")
+        return r.json()
+
+    async def each(self, label: str, coros: list) -> list:
+        """Run coroutines (bounded by the gate), printing progress; returns their results."""
+        started, done, results = time.perf_counter(), 0, []
+        for chunk in range(0, len(coros), 2000):
+            results += await asyncio.gather(*coros[chunk:chunk + 2000])
+            done += len(coros[chunk:chunk + 2000])
+            print(f"\r  {label}: {done:,}/{len(coros):,} ({done / (time.perf_counter() - started):,.0f}/s)",
+                  end="", flush=True)
+        print()
+        return results
+
+
+async def load(api: Api, city: City) -> dict[str, list[str]]:
+    admin = api.token("city_admin")
+    t0 = time.perf_counter()
+    for level in city.places_by_level():
+        await api.each(f"places ({level[0]['kind']})",
+                       [api.call("POST", "registry", "/places", admin, json=p) for p in level])
+    for kind, sheet in (("units", unit_sheet(city)), ("members", member_sheet(city))):
+        job = await api.call("POST", "registry", f"/imports/{kind}", admin, files={"file": (f"{kind}.xlsx", sheet)})
+        while job["status"] not in ("done", "rejected", "failed"):
+            await asyncio.sleep(1)
+            job = await api.call("GET", "registry", f"/imports/{job['id']}", admin)
+        if job["status"] != "done":
+            raise RuntimeError(f"import of {kind}: {job['status']} {job.get('errors', [])[:3]}")
+        print(f"  imported {kind}: {job.get('created', '?'):,} in {time.perf_counter() - t0:.0f}s", flush=True)
+    rosters = await api.each("member lists", [api.call(
+        "GET", "registry", f"/communities/{c}/members", api.token("community_admin", c)) for c in city.communities])
+    reporters = {c: [m["id"] for m in r["members"][:10]] for c, r in zip(city.communities, rosters, strict=True)}
+    await api.each("reports (报到)", [api.call(
+        "POST", "registry", f"/members/{m}/reports", api.token("member", sub=m), json={"community_id": c, "kind": "home"})
+        for c, ms in reporters.items() for m in ms])
+    rnd = random.Random(3)
+    specs = [(rnd.choice(city.communities), i) for i in range(city.demands)]
+    demands = await api.each("demands", [api.call(
+        "POST", "claims", "/demands", api.token("community_admin", c), ok=(201, 422),
+        json={"community_id": c, "category": "志愿服务", "item": "法律咨询", "title": f"法律咨询 {i}", "capacity": 2})
+        for c, i in specs])
+    claimed = [(d["id"], rnd.choice(reporters[d["community_id"]])) for d in demands if "id" in d]
+    await api.each("claims", [api.call(
+        "POST", "claims", f"/demands/{d}/claims", api.token("member", sub=m), ok=(201, 403, 409))
+        for d, m in claimed])
+    print(f"loaded in {time.perf_counter() - t0:.0f}s", flush=True)
+    return {"demands": [d for d, _ in claimed]}
+
+
+def reads(api: Api, city: City, demand_ids: list[str]) -> dict:
+    """The console's and the dashboard's reads: (service, path, token) makers on a random place."""
+    c, s = lambda r: r.choice(city.communities), lambda r: r.choice(city.streets)
+    admin = api.token("city_admin")
+    return {
+        "registry: members of a community": lambda r: ("registry", f"/communities/{(x := c(r))}/members",
+                                                       api.token("community_admin", x)),
+        "registry: units of a community": lambda r: ("registry", f"/units?community_id={c(r)}", admin),
+        "claims: demands of a community (50)": lambda r: ("claims", f"/demands?place_id={c(r)}", admin),
+        "claims: demands of a street (50)": lambda r: ("claims", f"/demands?place_id={s(r)}", admin),
+        "claims: one demand": lambda r: ("claims", f"/demands/{r.choice(demand_ids)}", admin),
+        "evaluation: city statistics": lambda r: ("evaluation", "/stats/city", admin),
+        "evaluation: a community's statistics": lambda r: ("evaluation", f"/places/{c(r)}/stats", admin),
+        "evaluation: a street's communities": lambda r: ("evaluation", f"/places/{s(r)}/children", admin),
+        "evaluation: points leaderboard": lambda r: ("evaluation", "/leaderboards/points?limit=10", admin),
+    }
+
+
+async def measure(api: Api, city: City, demand_ids: list[str], count: int) -> bool:
+    rnd, ok = random.Random(5), True
+    print(f"\n{'read':40} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for name, make in reads(api, city, demand_ids).items():
+        took = []
+        for _ in range(count):
+            service, path, headers = make(rnd)
+            t = time.perf_counter()
+            await api.call("GET", service, path, headers)
+            took.append((time.perf_counter() - t) * 1000)
+        q = statistics.quantiles(took, n=100)
+        ok &= q[98] < GOAL_MS
+        print(f"{name:40} {q[49]:8.1f} {q[98]:8.1f} {max(took):8.1f}  {'ok' if q[98] < GOAL_MS else 'MISSED'}",
+              flush=True)
+    return ok
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    env = _environment()
+    from gongjian_local.demo_space import reset
+    from gongjian_local.services import running_services
+
+    city = City(args.scale)
+    print(f"city at scale {args.scale}: {len(city.communities)} communities, {city.units:,} units, "
+          f"{city.members:,} members, {city.demands:,} demands (namespace {env['GONGJIAN_TOPIC_PREFIX']})", flush=True)
+    try:
+        with running_services(env, log=lambda line: None) as services:
+            api = Api({name: s.url for name, s in services.items()}, args.concurrency)
+            loaded = await load(api, city)
+            await asyncio.sleep(5)  # let evaluation catch up with the last events
+            ok = await measure(api, city, loaded["demands"], args.reads)
+            await api.http.aclose()
+    finally:
+        if not args.keep:
+            reset(env)
+    print(f"goal p99 < {GOAL_MS:.0f} ms: {'met' if ok else 'MISSED'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
