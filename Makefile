@@ -1,5 +1,5 @@
 # 共建 gongjian — the two commands that matter: `make demo` and `make test`.
-.PHONY: demo test setup up infra-up infra-down infra-status bench clean
+.PHONY: demo test setup up infra-up infra-down infra-status bench bench-city clean
 UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 
 demo: setup
@@ -26,6 +26,10 @@ infra-status:
 # Long benchmarks: their own command, never part of `make test`.
 bench: setup
 	bash deploy/local/scripts/bench.sh
+
+# The full city of issue 10 (500 communities, 200,000 members, 1,000,000 demands): hours here.
+bench-city: setup
+	$(UV) run python benchmarks/city_reads.py --scale 1
 
 clean:
 	rm -rf .venv artifacts .pytest_cache
