@@ -58,7 +58,8 @@ def describe(errors: Iterable[dict[str, Any]], route: Any = None) -> list[dict[s
     out = []
     for e in errors:
         loc = list(e.get("loc", ()))
-        field = field_label(loc, route)
+        # An unknown field has no label: name it as it was sent, so it can be found and removed.
+        field = str(loc[-1]) if e.get("type") == "extra_forbidden" and loc else field_label(loc, route)
         out.append({"loc": loc, "type": e.get("type"), "field": field, "msg": message(e, field)})
     return out
 

@@ -79,6 +79,7 @@ async def test_choice_accepts_code_label_alias_and_full_width_and_stores_code():
     ({"name": ""}, "string_too_short", "姓名不能为空"),
     ({"name": "王五王五王五"}, "string_too_long", "姓名不能超过 5 个字"),
     ({"name": "王五", "colour": "red"}, "extra_forbidden", "“colour”不是本接口可接受的字段"),
+    ({"name": "王五", "phone": "138"}, "extra_forbidden", "“phone”不是本接口可接受的字段"),
     ({"name": "王五", "rating": "很好"}, "string_pattern_mismatch", "评价应为以下之一：优秀、良好、一般、较差"),
     ({"name": "王五", "due_at": "明天"}, "datetime_from_date_parsing", "截止时间应为日期时间"),
     ({"name": "王五", "capacity": 0}, "greater_than_equal", "名额不能小于 1"),
