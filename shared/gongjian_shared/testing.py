@@ -120,9 +120,17 @@ class ServiceProcess:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 60) -> ServiceProcess:
+        self.launch()
+        return self.wait_ready(timeout)
+
+    def launch(self) -> ServiceProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", f"gongjian_{self.service}.main"], env=self.env, start_new_session=True
         )
+        return self
+
+    def wait_ready(self, timeout: float = 60) -> ServiceProcess:
+        assert self.proc is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

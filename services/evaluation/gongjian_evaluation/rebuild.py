@@ -30,7 +30,7 @@ from .adapters import checkpoint
 from .adapters.journal_relay import JournalRelay
 from .adapters.store import OUTBOX_COLLECTIONS
 from .config import EvaluationSettings
-from .domain.ledger import Decision, decide_with_caps, entry_id
+from .domain.ledger import facts_decider
 from .domain.project import Ctx, Effects, apply
 from .domain.state import State
 from .entrypoints.consumers import CONSUMED
@@ -71,22 +71,6 @@ async def read_topic(bootstrap: str, topic: str, until: dict[int, int] | None, p
                 last = time.monotonic()
     finally:
         await consumer.stop()
-
-
-def facts_decider(facts: dict[str, dict[str, Any]], misses: list[str]):
-    def decide(state: State, rule: Any, holder_id: str, earnings: list[Any], source: Any) -> list[Decision]:
-        out = []
-        for earning in earnings:
-            fact = facts.get(entry_id(source.event_id, earning.kind))
-            if fact is None:
-                misses.append(entry_id(source.event_id, earning.kind))
-                out += decide_with_caps(state, rule, holder_id, [earning], source)
-            else:
-                out.append(Decision(earning.kind, fact["rule"], int(fact.get("rule_version", 1)),
-                                    float(fact.get("requested_points", fact["points"])), float(fact["points"]),
-                                    tuple(fact.get("place_path") or ())))
-        return out
-    return decide
 
 
 async def rebuild(settings: EvaluationSettings | None = None, progress: Progress = print) -> dict[str, Any]:
@@ -147,7 +131,7 @@ async def rebuild(settings: EvaluationSettings | None = None, progress: Progress
             apply(state, command, ctx, fx)
             state.commands.add(command["id"])
         progress("5/5 写入检查点 writing the checkpoint")
-        await checkpoint.write(db, state, current.seq)
+        await checkpoint.write(db, state, current.seq, replace_equal=True)
         summary = {"events": count, "holders": len(state.holders), "accounts": len(state.accounts),
                    "points": round(sum(a.total for a in state.accounts.values()), 2), "awards_recomputed": len(misses),
                    "seconds": round(time.monotonic() - started, 1)}

@@ -94,10 +94,15 @@ async def roll_forward(db: Any, collection: str, aggregate_id: str) -> dict[str,
 async def load(db: Any, collection: str, aggregate_id: str, projection: dict[str, Any] | None = None) -> Any:
     """The document; if missing but created in the journal (a crash in between), rolled forward."""
     doc = await db[collection].find_one({"_id": aggregate_id}, projection)
-    if doc is None and await db[JOURNAL].find_one({"aggregate": aggregate_id, "seq": 0}, {"_id": 1}):
+    if doc is None and await created(db, aggregate_id):
         await roll_forward(db, collection, aggregate_id)
         doc = await db[collection].find_one({"_id": aggregate_id}, projection)
     return doc
+
+
+async def created(db: Any, aggregate_id: str) -> bool:
+    """Is the aggregate's creation journalled (its document may still be on its way)?"""
+    return await db[JOURNAL].find_one({"aggregate": aggregate_id, "seq": 0}, {"_id": 1}) is not None
 
 
 async def history(db: Any, aggregate_id: str) -> list[dict[str, Any]]:

@@ -11,7 +11,9 @@ claim never appeared; such orphans older than a minute are pruned when space run
 
 from __future__ import annotations
 
+import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -84,26 +86,37 @@ async def read_seats(db: Any, pools: list[str]) -> dict[str, SeatView]:
 
 
 async def take_seat(db: Any, pool: str, capacity: int, claim_id: str, claimant_id: str | None = None,
-                    seen: SeatView | None = None, attempts: int = 100) -> int | None:
+                    seen: SeatView | None = None, attempts: int = 100,
+                    read: Callable[[], Awaitable[SeatView]] | None = None) -> int | None:
     """A free seat number; None when all are taken; HELD if ``claimant_id`` has one.
 
     ``seen``: a shared read of the pool's seats to start from; after a lost race (another
-    instance, or a seat freed and taken meanwhile) the seats are read afresh.
+    instance, or a seat freed and taken meanwhile) the seats are read afresh with ``read``
+    (default: a query of its own). None means every seat is taken in the database: seats a
+    shared read handed to other claims, whose inserts may yet fail, are waited for.
     """
+    read = read or (lambda: _read_one(db, pool))
     for _ in range(attempts):
-        view = seen or (await read_seats(db, [pool]))[pool]
+        view = seen or await read()
         seen = None
         if claimant_id is not None and claimant_id in view.claimants:
             return HELD
         seat = view.next_free(capacity)
         if seat is None:
-            return None
+            if len(view.docs) >= capacity:
+                return None
+            await asyncio.sleep(0.01)  # free in the database but handed to others of this turn: let them insert
+            continue
         try:
             await db[SEATS].insert_one(seat_doc(pool, seat, claim_id, claimant_id))
             return seat
         except DuplicateKeyError:
             continue
     return None
+
+
+async def _read_one(db: Any, pool: str) -> SeatView:
+    return (await read_seats(db, [pool]))[pool]
 
 
 def seat_doc(pool: str, seat: int, claim_id: str, claimant_id: str | None) -> dict[str, Any]:

@@ -14,6 +14,8 @@ server, including stock FerretDB 1.24 — see adapters/journal.py.)
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 from bson import ObjectId
@@ -27,6 +29,9 @@ from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, LOADS, MEMBERS, SEATS, UN
 from ..domain.demands import ALREADY, FULL, OPEN_CLAIM_STATES, SEATED_CLAIM_STATES, limit_refusal, precheck
 from ..domain.rules import eligibility
 from .common import changed_meanwhile, demand_event, get_claim, get_demand, refuse
+from .turns import Turns
+
+HOLDER_WAIT_S = 5.0  # how long a repeat on another instance waits for the first claim to settle
 
 
 def new_claim_id() -> str:
@@ -49,11 +54,33 @@ async def create_claim(runtime: Any, demand: dict[str, Any], claim_id: str, clai
 
 
 async def _holds(db: Any, demand_id: str, claimant_id: str) -> bool:
-    """A live claim of this claimant on this demand (a crash's orphan holder is pruned)."""
-    held = await seats.holder(db, demand_id, claimant_id)
-    if held is None:
-        return False
-    return not await seats.prune(db, HOLDERS, {"_id": held["_id"]}, SEATED_CLAIM_STATES)
+    """A live claim of this claimant on this demand?
+
+    A holder whose claim is still being made (the same member's request on another instance)
+    is waited for, so that a repeat is refused as already-claimed only if the first one got
+    the place; a crash's orphan holder is pruned.
+    """
+    deadline, delay = time.monotonic() + HOLDER_WAIT_S, 0.01
+    while True:
+        held = await seats.holder(db, demand_id, claimant_id)
+        if held is None:
+            return False
+        if await _alive(db, held["claim_id"]):
+            return True
+        if await seats.prune(db, HOLDERS, {"_id": held["_id"]}, SEATED_CLAIM_STATES):
+            return False
+        if time.monotonic() > deadline:
+            return True
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.2)
+
+
+async def _alive(db: Any, claim_id: str) -> bool:
+    """Written (its creation is journalled) and not released."""
+    claim = await db[CLAIMS].find_one({"_id": claim_id}, {"status": 1})
+    if claim is not None:
+        return claim["status"] in SEATED_CLAIM_STATES
+    return await journal.created(db, claim_id)
 
 
 async def _prune_loads(db: Any, claimant_id: str) -> int:
@@ -68,6 +95,7 @@ class Loaders:
         self.demands = batching.by_id(db, DEMANDS)
         self.claimants = {"member": batching.by_id(db, MEMBERS), "unit": batching.by_id(db, UNITS)}
         self.seats = batching.BatchLoader(lambda pools: seats.read_seats(db, pools))
+        self.turns = Turns()  # one claim at a time per (demand, claimant) in this process
 
 
 def loaders(runtime: Any) -> Loaders:
@@ -102,10 +130,19 @@ async def _claim(runtime: Any, demand_id: str, claimant_id: str, claimant_kind: 
     if at_limit and not await _prune_loads(db, claimant_id):
         raise refuse(limit_refusal(limit))
 
+    async with load.turns.turn((demand_id, claimant_id)):
+        return await _take_place(runtime, load, demand, claimant_id, claimant_kind, limit)
+
+
+async def _take_place(runtime: Any, load: Loaders, demand: dict[str, Any], claimant_id: str, claimant_kind: str,
+                      limit: int | None) -> dict[str, Any]:
+    """Seat, holder, load slot, claim: each step gives back what the earlier ones took if it fails."""
+    db, demand_id = runtime.db, demand["_id"]
     # The seat first: under a rush it is what most claims fail on, so they leave nothing to undo.
     claim_id = new_claim_id()
     seen = await load.seats.load(demand_id)
-    seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id, seen=seen)
+    seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id, seen=seen,
+                                 read=lambda: load.seats.load(demand_id))
     if seat in (None, seats.HELD) and seats.has_stale(seen) and \
             await seats.prune(db, SEATS, {"pool": demand_id}, SEATED_CLAIM_STATES):
         seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id)  # orphans gone

@@ -1,6 +1,12 @@
-"""The journal: one document per applied batch or command, written once and never updated.
+"""The journal: one totally ordered log of applied batches and commands, shared by every instance.
 
-Its events and outgoing events (outbox) are stored as one zlib-compressed JSON blob: FerretDB
+Document ``seq`` has ``_id`` = the zero-padded seq. An instance appends seq = last seq it has
+read + 1 with a plain insert: the unique ``_id`` lets exactly one instance write each seq, and
+the others get DuplicateKeyError, read what was written, and try again (optimistic append).
+Documents are never updated except for the ``relayed`` flag that the relay sets once their
+outgoing events are on Kafka.
+
+Events and outgoing events (outbox) are stored as one zlib-compressed JSON blob: FerretDB
 stores documents as JSON text, and a compact blob costs a fraction of the same data as fields.
 """
 
@@ -8,13 +14,13 @@ from __future__ import annotations
 
 import json
 import zlib
+from datetime import datetime, timedelta
 from typing import Any
 
 from bson import Binary
+from gongjian_shared.envelope import utc_now
 
 from .store import JOURNAL
-
-RELAY = "journal_relay"  # {_id: "position", seq}: the last journal document whose events are on Kafka
 
 
 def journal_id(seq: int) -> str:
@@ -27,7 +33,7 @@ def encode(seq: int, *, events: list[dict[str, Any]], outbox: list[dict[str, Any
     return {"_id": journal_id(seq), "seq": seq, "n": len(events), "awards": len(outbox),
             # offsets as a list: topic names hold dots, which FerretDB refuses in keys
             "applied": [{"tp": k, "offset": v} for k, v in sorted(applied.items())], "commands": commands,
-            "blob": Binary(zlib.compress(body.encode(), 1))}
+            "relayed": not outbox, "at": utc_now(), "blob": Binary(zlib.compress(body.encode(), 1))}
 
 
 def decode(doc: dict[str, Any]) -> dict[str, Any]:
@@ -38,13 +44,27 @@ def decode(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 async def after(db: Any, seq: int) -> list[dict[str, Any]]:
-    return [decode(d) for d in await db[JOURNAL].find({"seq": {"$gt": seq}}).sort("seq", 1).to_list(None)]
+    """Every document after ``seq``, in order (by ``_id``, the index every server has)."""
+    docs = await db[JOURNAL].find({"_id": {"$gt": journal_id(seq)}}).sort("_id", 1).to_list(None)
+    return [decode(d) for d in docs]
 
 
-async def relay_position(db: Any) -> int:
-    doc = await db[RELAY].find_one({"_id": "position"})
-    return int(doc["seq"]) if doc else 0
+async def unrelayed(db: Any, written_before: datetime | None = None) -> list[dict[str, Any]]:
+    """Documents whose outgoing events may not be on Kafka yet (a writer died before publishing)."""
+    query: dict[str, Any] = {"relayed": False}
+    if written_before is not None:
+        query["at"] = {"$lt": written_before}
+    return [decode(d) for d in await db[JOURNAL].find(query).sort("_id", 1).to_list(None)]
 
 
-async def set_relay_position(db: Any, seq: int) -> None:
-    await db[RELAY].update_one({"_id": "position"}, {"$max": {"seq": seq}}, upsert=True)
+async def mark_relayed(db: Any, seq: int) -> None:
+    await db[JOURNAL].update_one({"_id": journal_id(seq)}, {"$set": {"relayed": True}})
+
+
+async def prune(db: Any, below: int, keep_for: timedelta) -> None:
+    """Drop documents a checkpoint covers, once relayed and older than ``keep_for``.
+
+    The document at ``below`` itself stays: an instance that lags behind then finds a gap
+    after its position (and reloads from the checkpoint) instead of an empty journal.
+    """
+    await db[JOURNAL].delete_many({"seq": {"$lt": below}, "relayed": True, "at": {"$lt": utc_now() - keep_for}})

@@ -1,8 +1,9 @@
-"""Publishes the outgoing events of journal documents, in journal order.
+"""Publishes the outgoing events of journal documents, in the order this instance wrote them.
 
 The projector hands over the events it has just journaled, so nothing is read back; after they
-are on Kafka the relay moves its position (one small document). At start it publishes whatever
-lies after its position (a crash left it): at least once, and consumers de-duplicate on event id.
+are on Kafka the relay flags the document ``relayed``. At start, and every ``SWEEP_S`` seconds
+for documents older than that (their writer died before publishing: any instance may have written
+them), it publishes what is still unflagged: at least once, and consumers de-duplicate on event id.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
+from datetime import timedelta
 from typing import Any
+
+from gongjian_shared.envelope import utc_now
 
 from gongjian_shared.envelope import CONTENT_TYPE
 
@@ -19,6 +24,7 @@ from . import journal
 
 log = logging.getLogger("gongjian.evaluation.relay")
 HEADERS = [("content-type", CONTENT_TYPE.encode())]
+SWEEP_S = 5.0
 
 
 def records(prefix: str, outbox: list[dict[str, Any]]) -> list[tuple[str, bytes, bytes, list]]:
@@ -49,18 +55,30 @@ class JournalRelay:
         with contextlib.suppress(Exception):
             await self._drain()
 
-    async def sweep(self) -> int:
-        db = self.runtime.db
-        pending = await journal.after(db, await journal.relay_position(db))
+    async def sweep(self, older_than: float | None = None) -> int:
+        """Publish the documents left unrelayed (all of them, or those older than ``older_than`` s)."""
+        before = utc_now() - timedelta(seconds=older_than) if older_than is not None else None
+        pending = await journal.unrelayed(self.runtime.db, before)
         for doc in pending:
             await self._publish(doc["seq"], doc["outbox"])
         return len(pending)
 
     async def _run(self) -> None:
+        last_sweep = time.monotonic()
         while True:
-            item = await self.queue.get()
-            await self._retrying(*item)
-            await self._drain()
+            try:
+                item = await asyncio.wait_for(self.queue.get(), timeout=SWEEP_S)
+            except TimeoutError:
+                item = None
+            if item is not None:
+                await self._retrying(*item)
+                await self._drain()
+            if time.monotonic() - last_sweep >= SWEEP_S:
+                last_sweep = time.monotonic()
+                try:
+                    await self.sweep(older_than=SWEEP_S)
+                except Exception as exc:  # noqa: BLE001 - the next sweep tries again
+                    log.warning("journal sweep failed: %s", exc)
 
     async def _drain(self) -> None:
         while not self.queue.empty():
@@ -78,7 +96,8 @@ class JournalRelay:
                 await asyncio.sleep(1.0)
 
     async def _publish(self, seq: int, outbox: list[dict[str, Any]]) -> None:
-        if outbox:
-            await self.runtime.producer.publish_raw(records(self.runtime.settings.topic_prefix, outbox))
-        await journal.set_relay_position(self.runtime.db, seq)
+        if not outbox:
+            return  # written as relayed
+        await self.runtime.producer.publish_raw(records(self.runtime.settings.topic_prefix, outbox))
+        await journal.mark_relayed(self.runtime.db, seq)
         self.published += len(outbox)

@@ -60,6 +60,25 @@ def decide_with_caps(state: State, rule: RuleVersion, holder_id: str, earnings: 
     return out
 
 
+def facts_decider(facts: dict[str, dict[str, Any]], misses: list[str]) -> Decider:
+    """Decide as recorded: ``facts`` = points.awarded data by entry id (another instance's journal
+    document, or evaluation.ledger.v1 in a rebuild); an earning without a fact is decided afresh
+    (and its entry id added to ``misses``)."""
+    def decide(state: State, rule: Any, holder_id: str, earnings: list[Earning], source: Source) -> list[Decision]:
+        out = []
+        for earning in earnings:
+            fact = facts.get(entry_id(source.event_id, earning.kind))
+            if fact is None:
+                misses.append(entry_id(source.event_id, earning.kind))
+                out += decide_with_caps(state, rule, holder_id, [earning], source)
+            else:
+                out.append(Decision(earning.kind, fact["rule"], int(fact.get("rule_version", 1)),
+                                    float(fact.get("requested_points", fact["points"])), float(fact["points"]),
+                                    tuple(fact.get("place_path") or ())))
+        return out
+    return decide
+
+
 def entry_id(source_event_id: str, kind: str) -> str:
     return f"{source_event_id}:{kind}"
 

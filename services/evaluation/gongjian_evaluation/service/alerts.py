@@ -1,7 +1,8 @@
 """Alerts (预警): member_inactive from the clock, unit_interview from the two-way evaluation.
 
 Each alert is one document (``<kind>:<subject>``) whose state change and event are one write
-(outbox). The inactivity check compares the injected clock with each member's deadline: the
+(outbox), conditional on its status: every instance runs the checks, and only the write that
+finds the alert not yet open (raise) or still open (clear) happens, so each fires once. The inactivity check compares the injected clock with each member's deadline: the
 alert is raised when now >= last activity + 6 months, exactly at that instant and not before.
 """
 
@@ -14,6 +15,7 @@ from typing import Any
 from gongjian_shared.envelope import new_event, rfc3339
 from gongjian_shared.outbox import stage_events
 from gongjian_shared.topics import EVALUATION_ALERTS
+from pymongo.errors import DuplicateKeyError
 
 from ..adapters.store import ALERTS
 from ..domain.periods import add_months
@@ -78,7 +80,11 @@ class Alerts:
                "place_path": path, "status": "open", "reason": reason, "raised_at": now, "cleared_at": None,
                "details": details}
         update = stage_events({"$set": doc}, EVALUATION_ALERTS, [event])
-        await self.runtime.db[ALERTS].update_one({"_id": alert_id}, update, upsert=True)
+        try:
+            await self.runtime.db[ALERTS].update_one({"_id": alert_id, "status": {"$ne": "open"}}, update, upsert=True)
+        except DuplicateKeyError:  # open already: another instance raised it
+            self.open[alert_id] = {"_id": alert_id, **doc}
+            return False
         self.runtime.notify(ALERTS, alert_id)
         self.open[alert_id] = {"_id": alert_id, **doc}
         log.info("alert raised: %s", alert_id)
@@ -97,9 +103,11 @@ class Alerts:
                           districtid=path[1] if len(path) > 1 else None, communityid=_community(path))
         update = stage_events({"$set": {"status": "cleared", "cleared_at": now, "cleared_reason": reason}},
                               EVALUATION_ALERTS, [event])
-        await self.runtime.db[ALERTS].update_one({"_id": alert_id}, update)
-        self.runtime.notify(ALERTS, alert_id)
+        done = await self.runtime.db[ALERTS].update_one({"_id": alert_id, "status": "open"}, update)
         self.open.pop(alert_id, None)
+        if not done.modified_count:
+            return False  # another instance cleared it
+        self.runtime.notify(ALERTS, alert_id)
         return True
 
     async def recent(self, *, status: str | None, kind: str | None, limit: int) -> list[dict[str, Any]]:

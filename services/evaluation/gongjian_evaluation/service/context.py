@@ -22,15 +22,16 @@ log = logging.getLogger("gongjian.evaluation")
 
 class Evaluation:
     def __init__(self, runtime: Any, clock: Clock, *, tick_interval: float, snapshot_interval: float,
-                 checkpoint_every: int) -> None:
+                 checkpoint_every: int, follow_interval: float = 0.5) -> None:
         self.runtime, self.clock, self.tick_interval = runtime, clock, tick_interval
+        self.follow_interval = follow_interval
         self.relay = JournalRelay(runtime)
         self.projector = Projector(None, relay=self.relay, checkpoint_every=checkpoint_every)
         self.alerts = Alerts(runtime, self.projector, clock)
         self.snapshots = SnapshotPublisher(runtime, self.projector, clock, interval=snapshot_interval)
         self.config: dict[str, Any] = copy.deepcopy(DEFAULT_CONFIG)
         self.projector.listeners += [self.snapshots.on_applied, self._after_batch]
-        self._task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
         self.names: Any = None  # adapters.registry_names.RegistryNames, set by bootstrap
 
     @property
@@ -44,7 +45,8 @@ class Evaluation:
         await self.relay.start()
         await self.alerts.load()
         await self.snapshots.start()
-        self._task = asyncio.create_task(self._ticker(), name="evaluation-ticker")
+        self._tasks = [asyncio.create_task(self._ticker(), name="evaluation-ticker"),
+                       asyncio.create_task(self.projector.follow(self.follow_interval), name="evaluation-follow")]
 
     async def load_config(self) -> dict[str, Any]:
         """The stored configuration over the defaults, read afresh: another instance may have changed it."""
@@ -69,23 +71,25 @@ class Evaluation:
         return name_rows(rows, await self.names.resolve([r.get(key) for r in rows], authorization), key)
 
     async def stop(self, runtime: Any) -> None:
-        if self._task:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
         await self.snapshots.stop()
         await self.relay.stop()
         with contextlib.suppress(Exception):
             await self.projector.checkpoint()
 
-    async def _after_batch(self, fx: Any) -> None:
-        if fx.members:
+    async def _after_batch(self, fx: Any, own: bool = True) -> None:
+        if own and fx.members:
             await self.alerts.check_inactive(set(fx.members))  # fresh activity clears at once
 
     async def tick(self) -> dict[str, int]:
         """Everything time-based, judged by the injected clock: inactivity alerts, campaigns due to close."""
         from .reviews import close_due
 
+        await self.projector.sync()
+        await self.alerts.load()  # alerts other instances raised or cleared
         result = await self.alerts.check_inactive()
         result["campaigns_closed"] = await close_due(self)
         return result

@@ -1,14 +1,23 @@
 """The projector: applies consumed batches to the in-memory state and journals them, exactly once.
 
+Several instances share one consumer group, so each consumes some partitions, and one journal
+(adapters/journal.py), a single ordered log in the database. Every instance folds the whole
+journal into its state, so all instances hold the same state, whichever of them consumed an event.
+To apply a batch an instance first reads the journal documents it has not folded yet, then applies
+the batch and appends it as the next document. If another instance appended that seq first (the
+insert meets DuplicateKeyError), the state is reloaded and the batch tried again on top.
+
 Exactly once per input event: a record at or below the offset already applied for its partition
-is skipped (redelivery), and an event id seen before is skipped (the same event published twice).
-A batch's effect is ONE insert: the journal document with the events applied, the new offsets and
-the outgoing events (outbox). If that insert fails the state is reloaded and the batch redelivered.
+is skipped (redelivery, also after the partition moved to another instance: the offsets are part
+of the shared state), and an event id seen before is skipped (the same event published twice).
+Folding another instance's document takes its points from the awards it recorded, so a rule
+version this instance has not loaded yet cannot make two instances disagree.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import time
@@ -18,15 +27,17 @@ from typing import Any
 
 from gongjian_shared.envelope import CloudEvent, rfc3339, utc_now
 from gongjian_shared.topics import EVALUATION_LEDGER
+from pymongo.errors import DuplicateKeyError
 
 from ..adapters import checkpoint, journal
 from ..adapters.store import JOURNAL, RULES
-from ..domain.ledger import Decider, decide_with_caps
+from ..domain.ledger import Decider, decide_with_caps, facts_decider
 from ..domain.points import DEFAULT_RULES, RuleVersion, rules_from_doc
 from ..domain.project import Ctx, Effects, apply
 from ..domain.state import State
 
 log = logging.getLogger("gongjian.evaluation.projector")
+APPEND_ATTEMPTS = 50  # appends lost to other instances before a batch gives up (and is redelivered)
 SOURCE = "gongjian/evaluation"
 KEEP = ("id", "type", "time", "subject", "data", "districtid", "communityid", "correlationid")
 
@@ -49,7 +60,7 @@ class Projector:
         self.seq = 0
         self.decide = decide
         self.checkpoint_every = checkpoint_every
-        self.listeners: list[Any] = []  # called with Effects after each applied batch
+        self.listeners: list[Any] = []  # called with (Effects, own) after each batch applied or folded
         self.applied_events = 0
 
     def ctx(self) -> Ctx:
@@ -63,39 +74,66 @@ class Projector:
         """Checkpoint, then every journal document after it, in order."""
         await self.load_rules()
         started = time.monotonic()
-        loaded = await checkpoint.read(self.db)
-        self.state, self.seq = loaded if loaded else (State(), 0)
-        replayed = 0
-        for doc in await journal.after(self.db, self.seq):
-            self._replay(doc)
-            replayed += 1
-        log.info("state loaded: checkpoint seq %s + %d journal docs in %.1fs", self.seq, replayed,
-                 time.monotonic() - started)
+        for _ in range(10):
+            with contextlib.suppress(checkpoint.Torn):
+                loaded = await checkpoint.read(self.db)
+                self.state, self.seq = loaded if loaded else (State(), 0)
+                if await self._fold(await journal.after(self.db, self.seq), notify=False):
+                    break
+        else:
+            raise RuntimeError("the journal kept moving under the checkpoint; giving up loading")
+        log.info("state loaded: seq %s in %.1fs", self.seq, time.monotonic() - started)
 
-    def _replay(self, doc: dict[str, Any]) -> None:
+    async def catch_up(self) -> int:
+        """Fold the journal documents other instances appended since this one last read. Under ``lock``."""
+        before = self.seq
+        if not await self._fold(await journal.after(self.db, self.seq)):
+            await self.load()  # a checkpoint covered documents this instance never read
+        return self.seq - before
+
+    async def _fold(self, docs: list[dict[str, Any]], notify: bool = True) -> bool:
+        """Replay ``docs`` (contiguous after ``seq``); False at a gap (they were pruned meanwhile)."""
         fx = Effects()
+        for doc in docs:
+            if doc["seq"] != self.seq + 1:
+                return False
+            self._replay(doc, fx)
+        if docs and notify:
+            await self._notify(fx, own=False)
+        return True
+
+    def _replay(self, doc: dict[str, Any], fx: Effects) -> None:
+        facts = {o["event"]["data"]["entry_id"]: o["event"]["data"] for o in doc.get("outbox", [])
+                 if o["event"]["data"].get("entry_id")}
+        ctx = Ctx(self.rules, facts_decider(facts, [])) if facts else self.ctx()
         for ev in doc.get("events", []):
             self.state.first_time(ev["id"])
-            apply(self.state, ev, self.ctx(), fx)
+            apply(self.state, ev, ctx, fx)
         self.state.applied.update(doc["applied"])
         self.state.commands.update(doc["commands"])
-        self.seq = max(self.seq, doc["seq"])
+        self.seq = doc["seq"]
 
     async def apply_records(self, records: Iterable[tuple[str, int, dict[str, Any]]]) -> Effects:
         """``records`` = (topic:partition, offset, event) in consumption order."""
+        records = list(records)
         async with self.lock:
-            fx, events, applied = Effects(), [], {}
-            for tp, offset, ev in records:
-                if offset <= self.state.applied.get(tp, -1) or offset <= applied.get(tp, -1):
-                    continue  # redelivered: already applied
-                applied[tp] = offset
-                if not self.state.first_time(ev["id"]):
-                    continue  # the same event published twice
-                apply(self.state, ev, self.ctx(), fx)
-                events.append(ev)
-            if not applied:
-                return fx
-            await self._journal(events, applied, [], fx)
+            for _ in range(APPEND_ATTEMPTS):
+                await self.catch_up()
+                fx, events, applied = Effects(), [], {}
+                for tp, offset, ev in records:
+                    if offset <= self.state.applied.get(tp, -1) or offset <= applied.get(tp, -1):
+                        continue  # redelivered: already applied (here or by another instance)
+                    applied[tp] = offset
+                    if not self.state.first_time(ev["id"]):
+                        continue  # the same event published twice
+                    apply(self.state, ev, self.ctx(), fx)
+                    events.append(ev)
+                if not applied:
+                    return fx
+                if await self._journal(events, applied, [], fx):
+                    break
+            else:
+                raise RuntimeError("journal append kept losing to other instances")
             self.state.applied.update(applied)
             self.applied_events += len(events)
             # The state is long-lived and nearly free of cycles: keep it out of the cyclic collector's
@@ -108,30 +146,40 @@ class Projector:
     async def apply_command(self, command: dict[str, Any]) -> Effects:
         """An HTTP command (joint activity, correction) goes through the same journal as the events."""
         async with self.lock:
-            if command["id"] in self.state.commands:
-                return Effects()
-            fx = Effects()
-            apply(self.state, command, self.ctx(), fx)
-            self.state.commands.add(command["id"])
-            await self._journal([command], {}, [command["id"]], fx)
+            for _ in range(APPEND_ATTEMPTS):
+                await self.catch_up()
+                if command["id"] in self.state.commands:
+                    return Effects()
+                fx = Effects()
+                apply(self.state, command, self.ctx(), fx)
+                self.state.commands.add(command["id"])
+                if await self._journal([command], {}, [command["id"]], fx):
+                    break
+            else:
+                raise RuntimeError("journal append kept losing to other instances")
         await self._after(fx)
         return fx
 
     async def _journal(self, events: list[dict[str, Any]], applied: dict[str, int], commands: list[str],
-                       fx: Effects) -> None:
+                       fx: Effects) -> bool:
+        """Append the next document; False if another instance took that seq (the state is reloaded)."""
         by_id = {c["id"]: c for c in events}
         outbox = [{"topic": EVALUATION_LEDGER, "event": self._event(spec, by_id)} for spec in fx.events]
         seq = self.seq + 1
         try:
             await self.db[JOURNAL].insert_one(journal.encode(seq, events=events, outbox=outbox, applied=applied,
                                                              commands=commands))
+        except DuplicateKeyError:
+            await self.load()  # the state holds this batch on top of a seq it lost: start from the journal
+            return False
         except Exception:
             log.exception("journal write failed; reloading state so the redelivered batch applies cleanly")
             await self.load()
             raise
         self.seq = seq
-        if self.relay is not None:
+        if self.relay is not None and outbox:
             self.relay.submit(seq, outbox)
+        return True
 
     @staticmethod
     def _event(spec: dict[str, Any], causes: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -149,10 +197,14 @@ class Projector:
         return event
 
     async def _after(self, fx: Effects) -> None:
-        for listener in self.listeners:
-            await listener(fx)
+        await self._notify(fx, own=True)
         if self.seq and self.seq % self.checkpoint_every == 0:
             await self.checkpoint()
+
+    async def _notify(self, fx: Effects, *, own: bool) -> None:
+        """Listeners see every change of the state; ``own`` = this instance applied it (its side effects)."""
+        for listener in self.listeners:
+            await listener(fx, own)
 
     async def checkpoint(self) -> None:
         async with self.lock:
@@ -160,3 +212,23 @@ class Projector:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
+
+    async def sync(self) -> None:
+        """Fold what other instances appended, now (before a read that must be current)."""
+        async with self.lock:
+            await self.catch_up()
+
+    async def follow(self, interval: float, rules_every: int = 10) -> None:
+        """Keep folding what other instances append, so reads here are never more than ``interval`` behind;
+        reload the rule versions every ``rules_every`` rounds (another instance may have added one)."""
+        rounds = 0
+        while True:
+            await asyncio.sleep(interval)
+            rounds += 1
+            try:
+                await self.sync()
+                if rounds % rules_every == 0:
+                    async with self.lock:
+                        await self.load_rules()
+            except Exception as exc:  # noqa: BLE001 - the next round tries again
+                log.warning("journal follow failed: %s", exc)

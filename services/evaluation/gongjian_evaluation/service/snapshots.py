@@ -27,7 +27,9 @@ class SnapshotPublisher:
         self._task: asyncio.Task | None = None
         self.published = 0
 
-    async def on_applied(self, fx: Any) -> None:
+    async def on_applied(self, fx: Any, own: bool = True) -> None:
+        if not own:
+            return  # the instance that applied a batch publishes its scopes
         state = self.projector.state
         for place_id in fx.places:
             path = state.path_of(place_id)
@@ -54,9 +56,10 @@ class SnapshotPublisher:
                          communityid=place_id if kind == "community" else None)
 
     async def flush(self) -> int:
-        scopes, self.dirty = self.dirty, set()
-        if not scopes:
+        if not self.dirty:
             return 0
+        await self.projector.sync()  # what other instances applied meanwhile: the last snapshot is current
+        scopes, self.dirty = self.dirty, set()
         events = [self.snapshot(scope) for scope in sorted(scopes)]
         try:
             await self.runtime.producer.publish(self.runtime.settings.topic(EVALUATION_STATS), events)

@@ -10,6 +10,7 @@ from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import StartTime, local_date, rfc3339
 from gongjian_shared.problems import Problem
 from pydantic import BaseModel, Field
+from pymongo.errors import DuplicateKeyError
 
 from ...adapters.store import CONFIG, RULES
 from ...domain.config_versions import VERSIONED, current_view, in_force
@@ -49,11 +50,16 @@ async def add_rules(body: NewRules, request: Request, principal: CurrentPrincipa
         raise Problem(422, "生效时间不能早于现在：已记入的积分保留原规则 (effective_from must not be in the past)",
                       code="rule-in-the-past")
     async with ev.projector.lock:  # no batch applies while the rule set changes
+        await ev.projector.load_rules()  # versions other instances added
         version = max(r.version for r in ev.projector.rules) + 1
         doc = {"_id": version, "version": version, "effective_from": rfc3339(effective),
                **body.model_dump(exclude={"effective_from"}), "created_by": principal.sub,
                "created_at": rfc3339(ev.clock.now())}
-        await ev.runtime.db[RULES].insert_one(doc)
+        try:
+            await ev.runtime.db[RULES].insert_one(doc)
+        except DuplicateKeyError:  # another instance published this version a moment ago
+            raise Problem(409, "刚有另一版积分规则发布，请刷新后重试 (another rule version was just published)",
+                          code="rule-version-taken") from None
         ev.projector.rules.append(rules_from_doc(doc))
     return rules_from_doc(doc).as_dict()
 
