@@ -51,11 +51,13 @@ async def test_same_key_replays_the_first_answer_in_every_service(services):
         activity = {"community_id": community, "title": "社区清洁日", "held_at": "2026-01-10T02:00:00Z",
                     "participant_ids": members}
 
-        async def known():
-            r = await _post(client, f"{ev}/activities", activity, staff, "act-1")
-            return r if r.status_code == 201 else None  # evaluation learns of the community via Kafka
+        async def known():  # evaluation learns of the community via Kafka; a 422 before that would be kept
+            r = await client.get(f"{ev}/places/{community}/stats", headers=staff)
+            return r.status_code == 200
 
-        keyed = await eventually(known, timeout=60)
+        await eventually(known, timeout=60)
+        keyed = await _post(client, f"{ev}/activities", activity, staff, "act-1")
+        assert keyed.status_code == 201, keyed.text
         replay = await _post(client, f"{ev}/activities", activity, staff, "act-1")
         assert replay.status_code == 201 and replay.json()["id"] == keyed.json()["id"]
         reused = await _post(client, f"{ev}/activities", {**activity, "title": "另一场活动"}, staff, "act-1")

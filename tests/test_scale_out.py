@@ -19,7 +19,13 @@ from aiokafka import AIOKafkaProducer
 from gongjian_evaluation.testing import T0, City
 from gongjian_shared.admin import ensure_topics
 from gongjian_shared.testing import ServiceProcess, auth, event_of, eventually, read_topic
-from gongjian_shared.topics import CLAIMS_DEMANDS, EVALUATION_LEDGER, REGISTRY_MEMBERS, REGISTRY_PLACES
+from gongjian_shared.topics import (
+    CLAIMS_DEMANDS,
+    EVALUATION_ALERTS,
+    EVALUATION_LEDGER,
+    REGISTRY_MEMBERS,
+    REGISTRY_PLACES,
+)
 
 MEMBERS = 40
 WAVES = 4  # one verified hour per member per wave: 10 points each, 40 a day (under the 50 day cap)
@@ -108,9 +114,24 @@ async def test_three_instances_one_killed_agree_on_exact_totals(ns):
                 seen = [await figures(client, p, members) for p in procs]
                 raise AssertionError([{k: v for k, v in s.items() if k != "points"} |
                                       {"points": sorted({v for v in s["points"].values()}, key=str)} for s in seen])
+            # Time-based work on every instance at once: each alert fires once. The members' last
+            # activity (T0, spring 2026) is more than six months ago, so each is inactive by now.
+            ticks = await asyncio.gather(*[client.post(f"{p.url}/admin/tick", headers=ADMIN) for p in procs])
+            assert all(t.status_code == 200 for t in ticks), [t.text for t in ticks]
             await asyncio.sleep(3)  # any late redelivery would land now: the figures must not move
             for p in procs:
                 assert await figures(client, p, members) == expected
+
+        alerts = await read_topic(ns.infra.kafka_bootstrap, ns.topic(EVALUATION_ALERTS),
+                                  until=lambda rs: len({event_of(r)["data"]["alert_id"] for r in rs}) >= MEMBERS,
+                                  timeout=30)
+        raised: dict[str, set[str]] = {}
+        for record in alerts:  # at least once on Kafka (same event id), but raised once per member
+            ev = event_of(record)
+            assert ev["type"] == "gongjian.alert.raised", ev["type"]
+            raised.setdefault(ev["data"]["alert_id"], set()).add(ev["id"])
+        assert sorted(raised) == sorted(f"member_inactive:{m}" for m in members)
+        assert all(len(ids) == 1 for ids in raised.values()), {k: v for k, v in raised.items() if len(v) > 1}
 
         ledger = await read_topic(ns.infra.kafka_bootstrap, ns.topic(EVALUATION_LEDGER),
                                   until=lambda rs: len({event_of(r)["data"]["entry_id"] for r in rs}) >= MEMBERS * WAVES,
