@@ -37,17 +37,17 @@ KAFKA = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 MONGO = os.environ.get("MONGODB_URL", "mongodb://127.0.0.1:27017/?directConnection=true")
 
 
-def start_service(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    """The claims app under uvicorn in its own process (keep-alive long enough for a queue of requests)."""
+def start_service(env: dict[str, str], service: str = "claims") -> tuple[subprocess.Popen, str]:
+    """A service app under uvicorn in its own process (keep-alive long enough for a queue of requests)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "gongjian_claims.bootstrap:build_app",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", f"gongjian_{service}.bootstrap:build_app",
                              "--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "120",
                              "--no-access-log", "--log-level", "warning"], env=env, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"claims exited with {proc.returncode}")
+            raise SystemExit(f"{service} exited with {proc.returncode}")
         try:
             if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return proc, url
@@ -55,7 +55,7 @@ def start_service(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             pass
         time.sleep(0.3)
     proc.terminate()
-    raise SystemExit("claims not ready within 60 s")
+    raise SystemExit(f"{service} not ready within 90 s")
 
 
 def token(role: str, *places: str, sub: str) -> dict[str, str]:

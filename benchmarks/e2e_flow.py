@@ -26,7 +26,6 @@ import importlib.util
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -35,7 +34,6 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from gongjian_shared.admin import ensure_topics
 from gongjian_shared.settings import DEV_JWT_SECRET
-from gongjian_shared.testing import free_port
 from pymongo import AsyncMongoClient
 
 _spec = importlib.util.spec_from_file_location("claims_race", Path(__file__).with_name("claims_race.py"))
@@ -45,26 +43,6 @@ _spec.loader.exec_module(race)  # the seed, the raw HTTP pool and the token help
 KAFKA, MONGO = race.KAFKA, race.MONGO
 COMMUNITY = "bench-community"
 WATCHED = ("claims.demands.v1", "evaluation.ledger.v1", "evaluation.stats.v1")
-
-
-def start(service: str, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", f"gongjian_{service}.bootstrap:build_app",
-                             "--host", "127.0.0.1", "--port", str(port), "--timeout-keep-alive", "120",
-                             "--no-access-log", "--log-level", "warning"], env=env, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"{service} exited with {proc.returncode}")
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit(f"{service} not ready within 90 s")
 
 
 def pct(values: list[float], p: float) -> float:
@@ -260,8 +238,8 @@ async def main() -> None:
     mongo = AsyncMongoClient(MONGO, maxPoolSize=50)
     procs = []
     try:
-        claims, claims_url = start("claims", env)
-        evaluation, _ = start("evaluation", env)
+        claims, claims_url = race.start_service(env, "claims")
+        evaluation, _ = race.start_service(env, "evaluation")
         procs = [claims, evaluation]
         print(f"claims pid {claims.pid}, evaluation pid {evaluation.pid}; database {MONGO}; Kafka {KAFKA}")
         print(f"seeding {len(members)} members via Kafka …", flush=True)
