@@ -53,7 +53,7 @@ def stack(ns) -> Iterator[dict[str, str]]:
         port=portal_port))
     try:
         with ThreadPoolExecutor(len(procs)) as pool:  # the four start side by side (ports are known)
-            list(pool.map(lambda proc: proc.start(), procs))
+            list(pool.map(lambda proc: proc.start(timeout=150), procs))  # a loaded machine starts slowly
         yield {**urls, "portal": portal_url, "mongodb_url": ns.infra.mongodb_url, "claims_db": ns.db("claims")}
     finally:
         for proc in reversed(procs):
@@ -147,7 +147,9 @@ async def test_member_and_resident_on_their_phones(stack, http, ns):
             await play_member(member, http, stack, ids, staff, member_phone, member_id, need)
             resident = Phone(await (await browser.new_context(**PHONE)).new_page(), portal, "resident")
             await play_resident(resident, http, stack, ids, staff, resident_phone, member_id)
-            for phone in (member, resident):
+            secretary = Phone(await (await browser.new_context(**PHONE)).new_page(), portal, "staff")
+            await play_staff(secretary, http, stack, ids)
+            for phone in (member, resident, secretary):
                 assert not phone.foreign, f"the page fetched from elsewhere: {phone.foreign[:3]}"
                 assert not phone.errors, f"script errors on the page: {phone.errors}"
         finally:
@@ -350,3 +352,25 @@ async def play_resident(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str
     await expect(page.locator(".van-cell").filter(has_text="给孙子买一套课外书")).to_contain_text("已办结")
     await expect(page.locator(".van-cell").filter(has_text="3号楼路灯坏了")).to_contain_text("已办结")
     await ph.shot("07-home-after")
+
+
+async def play_staff(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:
+    """The community secretary is staff and a party member on one phone: the phone site points
+    staff to the console and offers to sign in as the member instead."""
+    page, portal, phone = ph.page, stack["portal"], new_phone()
+    r = await http.post(f"{portal}/api/staff", headers=CITY_ADMIN, json={
+        "username": f"sec{phone[-6:]}", "name": "王书记", "role": "community_admin", "places": [ids["home"]],
+        "phone": phone})
+    assert r.status_code == 201, r.text
+    r = await http.post(f"{stack['registry']}/members", headers=CITY_ADMIN, json={
+        "name": "王书记", "home_community_id": ids["home"], "phone": phone})
+    assert r.status_code == 201, r.text
+    await page.goto(f"{portal}/m/")
+    await ph.sms_sign_in(http, phone)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(re.compile(r"/m/staff$"))
+    await expect(page.get_by_text("社区管理员")).to_be_visible()
+    await expect(page.get_by_text("以党员身份登录手机端")).to_be_visible()
+    await ph.shot("01-staff")
+    await page.get_by_text("以党员身份登录手机端").click()
+    await page.wait_for_url(re.compile(r"/m/login\?role=member"))

@@ -3,8 +3,12 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { whenSignedOut } from '@/shared/api'
 import { restore, session } from './session'
 
+const HOME: Record<string, string> = { member: '/member', resident: '/resident' }
+
 const routes: RouteRecordRaw[] = [
-  { path: '/', redirect: () => (session.me?.role === 'resident' ? '/resident' : '/member') },
+  // Decided after the guard below has restored the session (a redirect would be resolved before it).
+  { path: '/', component: { render: () => null }, beforeEnter: () => HOME[session.me?.role ?? ''] ?? '/staff' },
+  { path: '/staff', component: () => import('./pages/Staff.vue'), meta: { title: '工作人员' } },
   { path: '/login', component: () => import('./pages/SignIn.vue'), meta: { public: true, title: '登录' } },
   { path: '/register', component: () => import('./pages/Register.vue'), meta: { public: true, title: '居民注册' } },
   { path: '/member', component: () => import('./pages/member/Home.vue'), meta: { title: '党员之家', tab: 'member' } },

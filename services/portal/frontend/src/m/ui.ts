@@ -67,3 +67,7 @@ export const SUGGESTION_STATES: Record<string, string> = {
 }
 export const SUGGESTION_MODES: Record<string, string> = { take_charge: '领办', on_behalf: '代办', home_visit: '上门' }
 export const SUGGESTION_OUTCOMES: Record<string, string> = { resolved: '已解决', explained: '已解释答复', declined: '不予采纳' }
+export const ROLES: Record<string, string> = {
+  city_admin: '市级管理员', district_admin: '区级管理员', community_admin: '社区管理员', unit_admin: '单位管理员',
+  member: '党员', resident: '居民',
+}
