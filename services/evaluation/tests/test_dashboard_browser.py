@@ -262,3 +262,45 @@ async def _stats_match(page: Any, overview: Any) -> bool:
         return False
     return all((c is None) == (r is None) and (r is None or c == pytest.approx(r * 100, abs=0.051))
                for c, r in zip(chart, rates, strict=True))
+
+
+async def test_dashboard_lands_on_the_callers_own_place_with_a_glossary(ns, services):
+    """Issue 13: with a second city also named 同江市 in the registry, a district admin lands on their
+    district and a city admin on their own city, never on the other one; the glossary says what each
+    figure counts. Screenshots: artifacts/dashboard-landing-{district,city}-admin.png."""
+    reg, ev = services["registry"], services["evaluation"]
+    async with httpx.AsyncClient(timeout=30) as http:
+        ids = await build_city(http, reg, uuid.uuid4().hex[:6])
+        other = await build_city(http, reg, uuid.uuid4().hex[:6])  # the demo once made a second 同江市
+        await members_report(http, reg, ids["hb"], 2)
+
+        async def known():
+            r = await http.get(f"{ev}/dashboard/api/places", headers=auth("city_admin", ids["city"]))
+            return r.status_code == 200 and {ids["city"], other["city"]} <= {p["id"] for p in r.json()["roots"]}
+
+        await eventually(known, timeout=60)
+        ARTIFACTS.mkdir(exist_ok=True)
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch_persistent_context(
+                tempfile.mkdtemp(prefix="gj-chromium-"), executable_path=CHROMIUM, headless=True,
+                args=CHROMIUM_ARGS, viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            try:
+                for role, place, crumb in (("district_admin", ids["district"], "同江市 › 姑苏区"),
+                                           ("city_admin", ids["city"], "同江市")):
+                    page = await browser.new_page()
+                    await page.goto(f"{ev}/dashboard?token={dev_token(role, place)}")  # no #place: the landing
+                    await page.wait_for_function("document.getElementById('breadcrumb').textContent !== '请选择地点'")
+                    assert await text(page, "#breadcrumb") == crumb
+                    assert await page.evaluate("location.hash") in ("", f"#place={place}")
+                    picker = "pick-district" if role == "district_admin" else "pick-city"
+                    assert await page.evaluate(f"document.getElementById('{picker}').value") == place
+                    await page.wait_for_selector("#glossary:not([hidden])")
+                    await page.evaluate("document.getElementById('glossary').open = true")
+                    glossary = await text(page, "#glossary-list")
+                    assert "认领人次（人次）" in glossary and "一项需求可被认领多次" in glossary
+                    await page.wait_for_timeout(600)  # let the charts finish their animation
+                    await page.screenshot(path=str(ARTIFACTS / f"dashboard-landing-{role.replace('_', '-')}.png"),
+                                          full_page=True)
+                    await page.close()
+            finally:
+                await browser.close()
