@@ -6,7 +6,7 @@ The names of the shared variables are fixed by CONTRACTS.md, so they carry no pr
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_JWT_SECRET = "gongjian-development-secret-change-me-in-production"
@@ -28,6 +28,20 @@ class ServiceSettings(BaseSettings):
     jwt_secret: str = Field(DEV_JWT_SECRET, validation_alias=AliasChoices("GONGJIAN_JWT_SECRET", "jwt_secret"))
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("GONGJIAN_HOST", "host"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("GONGJIAN_LOG_LEVEL", "log_level"))
+    # The deployment's local zone; gongjian_shared.localtime reads the same variable. Checked here so a
+    # misspelt zone stops the service at start instead of failing requests later.
+    timezone: str = Field("Asia/Shanghai", validation_alias=AliasChoices("GONGJIAN_TIMEZONE", "timezone"))
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)  # time-policy: only checks that the setting names a zone
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"GONGJIAN_TIMEZONE 不是有效的时区名（如 Asia/Shanghai）：{value!r}") from exc
+        return value
     # Consumer retries before a message goes to the dead-letter topic.
     max_delivery_attempts: int = Field(
         3, validation_alias=AliasChoices("GONGJIAN_MAX_DELIVERY_ATTEMPTS", "max_delivery_attempts")

@@ -133,3 +133,13 @@ async def test_frozen_reaches_tasks_started_inside_only() -> None:
         await asyncio.gather(outside, inside)
     assert seen["inside"] == utc(2028, 2, 29, 15, 59, 59)
     assert abs((seen["outside"] - datetime.now(Z)).total_seconds()) < 5
+
+
+def test_a_misspelt_zone_stops_a_service_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongjian_shared.settings import ServiceSettings
+
+    monkeypatch.setenv(lt.ZONE_SETTING, "Asia/Shanghia")
+    with pytest.raises(ValidationError, match="GONGJIAN_TIMEZONE"):
+        ServiceSettings()
+    monkeypatch.setenv(lt.ZONE_SETTING, "Asia/Shanghai")
+    assert ServiceSettings().timezone == "Asia/Shanghai"
