@@ -84,4 +84,6 @@ def serve(settings: Any, build_app: Any) -> None:
     app = build_app(settings)
     configure_logging(settings.log_level, fmt=settings.log_format, service=app.state.runtime.service)
     uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, access_log=False,
-                timeout_graceful_shutdown=int(settings.shutdown_grace_s))
+                # Open requests (event streams never end by themselves) get half the grace; the
+                # consumers' in-flight messages get the rest (runtime.stop()).
+                timeout_graceful_shutdown=max(1, int(settings.shutdown_grace_s / 2)))

@@ -94,7 +94,7 @@ class ServiceRuntime:
     async def stop(self) -> None:
         # Each step is bounded: a stuck peer must not keep the process from exiting. The broker
         # first lets in-flight messages finish and commit (graceful_timeout), then leaves its groups.
-        await _bounded(self.broker.stop(), "broker", timeout=self.settings.shutdown_grace_s + 10)
+        await _bounded(self.broker.stop(), "broker", timeout=self.settings.shutdown_grace_s + 5)
         for hook in reversed(self.on_shutdown):
             await _bounded(hook(self), "shutdown hook")
         if self.relay is not None:
