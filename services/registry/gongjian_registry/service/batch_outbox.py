@@ -26,6 +26,7 @@ from typing import Any
 from pymongo.errors import BulkWriteError
 
 from gongjian_shared.envelope import CONTENT_TYPE, CloudEvent
+from gongjian_shared.tracing import carrier, record_headers
 
 from ..adapters.store import IMPORT_BATCHES
 
@@ -34,7 +35,8 @@ DUPLICATE_KEY = 11000
 
 
 def _records(runtime: Any, staged: list[tuple[str, str, bytes]]) -> list[tuple[str, bytes, bytes, list[tuple[str, bytes]]]]:
-    header = [("content-type", CONTENT_TYPE.encode())]
+    # Published from the import request itself: its trace context rides along (none on recovery).
+    header = [("content-type", CONTENT_TYPE.encode()), *record_headers(carrier())]
     return [(runtime.settings.topic(topic), subject.encode(), value, header) for topic, subject, value in staged]
 
 
