@@ -16,8 +16,16 @@ from .problems import install_problem_handlers
 from .runtime import ServiceRuntime
 
 
+# FastAPI's own OpenTelemetry: the server span per request (continuing an incoming traceparent)
+# and nothing else. Metrics are Prometheus (metrics.py); its OTel logs would carry exception
+# messages past the personal-data filter; per-dependency spans cost more than they tell.
+TELEMETRY = {"tracing": True, "metrics": False, "logs": False, "operation_spans": False,
+             "exclude": lambda scope: scope.get("path") in ("/healthz", "/readyz", "/metrics")}
+
+
 def create_app(runtime: ServiceRuntime, *, title: str, description: str, version: str = "0.1.0") -> FastAPI:
-    app = FastAPI(title=title, description=description, version=version, lifespan=runtime.lifespan)
+    app = FastAPI(title=title, description=description, version=version, lifespan=runtime.lifespan,
+                  telemetry=TELEMETRY)
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_problem_handlers(app)

@@ -2,8 +2,9 @@
 
 ``ObserveHTTP`` is a pure ASGI middleware (it does not buffer bodies, so SSE streams pass
 through): per route *template* (``/demands/{demand_id}``, never the raw path, so the label
-set stays small) it counts requests by status and times them, runs the request inside a
-server span that continues an incoming ``traceparent``, and binds ``X-Correlation-Id``.
+set stays small) it counts requests by status and times them, and binds ``X-Correlation-Id``.
+The server span that continues an incoming ``traceparent`` is FastAPI's own (http.TELEMETRY),
+which wraps this middleware: handlers, and the outbox entries they stage, run inside it.
 
 ``observe_consumer(service)`` is a FastStream middleware: records consumed per topic and
 outcome, handler latency, and the event's ``correlationid`` bound while the handler runs.
@@ -15,12 +16,8 @@ import json
 from typing import Any
 
 from faststream import BaseMiddleware
-from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
-
 from .logs import reset_correlation, set_correlation
 from .metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HTTP_LATENCY, HTTP_REQUESTS, Timer
-from .tracing import context_from, tracer
 
 UNMATCHED = "<unmatched>"  # 404s for unknown paths share one label value
 
@@ -39,7 +36,7 @@ class ObserveHTTP:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers = dict(scope.get("headers", []))
         status = {"code": 500}
 
         async def send_observed(message: dict[str, Any]) -> None:
@@ -47,21 +44,14 @@ class ObserveHTTP:
                 status["code"] = message["status"]
             await send(message)
 
-        token = set_correlation(headers.get("x-correlation-id") or None)
+        correlation = headers.get(b"x-correlation-id")
+        token = set_correlation(correlation.decode("latin-1") if correlation else None)
         method = scope["method"]
-        span = tracer().start_span(f"{method} {scope['path']}", context=context_from(headers), kind=SpanKind.SERVER,
-                                   attributes={"http.request.method": method, "url.path": scope["path"]})
         try:
-            with trace.use_span(span, end_on_exit=False), Timer() as timer:
+            with Timer() as timer:
                 await self.app(scope, receive, send_observed)
         finally:
             route = route_template(scope)
-            span.update_name(f"{method} {route}")
-            span.set_attribute("http.route", route)
-            span.set_attribute("http.response.status_code", status["code"])
-            if status["code"] >= 500:
-                span.set_status(Status(StatusCode.ERROR))
-            span.end()
             if route != "/metrics":  # Prometheus' own scrapes would drown the rate panels
                 HTTP_REQUESTS.labels(self.service, method, route, str(status["code"])).inc()
                 HTTP_LATENCY.labels(self.service, method, route).observe(getattr(timer, "seconds", 0.0))

@@ -1,14 +1,16 @@
 """OpenTelemetry traces across HTTP and Kafka (W3C Trace Context).
 
-- HTTP: the request middleware (observe.py) continues a ``traceparent`` header or starts a trace.
+- HTTP: FastAPI's server span (http.TELEMETRY) continues a ``traceparent`` header or starts a trace;
+  calls to the next service carry it on (:func:`httpx_hooks`).
 - Outbox: when a handler stages events, :func:`carrier` records the current ``traceparent``
   beside each event; the relay sends it as Kafka record headers, so the event continues the
   trace of the request (or of the consumed event) that caused it, however late it is published.
 - Consumers: FastStream's ``KafkaTelemetryMiddleware`` reads those headers; a single-record
   handler continues the trace, a batch handler starts one linked to every record's trace.
 
-A tracer provider is always installed (ids for logs, propagation); spans leave the process
-only when an OTLP endpoint is configured (``GONGJIAN_OTLP_ENDPOINT``): off by default.
+A tracer provider is always installed (trace ids for logs, propagation); spans are recorded
+and leave the process only when an OTLP endpoint is configured (``GONGJIAN_OTLP_ENDPOINT``):
+off by default, and then nearly free (see benchmarks/observability_overhead.py).
 """
 
 from __future__ import annotations
@@ -17,14 +19,31 @@ import logging
 from typing import Any
 
 from opentelemetry import trace
-from opentelemetry.propagate import extract, inject
+from opentelemetry.propagate import inject
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ParentBased, Sampler, SamplingResult, TraceIdRatioBased
 
 log = logging.getLogger("gongjian.tracing")
 
 TRACE_HEADERS = ("traceparent", "tracestate")
+
+
+class WhenExported(Sampler):
+    """Records spans only once something exports them; until then every span is a cheap
+    non-recording one that still carries (and propagates) real trace ids."""
+
+    def __init__(self, ratio: float) -> None:
+        self.inner = ParentBased(TraceIdRatioBased(ratio))
+        self.exporting = False
+
+    def should_sample(self, parent_context, trace_id, name, kind=None, attributes=None, links=None,
+                      trace_state=None) -> SamplingResult:
+        sampler = self.inner if self.exporting else ALWAYS_OFF
+        return sampler.should_sample(parent_context, trace_id, name, kind, attributes, links, trace_state)
+
+    def get_description(self) -> str:
+        return f"WhenExported({self.inner.get_description()}, exporting={self.exporting})"
 
 
 def configure_tracing(settings: Any, service: str) -> TracerProvider:
@@ -33,15 +52,25 @@ def configure_tracing(settings: Any, service: str) -> TracerProvider:
     if isinstance(current, TracerProvider):
         return current
     provider = TracerProvider(resource=Resource.create({"service.name": f"gongjian-{service}"}),
-                              sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)))
+                              sampler=WhenExported(settings.trace_sample_ratio))
+    trace.set_tracer_provider(provider)
     if settings.otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
         from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.otlp_endpoint)))
+        export_to(BatchSpanProcessor(OTLPSpanExporter(endpoint=settings.otlp_endpoint)))
         log.info("exporting traces to %s", settings.otlp_endpoint)
-    trace.set_tracer_provider(provider)
     return provider
+
+
+def export_to(processor: SpanProcessor) -> None:
+    """Send the process's spans to ``processor`` (an OTLP exporter, or a test's in-memory one)."""
+    provider = trace.get_tracer_provider()
+    if not isinstance(provider, TracerProvider):
+        raise RuntimeError("configure_tracing() first")
+    provider.add_span_processor(processor)
+    if isinstance(provider.sampler, WhenExported):
+        provider.sampler.exporting = True
 
 
 def tracer() -> trace.Tracer:
@@ -54,13 +83,6 @@ def carrier() -> dict[str, str]:
     if trace.get_current_span().get_span_context().is_valid:
         inject(headers)
     return headers
-
-
-def context_from(headers: Any) -> Any:
-    """An OpenTelemetry context from request or record headers (str or bytes values)."""
-    items = headers.items() if hasattr(headers, "items") else headers
-    found = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in items if k.lower() in TRACE_HEADERS}
-    return extract(found)
 
 
 def record_headers(trace_carrier: dict[str, str] | None) -> list[tuple[str, bytes]]:

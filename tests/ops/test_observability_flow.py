@@ -25,7 +25,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from prometheus_client.parser import text_string_to_metric_families
 
+from gongjian_shared.settings import ServiceSettings
 from gongjian_shared.testing import app_client, auth, eventually
+from gongjian_shared.tracing import configure_tracing, export_to
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "gongjian-ops.json"
 TRACE_A = "0af7651916cd43dd8448eb211c80319c"
@@ -53,10 +55,10 @@ def total(samples: dict, name: str, **labels: str) -> float:
 
 @pytest.fixture
 def spans():
-    provider = trace.get_tracer_provider()
-    assert isinstance(provider, TracerProvider), "the services install an SDK tracer provider"
+    configure_tracing(ServiceSettings(), "test")  # what every service runtime does first
+    assert isinstance(trace.get_tracer_provider(), TracerProvider)
     exporter = InMemorySpanExporter()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    export_to(SimpleSpanProcessor(exporter))  # as an OTLP endpoint setting would
     yield exporter
     exporter.shutdown()
 
