@@ -10,7 +10,7 @@
 
 A tracer provider is always installed (trace ids for logs, propagation); spans are recorded
 and leave the process only when an OTLP endpoint is configured (``GONGJIAN_OTLP_ENDPOINT``):
-off by default, and then nearly free (see benchmarks/observability_overhead.py).
+off by default, and cheap until then (figures: benchmarks/observability_overhead.py).
 """
 
 from __future__ import annotations
