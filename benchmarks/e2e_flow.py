@@ -153,7 +153,8 @@ async def run_stage(pool, url: str, watcher: Watcher, members: list[str], rate: 
         await asyncio.sleep(0.1)
     await asyncio.sleep(1.5)  # the last snapshot interval
     on_kafka, visible, counted, done = [], [], [], []
-    order = sorted((watcher.verified[r["claim"]][1], r) for r in results if r["claim"] in watcher.verified)
+    order = sorted(((watcher.verified[r["claim"]][1], r) for r in results if r["claim"] in watcher.verified),
+                   key=lambda pair: pair[0])
     for rank, (arrival, r) in enumerate(order, start=1):
         event_id = watcher.verified[r["claim"]][0]
         on_kafka.append(arrival - r["intended"])
