@@ -15,8 +15,9 @@ import pytest
 
 STATIC = Path(__file__).resolve().parents[1] / "services/portal/gongjian_portal/static"
 REF = re.compile(r'(?:src|href)="([^"]+)"')
-# Strings inside Vue's own code that are never fetched: XML namespaces and its error reference.
-NOT_FETCHED = ("http://www.w3.org/", "https://vuejs.org/error-reference")
+# Strings inside the libraries' code that are never fetched: XML namespaces, Vue's error
+# reference and the documentation links of Element Plus's deprecation warnings.
+NOT_FETCHED = ("http://www.w3.org/", "https://vuejs.org/error-reference", "https://element-plus.org/")
 
 
 @pytest.fixture(params=["m", "console"])

@@ -1,9 +1,10 @@
 // One Vite project, one entry per site (multi-page): `m` is the mobile H5 (Vant), `console`
-// the staff console (Element Plus, a later issue). Each entry is built on its own into
+// the staff console (Element Plus). Each entry is built on its own into
 // gongjian_portal/static/<entry>/ with base /<entry>/, so the portal serves each folder as is.
 import { fileURLToPath } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { VantResolver } from '@vant/auto-import-resolver'
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import Components from 'unplugin-vue-components/vite'
 import { defineConfig } from 'vite'
 
@@ -35,7 +36,11 @@ export default defineConfig(({ mode }) => {
     root: `${here}${entry}`,
     base: `/${entry}/`,
     publicDir: false,
-    plugins: [vue(), Components({ resolvers: [VantResolver()], dts: false, dirs: [] })],
+    plugins: [vue(), Components({
+      // Each site imports only the components it uses, with their styles, from its own library.
+      resolvers: entry === 'console' ? [ElementPlusResolver({ importStyle: 'css' })] : [VantResolver()],
+      dts: false, dirs: [],
+    })],
     resolve: { alias: { '@': `${here}src` } },
     build: {
       outDir: `${here}../gongjian_portal/static/${entry}`,

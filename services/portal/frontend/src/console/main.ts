@@ -1,10 +1,9 @@
-// The staff console (Element Plus) is a later issue: this entry only proves the multi-page build.
-import { createApp, h } from 'vue'
+// The staff console: Element Plus components are imported on demand (vite.config.ts); the
+// function-style ones (message, message box) are not seen by the resolver, so their styles come here.
+import { createApp } from 'vue'
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
+import App from './App.vue'
+import { router } from './router'
 
-createApp({
-  render: () => h('main', { style: 'font-family:sans-serif;padding:2rem' }, [
-    h('h1', '共建 · 工作台'),
-    h('p', '工作台正在建设中。党员和居民请使用手机端：'),
-    h('a', { href: '/m/' }, '进入手机端'),
-  ]),
-}).mount('#app')
+createApp(App).use(router).mount('#app')

@@ -1,0 +1,32 @@
+// Console routes under /console/: every desk is its own chunk; all but sign-in need staff.
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { whenSignedOut } from '@/shared/api'
+import { restore, session } from '@/shared/session'
+import { menuFor } from './menu'
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', component: () => import('./pages/SignIn.vue'), meta: { public: true, title: '登录' } },
+  {
+    path: '/', component: () => import('./Layout.vue'),
+    children: [
+      { path: '', component: { render: () => null }, beforeEnter: () => menuFor(session.me?.role)[0]?.path ?? '/forbidden' },
+      { path: 'home', component: () => import('./pages/Home.vue'), meta: { title: '首页' } },
+      { path: 'forbidden', component: () => import('./pages/Forbidden.vue'), meta: { title: '无权访问' } },
+    ],
+  },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export const router = createRouter({ history: createWebHistory('/console/'), routes })
+
+router.beforeEach(async (to) => {
+  await restore()
+  if (!to.meta.public && !session.me) return { path: '/login', query: { next: to.fullPath } }
+  return true
+})
+router.afterEach((to) => { document.title = `${(to.meta.title as string) ?? '工作台'} · 共建工作台` })
+
+whenSignedOut(() => {
+  const here = router.currentRoute.value
+  if (!here.meta.public) void router.replace({ path: '/login', query: { next: here.fullPath } })
+})
