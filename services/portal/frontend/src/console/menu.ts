@@ -5,6 +5,7 @@ export interface MenuItem { path: string; title: string; roles: string[] }
 const STAFF = ['community_admin', 'district_admin', 'city_admin']
 
 export const MENU: MenuItem[] = [
+  { path: '/demands', title: '需求清单', roles: STAFF },
   { path: '/home', title: '首页', roles: STAFF },
 ]
 

@@ -10,6 +10,8 @@ const routes: RouteRecordRaw[] = [
     path: '/', component: () => import('./Layout.vue'),
     children: [
       { path: '', component: { render: () => null }, beforeEnter: () => menuFor(session.me?.role)[0]?.path ?? '/forbidden' },
+      { path: 'demands', component: () => import('./pages/Demands.vue'), meta: { title: '需求清单' } },
+      { path: 'demands/:id', component: () => import('./pages/Demand.vue'), meta: { title: '需求详情' } },
       { path: 'home', component: () => import('./pages/Home.vue'), meta: { title: '首页' } },
       { path: 'forbidden', component: () => import('./pages/Forbidden.vue'), meta: { title: '无权访问' } },
     ],
