@@ -192,6 +192,12 @@ async def test_changing_year_end_weights_leaves_past_years_as_published(ns, serv
     assert now_2026["weights"]["member"]["weights"]["points"] == 1.0
     assert now_2026["weights"] != this_year["weights"]
 
+    bad = {"year_end": {"member": {"weights": {"points": -5, "activity": 3, "rating": 2, "assessment": 1}}}}
+    assert (await client.put("/config", json=bad, headers=official)).json()["code"] == "bad-weights"
+    unknown = {"year_end": {"member": {"weights": {"bogus": 1.0}}}}
+    refused = await client.put("/config", json=unknown, headers=official)
+    assert refused.status_code == 422 and "年度积分" in refused.json()["detail"]
+
     # Dating a version back is possible, but only as an explicit decision.
     r = await client.put("/config", json={**change, "effective_from": "2025-01-01"}, headers=official)
     assert r.status_code == 200

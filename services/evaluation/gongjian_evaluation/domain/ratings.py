@@ -7,6 +7,10 @@ from typing import Any
 from .reviews import GRADES
 from .state import Holder, State
 
+# Year-end weight items as officials read them (reports, errors).
+WEIGHT_LABELS = {"points": "年度积分", "activity": "活跃月数", "rating": "群众评价", "assessment": "社区评价",
+                 "review": "双向评议", "reports": "月度报到"}
+
 DEFAULT_CONFIG: dict[str, Any] = {
     # Each criterion met adds a star to the base star; five stars and no open inactivity alert = 五星级.
     "five_star": [

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..domain import glossary
+from ..domain.ratings import WEIGHT_LABELS
 
 Table = tuple[str, list[str], list[list[Any]]]  # (title, header, rows)
 log = logging.getLogger("gongjian.evaluation.reports")
@@ -54,7 +55,7 @@ def year_end_tables(result: dict[str, Any], place_names: dict[str, str]) -> list
                 r["score"]] for r in result["members"]]
     units = [[r["rank"], r["name"], place(r["community_id"]), r["review_grade"] or "", r["score"]]
              for r in result["units"]]
-    weights = [[who_label, key, f"{value * 100:.0f}%"] for who, who_label in (("member", "党员"), ("unit", "单位"))
+    weights = [[who_label, WEIGHT_LABELS.get(key, key), f"{value * 100:.0f}%"] for who, who_label in (("member", "党员"), ("unit", "单位"))
                for key, value in result["weights"][who]["weights"].items()]
     return [
         ("党员年末考核", ["名次", "姓名", "报到社区", "年度积分", "活跃月数", "星级", "五星级", "社区评价", "综合得分"], members),

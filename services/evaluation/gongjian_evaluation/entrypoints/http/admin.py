@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from ...adapters.store import CONFIG, RULES
 from ...domain.config_versions import VERSIONED, current_view, in_force
 from ...domain.points import rules_from_doc
+from ...domain.ratings import DEFAULT_CONFIG, WEIGHT_LABELS
 from .access import evaluation
 
 router = APIRouter(tags=["规则与配置 rules & config"])
@@ -82,6 +83,18 @@ class ConfigPatch(BaseModel):
         None, title="生效日期", description="年末权重与星级标准从哪天起生效（本地日期）；缺省为今天。此前的年度不受影响")
 
 
+def check_weights(who: str, weights: Any) -> None:
+    """Year-end weights: known items only, none negative, adding up to 1 (422 ``bad-weights``)."""
+    known = set(DEFAULT_CONFIG["year_end"][who]["weights"])
+    if not isinstance(weights, dict) or not weights or set(weights) - known:
+        raise Problem(422, f"权重项目只能是：{'、'.join(WEIGHT_LABELS[k] for k in sorted(known))} (unknown weight item)",
+                      code="bad-weights")
+    values = list(weights.values())
+    if any(not isinstance(v, int | float) or v < 0 for v in values) or abs(sum(values) - 1) > 1e-6:
+        raise Problem(422, "权重须为非负数且合计为 1 (weights must be non-negative and add up to 1)",
+                      code="bad-weights")
+
+
 @router.put("/config", summary="修改配置 change the configuration (city admin)")
 async def put_config(body: ConfigPatch, request: Request, principal: CurrentPrincipal) -> dict:
     """Year-end weights and star criteria become a new dated version (the past keeps its own);
@@ -97,6 +110,9 @@ async def put_config(body: ConfigPatch, request: Request, principal: CurrentPrin
     for who in ("member", "unit"):
         if who in patch.get("year_end", {}) and "weights" not in patch["year_end"][who]:
             raise Problem(422, f"year_end.{who} 需要 weights (weights missing)", code="bad-weights")
+        weights = patch.get("year_end", {}).get(who, {}).get("weights")
+        if weights is not None:
+            check_weights(who, weights)
     today = local_date(ev.clock.now())
     effective = body.effective_from or today
     config = await ev.load_config()
