@@ -8,7 +8,7 @@ path from the city down (so a district admin acts for every community in the dis
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import Depends, HTTPException, Request
@@ -34,7 +34,9 @@ class Principal(BaseModel):
         return bool(path) and any(place in path for place in self.places)
 
 
-def issue_token(secret: str, *, sub: str, role: str, places: list[str], ttl_hours: float = 12) -> str:
+def issue_token(secret: str, *, sub: str, role: str, places: list[str], ttl_hours: float = 12,
+                kid: str | None = None) -> str:
+    """A signed token; ``kid`` names the signing key in the header (key rotation, RFC 7515 §4.1.4)."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     now = datetime.now(UTC)  # time-policy: PyJWT checks iat/exp against the real clock, so tokens use it too
@@ -46,10 +48,20 @@ def issue_token(secret: str, *, sub: str, role: str, places: list[str], ttl_hour
         "iat": now,
         "exp": now + timedelta(hours=ttl_hours),
     }
-    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+    return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"kid": kid} if kid else None)
 
 
-def decode_token(secret: str, token: str) -> Principal:
+def decode_token(keys: Any, token: str) -> Principal:
+    """The principal of a valid token. ``keys``: one secret, or settings whose ``verification_keys()``
+    maps key ids to secrets ("" for tokens without ``kid``): during a rotation both keys verify.
+    Raises ``jwt.PyJWTError`` (bad signature, expired, unknown ``kid``), ``KeyError``, ``ValueError``."""
+    if isinstance(keys, str):
+        secret = keys
+    else:
+        kid = jwt.get_unverified_header(token).get("kid") or ""
+        secret = keys.verification_keys().get(kid)
+        if secret is None:
+            raise jwt.InvalidKeyError(f"unknown key id {kid!r}")
     claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER, options={"require": ["sub", "exp"]})
     return Principal(sub=claims["sub"], role=claims["role"], places=list(claims.get("places") or []))
 
@@ -63,7 +75,7 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise HTTPException(401, "需要登录：缺少 Bearer 令牌 (missing bearer token)", headers={"WWW-Authenticate": "Bearer"})
     try:
-        return decode_token(request.app.state.settings.jwt_secret, credentials.credentials)
+        return decode_token(request.app.state.settings, credentials.credentials)
     except (jwt.PyJWTError, ValueError, KeyError) as exc:
         raise HTTPException(
             401, f"令牌无效或已过期 (invalid token: {type(exc).__name__})", headers={"WWW-Authenticate": "Bearer"}

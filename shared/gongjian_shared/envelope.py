@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .localtime import now as utc_now  # noqa: F401
 from .localtime import rfc3339  # noqa: F401
 from .logs import current_correlation
+from .privacy import redact_data
 
 CONTENT_TYPE = "application/cloudevents+json"
 TYPE_PREFIX = "gongjian."
@@ -83,7 +84,7 @@ def new_event(
         source=source,
         type=full_type,
         subject=subject,
-        data=data,
+        data=redact_data(data),  # no phone or ID-card number typed into free text ever travels
         districtid=districtid,
         communityid=communityid,
         correlationid=correlation,

@@ -12,6 +12,8 @@ from .fold_query import FoldQuery
 from .idempotency_keys import IdempotencyKeyMiddleware, document_header
 from .metrics import install_metrics_route
 from .observe import ObserveHTTP
+from .access import public
+from .answers import document_answers
 from .problems import install_problem_handlers
 from .runtime import ServiceRuntime
 
@@ -34,18 +36,22 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
     app.add_middleware(ObserveHTTP, service=runtime.service)
     app.add_middleware(FoldQuery)  # full-width query values folded before routing (issue 9)
     install_metrics_route(app, runtime)
+    document_answers(app)
 
-    @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness (the process answers; never checks peers)")
+    @app.get("/healthz", tags=["运维 ops"], summary="存活检查 liveness (the process answers; never checks peers)",
+             **public("负载均衡探活 probes"))
     async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": runtime.service}
 
-    @app.get("/readyz", tags=["运维 ops"], summary="就绪检查 readiness (Kafka 与 MongoDB 可达)")
+    @app.get("/readyz", tags=["运维 ops"], summary="就绪检查 readiness (Kafka 与 MongoDB 可达)",
+             **public("负载均衡探活 probes"))
     async def readyz() -> JSONResponse:
         checks = await runtime.ready()
         ok = all(checks.values())
         return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503)
 
-    @app.get("/asyncapi.json", tags=["运维 ops"], summary="AsyncAPI 事件文档 (generated from the code)")
+    @app.get("/asyncapi.json", tags=["运维 ops"], summary="AsyncAPI 事件文档 (generated from the code)",
+             **public("接口文档公开 documents describe no data"))
     async def asyncapi() -> dict[str, Any]:
         return asyncapi_document(runtime)
 

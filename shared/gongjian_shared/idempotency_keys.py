@@ -45,7 +45,7 @@ def _caller(scope: Scope, headers: dict[str, str]) -> str | None:
     if not value.lower().startswith("bearer "):
         return None
     try:
-        return decode_token(scope["app"].state.settings.jwt_secret, value[7:].strip()).sub
+        return decode_token(scope["app"].state.settings, value[7:].strip()).sub
     except Exception:  # noqa: BLE001 - any invalid token: the route itself answers 401
         return None
 

@@ -19,7 +19,7 @@ from typing import Any
 from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
-from .privacy import RedactingFilter, redact
+from .privacy import RedactingFilter, RedactingFormatter, redact
 
 _correlation: contextvars.ContextVar[str | None] = contextvars.ContextVar("gongjian_correlation", default=None)
 
@@ -77,7 +77,7 @@ def configure_logging(level: str = "INFO", *, fmt: str = "json", service: str = 
         handler.setFormatter(RedactingJsonFormatter(
             JSON_FIELDS, rename_fields={"asctime": "time", "levelname": "level", "name": "logger"}))
     else:
-        handler.setFormatter(logging.Formatter(
+        handler.setFormatter(RedactingFormatter(  # the whole line, tracebacks included
             "%(asctime)s %(levelname)s %(name)s [%(correlationid)s]: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]

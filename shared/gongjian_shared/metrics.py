@@ -18,6 +18,8 @@ from fastapi import FastAPI
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
 
+from .access import public
+
 log = logging.getLogger("gongjian.metrics")
 
 # Latency buckets (seconds) from 5 ms to 10 s: claim paths sit around 10-100 ms, exports take seconds.
@@ -80,7 +82,7 @@ async def _refresh(runtime: Any) -> None:
 
 def install_metrics_route(app: FastAPI, runtime: Any) -> None:
     @app.get("/metrics", tags=["运维 ops"], summary="Prometheus 指标 metrics (text exposition format)",
-             response_class=Response)
+             response_class=Response, **public("运维抓取指标，不含个人数据 scraped by monitoring; counts only"))
     async def metrics() -> Response:
         if runtime.db is not None:
             await _refresh(runtime)

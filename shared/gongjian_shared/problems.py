@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .validation import describe
@@ -30,6 +31,37 @@ TITLES = {
     500: "服务器内部错误 Internal Server Error",
     503: "服务暂不可用 Service Unavailable",
 }
+
+
+PROBLEM_DESCRIPTIONS = {
+    400: "请求有误 (bad request)",
+    401: "未登录或令牌无效、过期 (missing, invalid or expired bearer token)",
+    403: "角色不符或超出管辖范围 (role not allowed, or outside your places)",
+    404: "对象不存在 (unknown object)",
+    409: "与当前状态冲突 (conflicts with the current state)",
+    413: "内容过大 (payload too large)",
+    422: "数据校验失败：未知字段、只读字段或取值无效 (invalid, unknown or read-only fields)",
+    429: "请求过于频繁，请按 Retry-After 稍后重试 (rate limited; see Retry-After)",
+    503: "服务暂不可用 (service not ready)",
+}
+
+
+class ProblemDetails(BaseModel):
+    """RFC 9457 problem details, as every error answers (extra members such as ``errors`` allowed)."""
+
+    model_config = ConfigDict(extra="allow")
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: Any = None
+    instance: str | None = None
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` documenting problem+json answers with these status codes."""
+    schema = ProblemDetails.model_json_schema()
+    return {status: {"description": PROBLEM_DESCRIPTIONS.get(status, TITLES.get(status, "错误")),
+                     "content": {PROBLEM: {"schema": schema}}} for status in statuses}
 
 
 class Problem(Exception):

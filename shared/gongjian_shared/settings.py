@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+RATE_LIMIT_DEFAULTS = {"claim": "30/60", "post": "20/3600", "client": "6000/60"}
 DEV_JWT_SECRET = "gongjian-development-secret-change-me-in-production"
 
 
@@ -26,6 +27,11 @@ class ServiceSettings(BaseSettings):
     # Tests set it so that runs never see each other's events.
     topic_prefix: str = Field("", validation_alias=AliasChoices("GONGJIAN_TOPIC_PREFIX", "topic_prefix"))
     jwt_secret: str = Field(DEV_JWT_SECRET, validation_alias=AliasChoices("GONGJIAN_JWT_SECRET", "jwt_secret"))
+    # JWT key rotation: more HS256 keys by id (JSON {"2026-12": "<secret>"}) and the id that signs
+    # new tokens. Tokens without a kid are verified with GONGJIAN_JWT_SECRET; a token naming an
+    # unknown kid is refused. Drop an old key once the tokens it signed have expired.
+    jwt_keys: dict[str, str] = Field(default_factory=dict, validation_alias=AliasChoices("GONGJIAN_JWT_KEYS", "jwt_keys"))
+    jwt_kid: str | None = Field(None, validation_alias=AliasChoices("GONGJIAN_JWT_KID", "jwt_kid"))
     host: str = Field("127.0.0.1", validation_alias=AliasChoices("GONGJIAN_HOST", "host"))
     log_level: str = Field("INFO", validation_alias=AliasChoices("GONGJIAN_LOG_LEVEL", "log_level"))
     # The deployment's local zone; gongjian_shared.localtime reads the same variable. Checked here so a
@@ -65,6 +71,17 @@ class ServiceSettings(BaseSettings):
     # terminationGracePeriodSeconds must be larger).
     shutdown_grace_s: float = Field(20.0, validation_alias=AliasChoices("GONGJIAN_SHUTDOWN_GRACE_S", "shutdown_grace_s"))
 
+    # Abuse limits, "count/seconds" each (ratelimit.py): claims per claimant, wishes and suggestions
+    # per author, and every limited request per client address. JSON in GONGJIAN_RATE_LIMITS
+    # overrides single entries, e.g. {"claim": "5/60"}; "0/60" switches one off.
+    rate_limits: dict[str, str] = Field(
+        default_factory=dict, validation_alias=AliasChoices("GONGJIAN_RATE_LIMITS", "rate_limits"))
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _with_defaults(cls, value: dict[str, str]) -> dict[str, str]:
+        return {**RATE_LIMIT_DEFAULTS, **value}
+
     topic_partitions: int = Field(3, validation_alias=AliasChoices("GONGJIAN_TOPIC_PARTITIONS", "topic_partitions"))
     topic_replication: int = Field(1, validation_alias=AliasChoices("GONGJIAN_TOPIC_REPLICATION", "topic_replication"))
 
@@ -75,6 +92,13 @@ class ServiceSettings(BaseSettings):
     @property
     def serves_api(self) -> bool:
         return self.role in ("all", "api")
+
+    def verification_keys(self) -> dict[str, str]:
+        return {"": self.jwt_secret, **self.jwt_keys}
+
+    def signing_key(self) -> tuple[str | None, str]:
+        """(kid, secret) new tokens are signed with."""
+        return (self.jwt_kid, self.jwt_keys[self.jwt_kid]) if self.jwt_kid else (None, self.jwt_secret)
 
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"

@@ -113,8 +113,8 @@ def free_port() -> int:
 class ServiceProcess:
     """One service in its own OS process, as in production."""
 
-    def __init__(self, service: str, env: dict[str, str], port: int | None = None) -> None:
-        self.service, self.port = service, port or free_port()
+    def __init__(self, service: str, env: dict[str, str], port: int | None = None, log_path: str | None = None) -> None:
+        self.service, self.port, self.log_path = service, port or free_port(), log_path
         self.env = {**env, f"{service.upper()}_PORT": str(self.port)}
         self.proc: subprocess.Popen | None = None
         self.url = f"http://127.0.0.1:{self.port}"
@@ -124,9 +124,14 @@ class ServiceProcess:
         return self.wait_ready(timeout)
 
     def launch(self) -> ServiceProcess:
+        # With log_path, stdout and stderr go to that file (tests scan what a service logs).
+        log = open(self.log_path, "ab") if self.log_path else None  # noqa: SIM115 - the child owns it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", f"gongjian_{self.service}.main"], env=self.env, start_new_session=True
+            [sys.executable, "-m", f"gongjian_{self.service}.main"], env=self.env, start_new_session=True,
+            stdout=log, stderr=subprocess.STDOUT if log else None,
         )
+        if log:
+            log.close()
         return self
 
     def wait_ready(self, timeout: float = 60) -> ServiceProcess:

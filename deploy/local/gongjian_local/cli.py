@@ -18,7 +18,8 @@ def _token(args: argparse.Namespace) -> int:
     settings = ServiceSettings()
     places = [p for value in args.place for p in value.split(",") if p]
     sub = args.sub or f"dev-{args.role}"
-    print(issue_token(settings.jwt_secret, sub=sub, role=args.role, places=places, ttl_hours=args.hours))
+    kid, secret = settings.signing_key()
+    print(issue_token(secret, sub=sub, role=args.role, places=places, ttl_hours=args.hours, kid=kid))
     return 0
 
 

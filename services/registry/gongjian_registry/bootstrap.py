@@ -24,7 +24,8 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
     runtime = ServiceRuntime(settings, service="registry", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
     declare_topics(runtime, REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS)
-    vault = Vault(settings.data_key, settings.person_key, settings.phone_index_key)
+    vault = Vault(settings.vault_keys(), settings.person_key, settings.phone_index_key,
+                  current=settings.data_key_id)
     runtime.state["vault"] = vault
 
     async def _prepare(rt: ServiceRuntime) -> None:

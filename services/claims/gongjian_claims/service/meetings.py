@@ -101,10 +101,11 @@ async def close_task(db: Any, *, task_id: str, result_note: str, sub: str, acts_
     return await get_task(db, task_id)
 
 
-async def task_list(db: Any, *, place_id: str | None, status: str | None) -> dict[str, Any]:
+async def task_list(db: Any, *, places: list[str] | None, status: str | None) -> dict[str, Any]:
+    """Tasks beneath any of ``places`` (None: every place, for the city)."""
     flt: dict[str, Any] = {}
-    if place_id:
-        flt["path"] = place_id
+    if places is not None:
+        flt["path"] = {"$in": places}
     if status:
         flt["status"] = status
     tasks = await db[TASKS].find(flt).sort("due_at", 1).to_list(1000)

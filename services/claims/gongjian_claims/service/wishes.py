@@ -13,6 +13,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from gongjian_shared.auth import OFFICIALS
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_WISHES
@@ -101,6 +102,14 @@ async def confirm(runtime: Any, *, wish_id: str, claim_id: str, satisfied: bool,
         await close(runtime, wish, by)
     return {"wish_id": wish_id, "claim_id": claim_id, "status": "closed" if satisfied else "open",
             "satisfied": satisfied}
+
+
+UNPUBLISHED = ("pending", "rejected")
+
+
+def may_see(wish: dict[str, Any], principal: Any) -> bool:
+    """The resident who posted it, or officials over its community; once approved it is a published demand."""
+    return principal.sub == wish.get("poster_id") or (principal.role in OFFICIALS and principal.acts_for(wish["path"]))
 
 
 def view(doc: dict[str, Any], **kw: Any) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 from gongjian_shared.envelope import utc_now
 
 from gongjian_shared.envelope import CONTENT_TYPE
+from gongjian_shared.privacy import redact_data
 
 from . import journal
 
@@ -28,8 +29,10 @@ SWEEP_S = 5.0
 
 
 def records(prefix: str, outbox: list[dict[str, Any]]) -> list[tuple[str, bytes, bytes, list]]:
+    """Kafka records of journaled events; free text in their data is masked (a revocation's reason)."""
     return [(prefix + entry["topic"], str(entry["event"]["subject"]).encode(),
-             json.dumps(entry["event"], ensure_ascii=False, separators=(",", ":")).encode(), HEADERS)
+             json.dumps({**entry["event"], "data": redact_data(entry["event"].get("data"))}, ensure_ascii=False,
+                        separators=(",", ":")).encode(), HEADERS)
             for entry in outbox]
 
 

@@ -29,7 +29,7 @@ async def dashboard_principal(
     if not raw:
         raise Problem(401, "需要登录：缺少 Bearer 令牌 (missing bearer token)", code="unauthenticated")
     try:
-        return decode_token(request.app.state.settings.jwt_secret, raw)
+        return decode_token(request.app.state.settings, raw)
     except (jwt.PyJWTError, ValueError, KeyError) as exc:
         raise Problem(401, f"令牌无效或已过期 (invalid token: {type(exc).__name__})", code="unauthenticated") from exc
 

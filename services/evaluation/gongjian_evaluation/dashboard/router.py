@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import FileResponse
 from sse_starlette import EventSourceResponse
 
+from gongjian_shared.access import OFFICIALS, allow, public
 from gongjian_shared.auth import Principal
 from gongjian_shared.localtime import today as local_today
 from gongjian_shared.localtime import zone as local_zone
@@ -43,13 +44,14 @@ async def hub_of(request: Request) -> DashboardHub:
 Hub = Annotated[DashboardHub, Depends(hub_of)]
 
 
-@router.get("/dashboard", include_in_schema=False)
+@router.get("/dashboard", include_in_schema=False, **public(why="静态页面，不含数据 the static page holds no data"))
 async def page() -> FileResponse:
     return FileResponse(STATIC / "index.html", media_type="text/html; charset=utf-8",
                         headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/dashboard/api/places", summary="可查看的地点树 places this official may watch")
+@router.get("/dashboard/api/places", summary="可查看的地点树 places this official may watch",
+            **allow(*OFFICIALS, place="own", principal=dashboard_principal))
 async def places(principal: Official, hub: Hub) -> dict[str, Any]:
     roots = visible_roots(principal, hub.places)
     return {"roots": [hub.places.tree(p.id, depth=3 - min(len(p.path) - 1, 3)) for p in roots]}
@@ -66,7 +68,8 @@ def _node(hub: DashboardHub, place_id: str, depth: int) -> dict[str, Any]:
     return node
 
 
-@router.get("/dashboard/api/overview", summary="地点概况 key figures, children, health tree, recent activity")
+@router.get("/dashboard/api/overview", summary="地点概况 key figures, children, health tree, recent activity",
+            **allow(*OFFICIALS, place="query:place", principal=dashboard_principal))
 async def overview(principal: Official, hub: Hub,
                    place: Annotated[str, Query(description="地点编号 place id")]) -> dict[str, Any]:
     target = place_for(principal, hub.places, place)
@@ -101,6 +104,7 @@ def _communities(node: dict[str, Any]) -> list[dict[str, Any]]:
     description="Server-sent events; each `id` is the Kafka position vector (resume with `Last-Event-ID`). "
                 "See gongjian_evaluation/dashboard/README.md.",
     response_class=EventSourceResponse,
+    **allow(*OFFICIALS, place="query:place", principal=dashboard_principal),
 )
 async def stream(
     request: Request,

@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from gongjian_shared.privacy import MaskedName
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow, public
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import OFFICIALS, CurrentPrincipal, require_role
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ..adapters import ratelimit
 from ..adapters.passwords import verify_password
@@ -20,18 +23,18 @@ from .http_auth import signed_in
 router = APIRouter(tags=["登录 sign-in"])
 
 
-class PasswordIn(BaseModel):
+class PasswordIn(RequestModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
 
 
-class OidcIn(BaseModel):
+class OidcIn(RequestModel):
     id_token: str = Field(min_length=10, description="统一身份认证平台签发的 ID Token (RS256/ES256)")
 
 
-class StaffIn(BaseModel):
+class StaffIn(RequestModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
-    name: str = Field(min_length=1, max_length=50)
+    name: MaskedName = Field(min_length=1, max_length=50)
     role: Literal["city_admin", "district_admin", "community_admin", "unit_admin"]
     places: list[str] = Field(default_factory=list, description="管辖地点（单位管理员：单位 id）")
     phone: str | None = Field(None, description="手机号（用于验证码登录；仅存哈希）")
@@ -39,7 +42,7 @@ class StaffIn(BaseModel):
     oidc_sub: str | None = Field(None, max_length=256, description="统一身份认证的用户标识 (sub)")
 
 
-@router.get("/api/me", summary="我是谁 who I am: roles and places")
+@router.get("/api/me", summary="我是谁 who I am: roles and places", **allow(*ANYONE_SIGNED_IN, place="own"))
 async def me(request: Request, principal: CurrentPrincipal) -> dict:
     """{sub, role, roles, places: [{id, name, kind}], name, member_id?, resident_id?, unit_id?}."""
     identity = await parts(request).accounts.by_id(principal.sub)
@@ -50,14 +53,15 @@ async def me(request: Request, principal: CurrentPrincipal) -> dict:
     return me_view({**identity, "role": principal.role})
 
 
-@router.get("/api/places/communities", tags=["地点 places"], summary="社区列表（居民注册用，公开） communities")
+@router.get("/api/places/communities", tags=["地点 places"], summary="社区列表（居民注册用，公开） communities",
+            **public("居民注册时选择社区 sign-up picks a community"))
 async def communities(request: Request, q: str | None = Query(None, max_length=50),
                       limit: int = Query(50, ge=1, le=200)) -> list[dict]:
     """[{id, name, street}] whose name contains ``q``; names only, no sign-in needed."""
     return await parts(request).registry.communities(q, limit)
 
 
-@router.post("/api/auth/password", summary="工作人员密码登录 staff sign-in with password")
+@router.post("/api/auth/password", summary="工作人员密码登录 staff sign-in with password", **public("工作人员登录 staff sign-in"))
 async def password(body: PasswordIn, request: Request, response: Response) -> dict:
     """Like sign-in; 401 wrong username or password; 429 + Retry-After after too many tries."""
     db, settings = request.app.state.runtime.db, request.app.state.settings
@@ -72,13 +76,14 @@ async def password(body: PasswordIn, request: Request, response: Response) -> di
     return await signed_in(request, response, identity, [identity["role"]], "password")
 
 
-@router.get("/api/auth/oidc", summary="统一身份认证配置 is OIDC sign-in configured")
+@router.get("/api/auth/oidc", summary="统一身份认证配置 is OIDC sign-in configured", **public("登录页需要知道 the sign-in page asks"))
 async def oidc_config(request: Request) -> dict:
     s = request.app.state.settings
     return {"enabled": parts(request).oidc is not None, "issuer": s.oidc_issuer, "client_id": s.oidc_client_id}
 
 
-@router.post("/api/auth/oidc", summary="统一身份认证登录 staff sign-in with an OIDC ID token")
+@router.post("/api/auth/oidc", summary="统一身份认证登录 staff sign-in with an OIDC ID token",
+             **public("统一身份认证登录 staff sign-in"))
 async def oidc(body: OidcIn, request: Request, response: Response) -> dict:
     """The ID token is checked against the provider's JWKS (RS256/ES256, issuer, audience, expiry),
     then its ``sub`` must belong to a staff account; 401 otherwise, 404 when OIDC is off."""
@@ -93,7 +98,8 @@ async def oidc(body: OidcIn, request: Request, response: Response) -> dict:
     return await signed_in(request, response, identity, [identity["role"]], "oidc")
 
 
-@router.post("/api/staff", status_code=201, tags=["工作人员 staff"], summary="开通工作人员账号 create a staff account")
+@router.post("/api/staff", status_code=201, tags=["工作人员 staff"], summary="开通工作人员账号 create a staff account",
+             **allow(*OFFICIALS, place="body:places"))
 async def create_staff(body: StaffIn, request: Request, principal: CurrentPrincipal) -> dict:
     """City admins open any account; district and community admins only within their places."""
     require_role(principal, *OFFICIALS)
@@ -106,7 +112,8 @@ async def create_staff(body: StaffIn, request: Request, principal: CurrentPrinci
                                     oidc_sub=body.oidc_sub, by=principal.sub)
 
 
-@router.get("/api/dev/sms-codes/{phone}", tags=["开发 development"], include_in_schema=False)
+@router.get("/api/dev/sms-codes/{phone}", tags=["开发 development"], include_in_schema=False,
+            **public("仅开发环境（PORTAL_DEV_OUTBOX=1），否则 404 development only"))
 async def dev_code(phone: str, request: Request) -> dict:
     """Development only (PORTAL_DEV_OUTBOX=1 with the dev sender): the last code sent to ``phone``."""
     sender = parts(request).sender

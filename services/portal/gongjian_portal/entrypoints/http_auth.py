@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 from gongjian_shared.text import Folded
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from gongjian_shared.privacy import MaskedName
+from gongjian_shared.access import public
+from gongjian_shared.requests import RequestModel
 from ..service.accounts import choose, roles_of
 from ..service.sessions import expired_session
 from .common import REFRESH_COOKIE, clear_refresh_cookie, client_of, mobile, parts, set_refresh_cookie
@@ -13,7 +16,7 @@ from .common import REFRESH_COOKIE, clear_refresh_cookie, client_of, mobile, par
 router = APIRouter(prefix="/api/auth", tags=["登录 sign-in"])
 
 
-class PhoneIn(BaseModel):
+class PhoneIn(RequestModel):
     phone: str = Field(description="手机号，如 13800138000（可含空格、+86、全角数字）")
 
 
@@ -24,7 +27,7 @@ class SignInIn(PhoneIn):
 
 class RegisterIn(PhoneIn):
     code: Folded = Field(min_length=4, max_length=8)
-    name: str = Field(min_length=1, max_length=50, description="姓名")
+    name: MaskedName = Field(min_length=1, max_length=50, description="姓名")
     community_id: str = Field(description="所在社区（GET /api/places/communities）")
 
 
@@ -35,14 +38,15 @@ async def signed_in(request: Request, response: Response, identity: dict, roles:
     return p.sessions.access(identity, roles)
 
 
-@router.post("/sms-code", status_code=202, summary="发送短信验证码 send a sign-in code")
+@router.post("/sms-code", status_code=202, summary="发送短信验证码 send a sign-in code",
+             **public("登录前发送验证码，按手机号与客户端限流 before sign-in; rate limited"))
 async def sms_code(body: PhoneIn, request: Request) -> dict:
     """202 {expires_in: 300, resend_after: 60} (seconds) whether or not the phone has an account;
     422 bad phone; 429 + Retry-After when the phone or this client asked too often."""
     return await parts(request).codes.issue(mobile(body.phone), client_of(request))
 
 
-@router.post("/sign-in", summary="验证码登录 sign in with phone + code")
+@router.post("/sign-in", summary="验证码登录 sign in with phone + code", **public("登录 sign-in"))
 async def sign_in(body: SignInIn, request: Request, response: Response) -> dict:
     """200 {access_token, token_type, expires_in, me} + refresh cookie; 401 wrong/expired/used code;
     404 code no-account (the code stays valid for registering as a resident)."""
@@ -54,7 +58,8 @@ async def sign_in(body: SignInIn, request: Request, response: Response) -> dict:
     return await signed_in(request, response, identity, roles_of(identities), "sms")
 
 
-@router.post("/register", status_code=201, summary="居民注册 register as a resident (phone + code + community)")
+@router.post("/register", status_code=201, summary="居民注册 register as a resident (phone + code + community)",
+             **public("居民注册（须验证码） sign-up with a code"))
 async def register(body: RegisterIn, request: Request, response: Response) -> dict:
     """201 like sign-in with role resident; 401 bad code; 409 phone already registered as resident."""
     p, phone = parts(request), mobile(body.phone)
@@ -64,7 +69,8 @@ async def register(body: RegisterIn, request: Request, response: Response) -> di
     return await signed_in(request, response, identity, roles_of(await p.accounts.by_phone(phone)), "register")
 
 
-@router.post("/refresh", summary="刷新访问令牌 new access token from the refresh cookie")
+@router.post("/refresh", summary="刷新访问令牌 new access token from the refresh cookie",
+             **public("凭刷新 Cookie 换取令牌 the refresh cookie is the credential"))
 async def refresh(request: Request) -> dict:
     """200 {access_token, token_type, expires_in, me}; 401 when signed out, expired, or the person is gone."""
     p = parts(request)
@@ -76,7 +82,8 @@ async def refresh(request: Request) -> dict:
     return p.sessions.access(identity)
 
 
-@router.post("/sign-out", status_code=204, summary="退出登录 sign out (revokes the refresh token)")
+@router.post("/sign-out", status_code=204, summary="退出登录 sign out (revokes the refresh token)",
+             **public("凭刷新 Cookie 退出 the refresh cookie is the credential"))
 async def sign_out(request: Request) -> Response:
     await parts(request).sessions.revoke(request.cookies.get(REFRESH_COOKIE))
     response = Response(status_code=204)

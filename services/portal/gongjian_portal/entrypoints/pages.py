@@ -11,6 +11,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from gongjian_shared.access import public
 from gongjian_shared.problems import Problem
 
 router = APIRouter(include_in_schema=False)
@@ -22,23 +23,23 @@ def static_root(request: Request) -> Path:
     return Path(configured) if configured else Path(__file__).resolve().parent.parent / "static"
 
 
-@router.get("/")
+@router.get("/", **public("前端页面，不含数据 static front end"))
 async def landing() -> RedirectResponse:
     return RedirectResponse("/m/", status_code=307)
 
 
-@router.get("/m")
-@router.get("/console")
+@router.get("/m", **public("前端页面，不含数据 static front end"))
+@router.get("/console", **public("前端页面，不含数据 static front end"))
 async def app_root(request: Request) -> RedirectResponse:
     return RedirectResponse(f"{request.url.path}/", status_code=307)
 
 
-@router.get("/m/{path:path}")
+@router.get("/m/{path:path}", **public("前端页面，不含数据 static front end"))
 async def mobile(path: str, request: Request) -> Response:
     return _serve("m", path, request)
 
 
-@router.get("/console/{path:path}")
+@router.get("/console/{path:path}", **public("前端页面，不含数据 static front end"))
 async def console(path: str, request: Request) -> Response:
     return _serve("console", path, request)
 

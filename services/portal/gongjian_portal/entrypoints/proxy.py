@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
+from gongjian_shared.access import public
 from gongjian_shared.problems import Problem
 from starlette.background import BackgroundTask
 
@@ -65,7 +66,8 @@ async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:
 
 for _method in METHODS:  # one operation per method: unique OpenAPI operation ids
     router.add_api_route("/api/{service}/{path:path}", forward, methods=[_method], operation_id=f"forward_{_method.lower()}",
-                         summary="转发到服务 forward to a service (registry/claims/evaluation)")
+                         summary="转发到服务 forward to a service (registry/claims/evaluation)",
+                         **public("转发给服务，由该服务验证令牌与权限 the service forwarded to checks the token"))
 
 
 def _has_body(request: Request) -> bool:

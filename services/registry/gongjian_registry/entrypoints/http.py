@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.privacy import FreeText, MaskedName
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 
 from ..domain.members import MemberKindIn, ReportKindIn
 from ..service import members, reporting
@@ -18,8 +21,8 @@ router = APIRouter()
 members_router = APIRouter(tags=["党员 members"])
 
 
-class MemberIn(BaseModel):
-    name: Folded = Field(min_length=1, max_length=50, title="姓名")
+class MemberIn(RequestModel):
+    name: MaskedName = Field(min_length=1, max_length=50, title="姓名")
     kind: MemberKindIn = "in_service"
     specialties: list[Folded] = []
     home_community_id: Folded | None = None
@@ -30,7 +33,7 @@ class MemberIn(BaseModel):
     id_number: Folded | None = Field(None, description="18位身份证号（校验、加密存储，用于查重）")
 
 
-class MemberChange(BaseModel):
+class MemberChange(RequestModel):
     phone: Folded | None = None
     specialties: list[Folded] | None = None
     kind: MemberKindIn | None = None
@@ -40,25 +43,25 @@ class MemberChange(BaseModel):
     position: Folded | None = Field(None, max_length=50, description="单位职务 (unit-side)")
 
 
-class ReportIn(BaseModel):
+class ReportIn(RequestModel):
     community_id: Folded
     kind: ReportKindIn
 
 
-class TransferIn(BaseModel):
+class TransferIn(RequestModel):
     to_community_id: Folded
-    reason: Trimmed = Field("", max_length=200)
+    reason: FreeText = Field("", max_length=200)
 
 
-class DeactivateIn(BaseModel):
-    reason: Trimmed = Field(min_length=1, max_length=200)
+class DeactivateIn(RequestModel):
+    reason: FreeText = Field(min_length=1, max_length=200)
 
 
-class PerformanceIn(BaseModel):
+class PerformanceIn(RequestModel):
     community_id: Folded
     rating: Folded = Field(pattern="^(优秀|良好|一般|较差)$")
-    note: Trimmed = Field(min_length=1, max_length=500)
-    activity: Trimmed | None = Field(None, max_length=100)
+    note: FreeText = Field(min_length=1, max_length=500)
+    activity: FreeText | None = Field(None, max_length=100)
 
 
 SELF_FIELDS = {"phone", "specialties"}
@@ -70,7 +73,8 @@ def _rt(request: Request):
     return request.app.state.runtime
 
 
-@members_router.post("/members", status_code=201, summary="登记党员 register a member")
+@members_router.post("/members", status_code=201, summary="登记党员 register a member",
+                     **allow(*MANAGERS, place="body:home_community_id"))
 async def register_member(body: MemberIn, request: Request, principal: CurrentPrincipal) -> dict:
     if principal.role not in MANAGERS:
         raise forbid("登记党员需要社区或市级管理员 (community or city staff only)")
@@ -80,14 +84,16 @@ async def register_member(body: MemberIn, request: Request, principal: CurrentPr
     return member_view(doc, request.app.state.vault)
 
 
-@members_router.get("/members/{member_id}", summary="查看党员 get a member (masked)")
+@members_router.get("/members/{member_id}", summary="查看党员 get a member (masked)",
+                    **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def get_member(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     doc = await members.get_member(_rt(request).db, member_id)
     await need_read_member(_rt(request).db, principal, doc)
     return member_view(doc, request.app.state.vault)
 
 
-@members_router.patch("/members/{member_id}", summary="修改党员信息 change a member (member.updated)")
+@members_router.patch("/members/{member_id}", summary="修改党员信息 change a member (member.updated)",
+                      **allow("member", "unit_admin", *MANAGERS, place="own|object"))
 async def change_member(member_id: str, body: MemberChange, request: Request, principal: CurrentPrincipal) -> dict:
     db = _rt(request).db
     doc = await members.get_member(db, member_id)
@@ -107,7 +113,8 @@ async def change_member(member_id: str, body: MemberChange, request: Request, pr
 
 
 @members_router.post("/members/{member_id}/reports", status_code=201,
-                     summary="党员到社区报到 a member reports to a community (home or work)")
+                     summary="党员到社区报到 a member reports to a community (home or work)",
+                     **allow("member", *MANAGERS, place="own|object"))
 async def report(member_id: str, body: ReportIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = _rt(request).db
     member = await members.get_member(db, member_id)
@@ -117,7 +124,8 @@ async def report(member_id: str, body: ReportIn, request: Request, principal: Cu
     return {"member_id": member_id, **receipt_view(receipt)}
 
 
-@members_router.get("/members/{member_id}/reports", summary="党员的报到回执 a member's receipts")
+@members_router.get("/members/{member_id}/reports", summary="党员的报到回执 a member's receipts",
+                    **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def member_reports(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     doc = await members.get_member(_rt(request).db, member_id)
     await need_read_member(_rt(request).db, principal, doc)
@@ -126,14 +134,16 @@ async def member_reports(member_id: str, request: Request, principal: CurrentPri
             "history": past}
 
 
-@members_router.get("/members/{member_id}/history", summary="党员履历 a member's history")
+@members_router.get("/members/{member_id}/history", summary="党员履历 a member's history",
+                    **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def member_history(member_id: str, request: Request, principal: CurrentPrincipal) -> list[dict]:
     doc = await members.get_member(_rt(request).db, member_id)
     await need_read_member(_rt(request).db, principal, doc)
     return doc.get("history", [])
 
 
-@members_router.post("/members/{member_id}/transfer", summary="转接到其他社区 transfer (member.transferred)")
+@members_router.post("/members/{member_id}/transfer", summary="转接到其他社区 transfer (member.transferred)",
+                     **allow(*MANAGERS, place="object"))
 async def transfer(member_id: str, body: TransferIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = _rt(request).db
     doc = await members.get_member(db, member_id)
@@ -144,7 +154,8 @@ async def transfer(member_id: str, body: TransferIn, request: Request, principal
     return member_view(doc, request.app.state.vault)
 
 
-@members_router.post("/members/{member_id}/deactivate", summary="停用党员 deactivate (member.deactivated)")
+@members_router.post("/members/{member_id}/deactivate", summary="停用党员 deactivate (member.deactivated)",
+                     **allow(*MANAGERS, place="object"))
 async def deactivate(member_id: str, body: DeactivateIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = _rt(request).db
     doc = await members.get_member(db, member_id)
@@ -154,7 +165,8 @@ async def deactivate(member_id: str, body: DeactivateIn, request: Request, princ
 
 
 @members_router.post("/members/{member_id}/performance", status_code=201,
-                     summary="社区记录党员表现（双管制） the community records how a member performs")
+                     summary="社区记录党员表现（双管制） the community records how a member performs",
+                     **allow(*MANAGERS, place="body:community_id"))
 async def record_performance(member_id: str, body: PerformanceIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = _rt(request).db
     community = await need_place(db, principal, body.community_id, MANAGERS, "记录党员表现")
@@ -164,7 +176,8 @@ async def record_performance(member_id: str, body: PerformanceIn, request: Reque
 
 
 @members_router.get("/members/{member_id}/performance",
-                    summary="党员在社区的表现记录（本人、所在单位、社区可查） performance record")
+                    summary="党员在社区的表现记录（本人、所在单位、社区可查） performance record",
+                    **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def performance(member_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     doc = await members.get_member(_rt(request).db, member_id)
     await need_read_member(_rt(request).db, principal, doc)

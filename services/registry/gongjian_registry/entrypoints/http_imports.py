@@ -8,6 +8,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import Response
 
+from gongjian_shared.access import allow
+from gongjian_shared.answers import file_answers
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.problems import Problem
 
@@ -44,7 +46,8 @@ async def _start(kind: str, request: Request, principal, file: UploadFile, dry_r
     return job_view(await imports.get_job(runtime.db, job["_id"]))
 
 
-@router.post("/imports/members", status_code=202, summary="批量导入党员 import members from .xlsx or .csv")
+@router.post("/imports/members", status_code=202, summary="批量导入党员 import members from .xlsx or .csv",
+             **allow(*MANAGERS, place="own"))
 async def import_members(request: Request, principal: CurrentPrincipal, file: UploadFile = File(...),
                          dry_run: bool = Query(False, description="试导入：只校验，不写入"),
                          wait: bool = Query(False, description="等待完成再返回（小文件）"),
@@ -53,14 +56,16 @@ async def import_members(request: Request, principal: CurrentPrincipal, file: Up
     return await _start("members", request, principal, file, dry_run, wait, on_bad_rows)
 
 
-@router.post("/imports/units", status_code=202, summary="批量导入驻区单位 import units from .xlsx or .csv")
+@router.post("/imports/units", status_code=202, summary="批量导入驻区单位 import units from .xlsx or .csv",
+             **allow(*MANAGERS, place="own"))
 async def import_units(request: Request, principal: CurrentPrincipal, file: UploadFile = File(...),
                        dry_run: bool = Query(False), wait: bool = Query(False),
                        on_bad_rows: OnBadRows = ON_BAD_ROWS) -> dict:
     return await _start("units", request, principal, file, dry_run, wait, on_bad_rows)
 
 
-@router.get("/imports/{kind}/template", summary="下载导入模板 .xlsx template: the headers and one example row")
+@router.get("/imports/{kind}/template", summary="下载导入模板 .xlsx template: the headers and one example row",
+            **allow(*MANAGERS, place="shared", why="templates", **file_answers(XLSX)))
 async def import_template(kind: Literal["members", "units"], principal: CurrentPrincipal) -> Response:
     """An .xlsx whose columns are formatted as text (ID numbers keep all 18 digits), with the
     import's headers on row 1 and one example row (a synthetic ID with a valid checksum)."""
@@ -78,12 +83,13 @@ async def _own_job(request: Request, principal, job_id: str) -> dict:
     return job
 
 
-@router.get("/imports/{job_id}", summary="导入进度与结果 progress and result of an import")
+@router.get("/imports/{job_id}", summary="导入进度与结果 progress and result of an import", **allow(*MANAGERS, place="own"))
 async def get_import(job_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     return job_view(await _own_job(request, principal, job_id))
 
 
-@router.get("/imports/{job_id}/errors", summary="下载错误报告 download the per-row error report (csv or xlsx)")
+@router.get("/imports/{job_id}/errors", summary="下载错误报告 download the per-row error report (csv or xlsx)",
+            **allow(*MANAGERS, place="own", **file_answers("text/csv", XLSX)))
 async def import_errors(job_id: str, request: Request, principal: CurrentPrincipal,
                         format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     job = await _own_job(request, principal, job_id)
@@ -111,7 +117,8 @@ async def _scope(request: Request, principal, community_id: str | None) -> tuple
     return tree, None if principal.role == "city_admin" else communities
 
 
-@router.get("/exports/members", summary="导出党员名单 export members (.xlsx or .csv, personal data masked)")
+@router.get("/exports/members", summary="导出党员名单 export members (.xlsx or .csv, personal data masked)",
+            **allow(*READERS, place="query:community_id", **file_answers("text/csv", XLSX)))
 async def export_members(request: Request, principal: CurrentPrincipal, community_id: str | None = None,
                          format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     tree, scope = await _scope(request, principal, community_id)
@@ -121,7 +128,8 @@ async def export_members(request: Request, principal: CurrentPrincipal, communit
     return _file(rows, exports.MEMBER_EXPORT_HEADERS, "members", format)
 
 
-@router.get("/exports/units", summary="导出驻区单位名单 export units (.xlsx or .csv)")
+@router.get("/exports/units", summary="导出驻区单位名单 export units (.xlsx or .csv)",
+            **allow(*READERS, place="query:community_id", **file_answers("text/csv", XLSX)))
 async def export_units(request: Request, principal: CurrentPrincipal, community_id: str | None = None,
                        format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     tree, scope = await _scope(request, principal, community_id)

@@ -10,8 +10,10 @@ else the masked form. Unit names are not personal data and are always given whol
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.privacy import mask_name
 
@@ -23,13 +25,13 @@ router = APIRouter(tags=["查询 queries"])
 MAX_IDS = 2000
 
 
-class NamesQuery(BaseModel):
+class NamesQuery(RequestModel):
     model_config = ConfigDict(extra="forbid")
     ids: list[str] = Field(min_length=1, max_length=MAX_IDS, title="编号列表",
                            description="党员或单位编号，至多 2000 个 (member or unit ids)")
 
 
-@router.post("/names", summary="按编号查姓名/单位名 names for ids, full for those the caller may read")
+@router.post("/names", summary="按编号查姓名/单位名 names for ids, full for those the caller may read", **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def names(body: NamesQuery, request: Request, principal: CurrentPrincipal) -> dict:
     """``{"names": {id: name}, "masked": [ids given masked]}``; ids not found are left out.
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from gongjian_shared.access import OFFICIALS, allow
+from gongjian_shared.access import internal as service_only
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, Principal
 from gongjian_shared.internal import ServiceCaller
-from gongjian_shared.privacy import mask_name, mask_phone
+from gongjian_shared.privacy import FreeText, MaskedName, mask_name, mask_phone
 from gongjian_shared.problems import Problem
 
 from ..domain.idcard import PersonalDataError, normalize_phone
 from ..service import members, people, reveals
 from ..service.reporting import report_communities
-from .access import forbid, need_role
+from .access import forbid, need_place, need_role
 from .views import member_view
 
 router = APIRouter()
@@ -22,17 +25,17 @@ REVEALERS = ("community_admin",)
 AUDIT_READERS = ("city_admin", "district_admin")
 
 
-class PhoneIn(BaseModel):
+class PhoneIn(RequestModel):
     phone: str = Field(description="手机号（门户已规范化）")
 
 
 class ResidentIn(PhoneIn):
-    name: str = Field(min_length=1, max_length=50)
+    name: MaskedName = Field(min_length=1, max_length=50)
     community_id: str
 
 
-class RevealIn(BaseModel):
-    reason: str = Field(min_length=2, max_length=200, description="查看原因（如：联系核实服务时间），写入审计日志")
+class RevealIn(RequestModel):
+    reason: FreeText = Field(min_length=2, max_length=200, description="查看原因（如：联系核实服务时间），写入审计日志")
 
 
 def _phone(raw: str) -> str:
@@ -42,37 +45,43 @@ def _phone(raw: str) -> str:
         raise Problem(422, str(exc), code="bad-phone") from exc
 
 
-@internal.post("/people/lookup", summary="按手机号查找党员与居民 who owns this phone (service token)")
+@internal.post("/people/lookup", summary="按手机号查找党员与居民 who owns this phone (service token)",
+               **service_only("门户登录时按手机号查人 the portal's sign-in"))
 async def lookup(body: PhoneIn, request: Request, caller: ServiceCaller) -> dict:
     """{people: [{id, kind, role, name, active, places: [{id, name, kind}], unit_id?}]} — no phone in the answer."""
     db = request.app.state.runtime.db
     return {"people": await people.find_by_phone(db, request.app.state.vault, _phone(body.phone))}
 
 
-@internal.get("/people/{person_id}", summary="人员身份（刷新令牌时） a person's identity (service token)")
+@internal.get("/people/{person_id}", summary="人员身份（刷新令牌时） a person's identity (service token)",
+              **service_only("门户刷新令牌 the portal's token refresh"))
 async def identity(person_id: str, request: Request, caller: ServiceCaller) -> dict:
     return await people.identity(request.app.state.runtime.db, person_id)
 
 
-@internal.post("/residents", status_code=201, summary="居民自主注册 register a resident (service token; 409 exists)")
+@internal.post("/residents", status_code=201, summary="居民自主注册 register a resident (service token; 409 exists)",
+               **service_only("门户居民注册 the portal's resident sign-up"))
 async def register_resident(body: ResidentIn, request: Request, caller: ServiceCaller) -> dict:
     return await people.register_resident(request.app.state.runtime.db, request.app.state.vault,
                                            phone=_phone(body.phone), name=body.name.strip(),
                                            community_id=body.community_id)
 
 
-@internal.get("/places", summary="地点名称 names of places by id (service token)")
+@internal.get("/places", summary="地点名称 names of places by id (service token)",
+              **service_only("门户显示地点名称 place names for the portal"))
 async def place_refs(request: Request, caller: ServiceCaller, ids: str = "") -> list[dict]:
     return await people.place_refs(request.app.state.runtime.db, [i for i in ids.split(",") if i])
 
 
-@internal.get("/communities", summary="社区列表（居民注册选择） communities by name (service token)")
+@internal.get("/communities", summary="社区列表（居民注册选择） communities by name (service token)",
+              **service_only("门户注册选择社区 communities for sign-up"))
 async def communities(request: Request, caller: ServiceCaller, q: str | None = None,
                       limit: int = Query(50, ge=1, le=200)) -> list[dict]:
     return await people.communities(request.app.state.runtime.db, q, limit)
 
 
-@router.get("/members/me", tags=["党员 members"], summary="我的党员信息（本人可见明文） my own record, unmasked")
+@router.get("/members/me", tags=["党员 members"], summary="我的党员信息（本人可见明文） my own record, unmasked",
+            **allow("member", place="own"))
 async def my_member_record(request: Request, principal: CurrentPrincipal) -> dict:
     need_role(principal, ("member",), "查看本人信息")
     vault = request.app.state.vault
@@ -81,7 +90,8 @@ async def my_member_record(request: Request, principal: CurrentPrincipal) -> dic
             "id_number": vault.decrypt(doc.get("id_enc"))}
 
 
-@router.get("/residents/me", tags=["居民 residents"], summary="我的居民信息 my own resident record")
+@router.get("/residents/me", tags=["居民 residents"], summary="我的居民信息 my own resident record",
+            **allow("resident", place="own"))
 async def my_resident_record(request: Request, principal: CurrentPrincipal) -> dict:
     need_role(principal, ("resident",), "查看本人信息")
     doc = await people.get_resident(request.app.state.runtime.db, principal.sub)
@@ -89,7 +99,8 @@ async def my_resident_record(request: Request, principal: CurrentPrincipal) -> d
             "community_id": doc["community_id"], "registered_at": doc["registered_at"]}
 
 
-@router.get("/residents/{resident_id}", tags=["居民 residents"], summary="居民（掩码） a resident, masked (officials)")
+@router.get("/residents/{resident_id}", tags=["居民 residents"], summary="居民（掩码） a resident, masked (officials)",
+            **allow(*OFFICIALS, place="object"))
 async def resident(resident_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     doc = await people.get_resident(request.app.state.runtime.db, resident_id)
     _need_acts_for(principal, doc["path"], ("city_admin", "district_admin", "community_admin"))
@@ -104,7 +115,7 @@ def _need_acts_for(principal: Principal, path: list[str], roles: tuple[str, ...]
 
 
 @router.post("/members/{member_id}/reveal", tags=["个人信息 personal data"],
-             summary="社区管理员查看党员姓名与手机号（须说明原因，记入审计） reveal, audited")
+             summary="社区管理员查看党员姓名与手机号（须说明原因，记入审计） reveal, audited", **allow(*REVEALERS, place="object"))
 async def reveal_member(member_id: str, body: RevealIn, request: Request, principal: CurrentPrincipal) -> dict:
     """{id, kind, name, phone, audit_id}; 403 unless a community admin of a community the member reported to."""
     db = request.app.state.runtime.db
@@ -116,7 +127,7 @@ async def reveal_member(member_id: str, body: RevealIn, request: Request, princi
 
 
 @router.post("/residents/{resident_id}/reveal", tags=["个人信息 personal data"],
-             summary="社区管理员查看居民姓名与手机号（须说明原因，记入审计） reveal, audited")
+             summary="社区管理员查看居民姓名与手机号（须说明原因，记入审计） reveal, audited", **allow(*REVEALERS, place="object"))
 async def reveal_resident(resident_id: str, body: RevealIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = request.app.state.runtime.db
     doc = await people.get_resident(db, resident_id)
@@ -134,12 +145,15 @@ async def _revealing_community(db, principal: Principal, communities: list[str])
 
 
 @router.get("/audit/reveals", tags=["个人信息 personal data"],
-            summary="个人信息查看审计日志（区、市管理员） the reveal audit log (district/city admins)")
+            summary="个人信息查看审计日志（区、市管理员） the reveal audit log (district/city admins)",
+            **allow(*AUDIT_READERS, place="query:place_id"))
 async def audit(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                 subject_id: str | None = None, limit: int = Query(50, ge=1, le=500),
                 offset: int = Query(0, ge=0)) -> dict:
     """{total, items: [{id, at, by, by_role, subject_id, subject_kind, community_id, community_name, reason}]}."""
     need_role(principal, AUDIT_READERS, "查看审计日志")
+    if place_id:
+        await need_place(request.app.state.runtime.db, principal, place_id, AUDIT_READERS, "查看审计日志")
     return await reveals.audit_log(request.app.state.runtime.db, principal, place_id=place_id, subject_id=subject_id,
                                    limit=limit, offset=offset)
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.privacy import FreeText, MaskedName
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.problems import Problem
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 
 from ..adapters.store import SPECIALTIES
 from ..domain.members import MemberKindIn
@@ -21,7 +24,8 @@ router = APIRouter()
 
 
 @router.get("/communities/{community_id}/members", tags=["查询 queries"],
-            summary="社区党员名单 members of a community (filter by kind, specialty, grid, reported)")
+            summary="社区党员名单 members of a community (filter by kind, specialty, grid, reported)",
+            **allow(*READERS, place="path:community_id"))
 async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
                             kind: MemberKindIn | None = None, specialty: str | None = None, grid_id: str | None = None,
                             reported: bool | None = None, report_kind: Literal["home", "work"] | None = None) -> dict:
@@ -32,7 +36,8 @@ async def community_members(community_id: str, request: Request, principal: Curr
     return {"community_id": community_id, "count": len(docs), "members": [member_row_view(d) for d in docs]}
 
 
-@router.get("/stats/reporting", tags=["查询 queries"], summary="报到率（按社区、街道） reporting rate per community and street")
+@router.get("/stats/reporting", tags=["查询 queries"], summary="报到率（按社区、街道） reporting rate per community and street",
+            **allow(*READERS, place="query:place_id"))
 async def reporting_rates(request: Request, principal: CurrentPrincipal, place_id: str | None = None) -> dict:
     db = request.app.state.runtime.db
     need_role(principal, READERS, "查看报到率")
@@ -42,29 +47,31 @@ async def reporting_rates(request: Request, principal: CurrentPrincipal, place_i
     return await queries.reporting_rates(db, await places.all_places(db), scope)
 
 
-@router.get("/specialties", tags=["专长 specialties"], summary="专长目录 the managed list of specialties")
+@router.get("/specialties", tags=["专长 specialties"], summary="专长目录 the managed list of specialties",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="catalogue"))
 async def list_specialties(request: Request, principal: CurrentPrincipal) -> list[str]:
     return sorted(await members.managed_specialties(request.app.state.runtime.db))
 
 
-class SpecialtyIn(BaseModel):
+class SpecialtyIn(RequestModel):
     name: Folded = Field(min_length=1, max_length=20, pattern=r"^[^、,，;；/\s]+$")
 
 
-@router.post("/specialties", status_code=201, tags=["专长 specialties"], summary="新增专长 add a specialty (city)")
+@router.post("/specialties", status_code=201, tags=["专长 specialties"], summary="新增专长 add a specialty (city)",
+             **allow("city_admin", place="shared", why="city-admin"))
 async def add_specialty(body: SpecialtyIn, request: Request, principal: CurrentPrincipal) -> list[str]:
     need_role(principal, ("city_admin",), "维护专长目录")
     await request.app.state.runtime.db[SPECIALTIES].update_one({"_id": body.name}, {"$set": {"by": principal.sub}}, upsert=True)
     return sorted(await members.managed_specialties(request.app.state.runtime.db))
 
 
-class TeamIn(BaseModel):
-    name: Folded = Field(min_length=1, max_length=50)
+class TeamIn(RequestModel):
+    name: MaskedName = Field(min_length=1, max_length=50)
     specialty: Folded
     community_id: Folded
 
 
-class TeamMemberIn(BaseModel):
+class TeamMemberIn(RequestModel):
     member_id: Folded
 
 
@@ -73,7 +80,8 @@ def _team_view(t: dict) -> dict:
             "members": sorted(t.get("members", {})), "size": len(t.get("members", {}))}
 
 
-@router.post("/teams", status_code=201, tags=["志愿服务队 teams"], summary="组建志愿服务队 create a volunteer team")
+@router.post("/teams", status_code=201, tags=["志愿服务队 teams"], summary="组建志愿服务队 create a volunteer team",
+             **allow(*MANAGERS, place="body:community_id"))
 async def create_team(body: TeamIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = request.app.state.runtime.db
     community = await need_place(db, principal, body.community_id, MANAGERS, "组建服务队")
@@ -81,7 +89,8 @@ async def create_team(body: TeamIn, request: Request, principal: CurrentPrincipa
                                               by=principal.sub))
 
 
-@router.post("/teams/{team_id}/members", tags=["志愿服务队 teams"], summary="加入服务队 add a member (by specialty)")
+@router.post("/teams/{team_id}/members", tags=["志愿服务队 teams"], summary="加入服务队 add a member (by specialty)",
+             **allow("member", *MANAGERS, place="own|object"))
 async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = request.app.state.runtime.db
     team = await teams.get_team(db, team_id)
@@ -90,24 +99,26 @@ async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, pr
     return _team_view(await teams.add_to_team(db, team, await members.get_member(db, body.member_id)))
 
 
-@router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty")
+@router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty",
+            **allow(*READERS, place="query:community_id"))
 async def list_teams(request: Request, principal: CurrentPrincipal, community_id: str, specialty: str | None = None) -> list[dict]:
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看服务队")
     return [_team_view(t) for t in await teams.teams_of(db, community_id, specialty)]
 
 
-class AssignmentIn(BaseModel):
+class AssignmentIn(RequestModel):
     holder_kind: Literal["leader", "unit", "member"]
     holder_id: Folded | None = None
-    holder_name: Folded = Field(min_length=1, max_length=100)
+    holder_name: MaskedName = Field(min_length=1, max_length=100)
     target_kind: Literal["community", "area", "group", "enterprise"]
     place_id: Folded = Field(description="包保对象所在地点（社区或其下级）")
-    target_name: Folded = Field("", max_length=100, description="片区、居民小组或企业名称")
-    note: Trimmed = Field("", max_length=300)
+    target_name: MaskedName = Field("", max_length=100, description="片区、居民小组或企业名称")
+    note: FreeText = Field("", max_length=300)
 
 
-@router.post("/assignments", status_code=201, tags=["包保 assignments"], summary="包保责任 a responsibility assignment")
+@router.post("/assignments", status_code=201, tags=["包保 assignments"], summary="包保责任 a responsibility assignment",
+             **allow(*PLACE_ADMINS, place="body:place_id"))
 async def assign(body: AssignmentIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = request.app.state.runtime.db
     place = await need_place(db, principal, body.place_id, PLACE_ADMINS, "设置包保")
@@ -117,7 +128,8 @@ async def assign(body: AssignmentIn, request: Request, principal: CurrentPrincip
     return {k: v for k, v in doc.items() if k != "_id"} | {"id": doc["_id"]}
 
 
-@router.get("/assignments", tags=["包保 assignments"], summary="包保责任清单 assignments under a place or of a holder")
+@router.get("/assignments", tags=["包保 assignments"], summary="包保责任清单 assignments under a place or of a holder",
+            **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def list_assignments(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                            holder_id: str | None = None) -> list[dict]:
     db = request.app.state.runtime.db

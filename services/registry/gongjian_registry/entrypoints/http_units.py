@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from gongjian_shared.access import allow
+from gongjian_shared.privacy import FreeText, MaskedName
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import Day, this_month
 from gongjian_shared.text import Folded, Trimmed
@@ -17,8 +20,8 @@ from .views import unit_view
 router = APIRouter(tags=["驻区单位 units"])
 
 
-class UnitIn(BaseModel):
-    name: Folded = Field(min_length=1, max_length=100, title="单位名称")
+class UnitIn(RequestModel):
+    name: MaskedName = Field(min_length=1, max_length=100, title="单位名称")
     kind: UnitKindIn
     party_org: Trimmed | None = Field(None, max_length=100)
     location: Trimmed | None = Field(None, max_length=200)
@@ -26,22 +29,22 @@ class UnitIn(BaseModel):
     paired_community_id: Folded
 
 
-class UnitChange(BaseModel):
+class UnitChange(RequestModel):
     party_org: Trimmed | None = Field(None, max_length=100)
     location: Trimmed | None = Field(None, max_length=200)
     paired_community_id: Folded | None = None
 
 
-class AgreementIn(BaseModel):
+class AgreementIn(RequestModel):
     period_start: Day
     period_end: Day
     signed_on: Day
-    commitments: list[Trimmed] = Field(min_length=1, max_length=50)
+    commitments: list[FreeText] = Field(min_length=1, max_length=50)
 
 
-class MonthlyReportIn(BaseModel):
+class MonthlyReportIn(RequestModel):
     month: Folded | None = Field(None, description="YYYY-MM，默认本月（本地时间）")
-    summary: Trimmed = Field(min_length=1, max_length=2000, description="本月共建情况")
+    summary: FreeText = Field(min_length=1, max_length=2000, description="本月共建情况")
     activities: int = Field(0, ge=0, le=1000)
 
 
@@ -55,24 +58,26 @@ async def _unit_for(request: Request, principal, unit_id: str, *, write: bool) -
     return unit
 
 
-@router.post("/units", status_code=201, summary="登记驻区单位 register a unit")
+@router.post("/units", status_code=201, summary="登记驻区单位 register a unit",
+             **allow(*MANAGERS, place="body:paired_community_id"))
 async def register_unit(body: UnitIn, request: Request, principal: CurrentPrincipal) -> dict:
     await need_place(request.app.state.runtime.db, principal, body.paired_community_id, MANAGERS, "登记单位")
     return unit_view(await units.register_unit(request.app.state.runtime, body.model_dump(), principal.acts_for))
 
 
-@router.get("/units", summary="单位列表 units paired with a community")
+@router.get("/units", summary="单位列表 units paired with a community", **allow(*READERS, place="query:community_id"))
 async def list_units(request: Request, principal: CurrentPrincipal, community_id: str) -> list[dict]:
     await need_place(request.app.state.runtime.db, principal, community_id, READERS, "查看单位")
     return [unit_view(u) for u in await units.units_of(request.app.state.runtime.db, community_id)]
 
 
-@router.get("/units/{unit_id}", summary="查看单位 get a unit")
+@router.get("/units/{unit_id}", summary="查看单位 get a unit", **allow("unit_admin", *READERS, place="own|object"))
 async def get_unit(unit_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     return unit_view(await _unit_for(request, principal, unit_id, write=False))
 
 
-@router.patch("/units/{unit_id}", summary="修改单位 change a unit (unit.updated)")
+@router.patch("/units/{unit_id}", summary="修改单位 change a unit (unit.updated)",
+              **allow("unit_admin", *MANAGERS, place="own|object"))
 async def change_unit(unit_id: str, body: UnitChange, request: Request, principal: CurrentPrincipal) -> dict:
     unit = await _unit_for(request, principal, unit_id, write=True)
     if body.paired_community_id and principal.role not in MANAGERS:
@@ -82,7 +87,8 @@ async def change_unit(unit_id: str, body: UnitChange, request: Request, principa
     return unit_view(await units.update_unit(request.app.state.runtime, unit, body.model_dump(), principal.sub))
 
 
-@router.post("/units/{unit_id}/agreement", status_code=201, summary="签订共驻共建目标协议书 sign the agreement")
+@router.post("/units/{unit_id}/agreement", status_code=201, summary="签订共驻共建目标协议书 sign the agreement",
+             **allow("unit_admin", *MANAGERS, place="own|object"))
 async def sign_agreement(unit_id: str, body: AgreementIn, request: Request, principal: CurrentPrincipal) -> dict:
     unit = await _unit_for(request, principal, unit_id, write=True)
     return await units.sign_agreement(request.app.state.runtime, unit, period_start=body.period_start.isoformat(),
@@ -90,7 +96,8 @@ async def sign_agreement(unit_id: str, body: AgreementIn, request: Request, prin
                                       commitments=body.commitments)
 
 
-@router.post("/units/{unit_id}/reports", status_code=201, summary="单位按月报到 monthly report to the community")
+@router.post("/units/{unit_id}/reports", status_code=201, summary="单位按月报到 monthly report to the community",
+             **allow("unit_admin", *MANAGERS, place="own|object"))
 async def monthly_report(unit_id: str, body: MonthlyReportIn, request: Request, principal: CurrentPrincipal) -> dict:
     unit = await _unit_for(request, principal, unit_id, write=True)
     report, _ = await units.report_month(request.app.state.runtime, unit, month=body.month or this_month(),
@@ -98,7 +105,8 @@ async def monthly_report(unit_id: str, body: MonthlyReportIn, request: Request, 
     return report
 
 
-@router.get("/communities/{community_id}/units/unreported", summary="本月未报到的单位 units without this month's report")
+@router.get("/communities/{community_id}/units/unreported", summary="本月未报到的单位 units without this month's report",
+            **allow(*READERS, place="path:community_id"))
 async def unreported_units(community_id: str, request: Request, principal: CurrentPrincipal,
                            month: str | None = None) -> dict:
     db = request.app.state.runtime.db

@@ -8,10 +8,16 @@ from fastapi import Request
 from gongjian_shared.auth import OFFICIALS, Principal
 from gongjian_shared.problems import Problem
 
+from ...adapters import projections
 from ...adapters.store import UNITS
 
 CLAIMANT_ROLES = ("member", "unit_admin")
-__all__ = ["OFFICIALS", "CLAIMANT_ROLES", "runtime", "claimant", "out"]
+__all__ = ["OFFICIALS", "CLAIMANT_ROLES", "runtime", "claimant", "out", "acts_for_place", "acts_for_claimant",
+           "outside", "officials_acts_for"]
+
+
+def outside(what: str) -> Problem:
+    return Problem(403, f"无权查看{what}：不在您的管辖范围 (outside your places)", code="outside-your-places")
 
 
 def runtime(request: Request) -> Any:
@@ -31,6 +37,28 @@ async def claimant(request: Request, principal: Principal) -> tuple[str, str]:
                 return place, "unit"
         return principal.places[0], "unit"
     raise Problem(403, f"无权操作：需要角色 member/unit_admin (role {principal.role} not allowed)")
+
+
+async def acts_for_place(request: Request, principal: Principal, place_id: str) -> bool:
+    """True if the principal acts for ``place_id`` (its path from the projection; an unknown id stands alone)."""
+    place = await projections.place(runtime(request).db, place_id)
+    return principal.acts_for(place["path"] if place else [place_id])
+
+
+async def acts_for_claimant(request: Request, principal: Principal, claimant_id: str, kind: str) -> bool:
+    """An official over one of the communities a member or unit reported to (object level)."""
+    if principal.role == "city_admin":
+        return True
+    found = await projections.load_claimant(runtime(request).db, claimant_id, kind, with_streets=False)
+    for community_id in sorted(found.communities):
+        if await acts_for_place(request, principal, community_id):
+            return True
+    return False
+
+
+def officials_acts_for(principal: Principal) -> Any:
+    """The place check of someone acting as staff: a resident's or member's token places confer no office."""
+    return principal.acts_for if principal.role in OFFICIALS else (lambda _path: False)
 
 
 def out(doc: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.ratelimit import RATE_LIMITED, limited
+from gongjian_shared.privacy import FreeText
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline, StartTime
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...domain.catalogue import CATEGORIES
-from ...service import claiming, demands, fulfilment
+from ...service import claiming, demands, fulfilment, wishes
 from ...service.common import get_demand
 from .choices import ClaimantKindIn, DemandKindIn, ScopeIn
 from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
@@ -18,7 +22,7 @@ from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
 router = APIRouter(tags=["需求与认领 demands & claims"])
 
 
-class RuleOverrides(BaseModel):
+class RuleOverrides(RequestModel):
     claimant_kinds: list[ClaimantKindIn] | None = Field(None, min_length=1, description="谁可认领：member / unit")
     scope: ScopeIn | None = Field(None, description="community：须到本社区报到；street：本街道任一社区报到即可")
     required_specialties: list[Folded] | None = Field(None, description="所需专长（具备其一即可）")
@@ -32,8 +36,8 @@ class DemandIn(RuleOverrides):
     kind: DemandKindIn = Field("need", description="need 需求；position 服务岗位")
     category: Folded = Field(description="类别：" + "、".join(CATEGORIES))
     item: Folded = Field(min_length=1, max_length=100, description="服务清单项目（名称或编号）")
-    title: Trimmed = Field(min_length=1, max_length=200)
-    description: Trimmed = Field("", max_length=4000)
+    title: FreeText = Field(min_length=1, max_length=200)
+    description: FreeText = Field("", max_length=4000)
     capacity: int = Field(ge=1, le=10000, description="认领名额")
     claim_opens_at: StartTime | None = Field(None, description="开始认领（不带时区按本地时间；只给日期即当日零点）")
     claim_deadline: Deadline | None = Field(None, description="认领截止（只给日期即当日结束）")
@@ -42,20 +46,20 @@ class DemandIn(RuleOverrides):
     period_end: Deadline | None = Field(None, description="岗位结束（服务岗位；只给日期即当日结束）")
 
 
-class FulfilmentIn(BaseModel):
+class FulfilmentIn(RequestModel):
     hours: float = Field(gt=0, le=24 * 31, description="服务时长（小时）")
-    note: Trimmed = Field("", max_length=2000)
+    note: FreeText = Field("", max_length=2000)
     beneficiaries: int = Field(0, ge=0, le=1_000_000, description="受益群众人次")
 
 
-class VerificationIn(BaseModel):
+class VerificationIn(RequestModel):
     approved: bool
-    reason: Trimmed | None = Field(None, max_length=500, description="退回原因（退回时必填）")
+    reason: FreeText | None = Field(None, max_length=500, description="退回原因（退回时必填）")
 
 
-class RatingIn(BaseModel):
+class RatingIn(RequestModel):
     score: int = Field(ge=1, le=5)
-    comment: Trimmed = Field("", max_length=1000)
+    comment: FreeText = Field("", max_length=1000)
 
 
 async def _publish(body: DemandIn, request: Request, principal: CurrentPrincipal) -> dict:
@@ -66,27 +70,38 @@ async def _publish(body: DemandIn, request: Request, principal: CurrentPrincipal
     return demands.view(await demands.publish(runtime(request), spec, acts_for=principal.acts_for))
 
 
-@router.post("/demands", status_code=201, summary="发布需求或服务岗位 publish a demand (officials of the community)")
+@router.post("/demands", status_code=201, summary="发布需求或服务岗位 publish a demand (officials of the community)",
+             **allow(*OFFICIALS, place="body:community_id"))
 async def publish(body: DemandIn, request: Request, principal: CurrentPrincipal) -> dict:
     return await _publish(body, request, principal)
 
 
-@router.get("/demands", summary="需求列表 list demands (filter by place, kind, status, category)")
+@router.get("/demands", summary="需求列表 list demands (filter by place, kind, status, category)",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def list_demands(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                        kind: str | None = None, status: str | None = None, category: str | None = None,
                        limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+    if status in wishes.UNPUBLISHED:  # a wish under review is its poster's and the community's (GET /wishes)
+        return {"total": 0, "items": []}
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=[kind] if kind else None,
-                                 status=status, category=category, limit=limit, offset=offset)
+                                 status=status, category=category, limit=limit, offset=offset,
+                                 query={"status": {"$nin": list(wishes.UNPUBLISHED)}})
 
 
-@router.get("/demands/{demand_id}", summary="查看需求 get a demand")
+@router.get("/demands/{demand_id}", summary="查看需求 get a demand",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def get(demand_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     db = runtime(request).db
-    return await demands.full_view(db, await get_demand(db, demand_id))
+    demand = await get_demand(db, demand_id)
+    if demand.get("kind") == "wish" and demand.get("status") in wishes.UNPUBLISHED and \
+            not wishes.may_see(demand, principal):
+        raise Problem(404, f"需求不存在：{demand_id} (unknown demand)", code="unknown-demand")
+    return await demands.full_view(db, demand)
 
 
 @router.post("/demands/{demand_id}/claims", status_code=201,
-             summary="认领 claim (member/unit_admin): 201; 409 full / already claimed / limit; 403 not eligible")
+             summary="认领 claim (member/unit_admin): 201; 409 full / already claimed / limit; 403 not eligible",
+             **allow(*CLAIMANT_ROLES, place="object", dependencies=[limited("claim")], responses=RATE_LIMITED))
 async def claim(demand_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *CLAIMANT_ROLES)
     claimant_id, kind = await claimant(request, principal)
@@ -94,7 +109,8 @@ async def claim(demand_id: str, request: Request, principal: CurrentPrincipal) -
                                        claimant_kind=kind)
 
 
-@router.post("/demands/{demand_id}/claims/{claim_id}/release", summary="撤回认领 release a claim (the claimant)")
+@router.post("/demands/{demand_id}/claims/{claim_id}/release", summary="撤回认领 release a claim (the claimant)",
+             **allow(*CLAIMANT_ROLES, place="own"))
 async def release(demand_id: str, claim_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *CLAIMANT_ROLES)
     claimant_id, _ = await claimant(request, principal)
@@ -103,7 +119,7 @@ async def release(demand_id: str, claim_id: str, request: Request, principal: Cu
 
 
 @router.post("/demands/{demand_id}/claims/{claim_id}/fulfilment",
-             summary="登记服务时长与受益人次 record fulfilment (the claimant)")
+             summary="登记服务时长与受益人次 record fulfilment (the claimant)", **allow(*CLAIMANT_ROLES, place="own"))
 async def fulfil(demand_id: str, claim_id: str, body: FulfilmentIn, request: Request,
                  principal: CurrentPrincipal) -> dict:
     require_role(principal, *CLAIMANT_ROLES)
@@ -114,7 +130,8 @@ async def fulfil(demand_id: str, claim_id: str, body: FulfilmentIn, request: Req
 
 
 @router.post("/demands/{demand_id}/claims/{claim_id}/verification",
-             summary="社区核验：通过或退回（须说明原因） verify or send back (officials of the community)")
+             summary="社区核验：通过或退回（须说明原因） verify or send back (officials of the community)",
+             **allow(*OFFICIALS, place="object"))
 async def verify(demand_id: str, claim_id: str, body: VerificationIn, request: Request,
                  principal: CurrentPrincipal) -> dict:
     require_role(principal, *OFFICIALS)
@@ -123,14 +140,16 @@ async def verify(demand_id: str, claim_id: str, body: VerificationIn, request: R
                                               acts_for=principal.acts_for)
 
 
-@router.post("/demands/{demand_id}/closure", summary="销号办结 close a demand (officials of the community)")
+@router.post("/demands/{demand_id}/closure", summary="销号办结 close a demand (officials of the community)",
+             **allow(*OFFICIALS, place="object"))
 async def close(demand_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *OFFICIALS)
     return demands.view(await fulfilment.close_demand(runtime(request), demand_id=demand_id,
                                                       acts_for=principal.acts_for))
 
 
-@router.post("/demands/{demand_id}/rating", status_code=201, summary="群众评价 1–5 rate a demand (resident)")
+@router.post("/demands/{demand_id}/rating", status_code=201, summary="群众评价 1–5 rate a demand (resident)",
+             **allow("resident", place="object"))
 async def rate(demand_id: str, body: RatingIn, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "resident")
     return await fulfilment.rate_demand(runtime(request), demand_id=demand_id, rater_id=principal.sub,
@@ -138,20 +157,23 @@ async def rate(demand_id: str, body: RatingIn, request: Request, principal: Curr
 
 
 @router.post("/positions", status_code=201, tags=["服务岗位 positions"],
-             summary="设立服务岗位 create a service position (officials; members take it for a period)")
+             summary="设立服务岗位 create a service position (officials; members take it for a period)",
+             **allow(*OFFICIALS, place="body:community_id"))
 async def create_position(body: DemandIn, request: Request, principal: CurrentPrincipal) -> dict:
     body.kind = "position"
     return await _publish(body, request, principal)
 
 
-@router.get("/positions", tags=["服务岗位 positions"], summary="服务岗位列表 list positions")
+@router.get("/positions", tags=["服务岗位 positions"], summary="服务岗位列表 list positions",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def list_positions(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                          status: str | None = "open", limit: int = Query(50, ge=1, le=500)) -> dict:
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=["position"], status=status,
                                  limit=limit)
 
 
-@router.get("/lists/needs", tags=["三张清单 lists"], summary="需求清单 the needs list (open needs and wishes)")
+@router.get("/lists/needs", tags=["三张清单 lists"], summary="需求清单 the needs list (open needs and wishes)",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def needs_list(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                      category: str | None = None, limit: int = Query(100, ge=1, le=500)) -> dict:
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=["need", "wish", "position"],
@@ -159,7 +181,8 @@ async def needs_list(request: Request, principal: CurrentPrincipal, place_id: st
 
 
 @router.get("/lists/projects", tags=["三张清单 lists"],
-            summary="项目清单 the project list (claimed or done demands, and resource projects)")
+            summary="项目清单 the project list (claimed or done demands, and resource projects)",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def projects_list(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                         category: str | None = None, limit: int = Query(100, ge=1, le=500)) -> dict:
     db = runtime(request).db

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.auth import CurrentPrincipal, require_role
 
 from ...service import mine, suggestions
@@ -12,7 +13,8 @@ router = APIRouter(tags=["我的 mine"])
 
 
 @router.get("/claimants/{claimant_id}/claims",
-            summary="我的认领 a claimant's claims with their demands (the member, the unit's admin, or officials)")
+            summary="我的认领 a claimant's claims with their demands (the member, the unit's admin, or officials)",
+            **allow("member", "unit_admin", *OFFICIALS, place="own|object"))
 async def claims_of_claimant(claimant_id: str, request: Request, principal: CurrentPrincipal,
                              status: str | None = None, limit: int = Query(50, ge=1, le=200),
                              offset: int = Query(0, ge=0)) -> dict:
@@ -28,7 +30,8 @@ async def claims_of_claimant(claimant_id: str, request: Request, principal: Curr
                                             offset=offset, within=None if own else list(principal.places))
 
 
-@router.get("/suggestions/mine", summary="我提交的意见建议 the caller's own suggestions with their progress")
+@router.get("/suggestions/mine", summary="我提交的意见建议 the caller's own suggestions with their progress",
+            **allow(*ANYONE_SIGNED_IN, place="own"))
 async def my_suggestions(request: Request, principal: CurrentPrincipal, limit: int = Query(50, ge=1, le=200),
                          offset: int = Query(0, ge=0)) -> dict:
     """``{total, items: [suggestion]}``, newest first: what the caller (resident or member) sent."""

@@ -3,36 +3,41 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import allow
+from gongjian_shared.ratelimit import RATE_LIMITED, limited
+from gongjian_shared.privacy import FreeText
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...service import claiming, demands, wishes
-from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
+from .common import CLAIMANT_ROLES, OFFICIALS, acts_for_place, claimant, outside, runtime
 
 router = APIRouter(tags=["微心愿 wishes"])
 
 
-class WishIn(BaseModel):
+class WishIn(RequestModel):
     community_id: Folded
-    title: Trimmed = Field(min_length=1, max_length=100, description="心愿（如：给孙子买一套课外书）")
-    description: Trimmed = Field("", max_length=2000)
+    title: FreeText = Field(min_length=1, max_length=100, description="心愿（如：给孙子买一套课外书）")
+    description: FreeText = Field("", max_length=2000)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(RequestModel):
     approved: bool
-    reason: Trimmed | None = Field(None, max_length=500, description="驳回原因（驳回时必填）")
+    reason: FreeText | None = Field(None, max_length=500, description="驳回原因（驳回时必填）")
     due_at: Deadline | None = Field(None, description="圆梦期限（督办依据；只给日期即当日结束）")
 
 
-class ConfirmIn(BaseModel):
+class ConfirmIn(RequestModel):
     claim_id: Folded
     satisfied: bool = True
-    comment: Trimmed = Field("", max_length=1000)
+    comment: FreeText = Field("", max_length=1000)
 
 
-@router.post("/wishes", status_code=201, summary="提交微心愿 post a wish (resident of the community)")
+@router.post("/wishes", status_code=201, summary="提交微心愿 post a wish (resident of the community)",
+             **allow("resident", place="body:community_id", dependencies=[limited("post")], responses=RATE_LIMITED))
 async def post(body: WishIn, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "resident")
     doc = await wishes.post_wish(runtime(request), community_id=body.community_id, title=body.title,
@@ -40,21 +45,33 @@ async def post(body: WishIn, request: Request, principal: CurrentPrincipal) -> d
     return wishes.view(doc)
 
 
-@router.get("/wishes", summary="微心愿列表 list wishes (by place and status)")
+@router.get("/wishes", summary="微心愿列表 list wishes (by place and status)",
+            **allow("resident", *OFFICIALS, place="own|object"))
 async def list_wishes(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                       status: str | None = None, limit: int = Query(50, ge=1, le=500)) -> dict:
-    query = {"poster_id": principal.sub} if principal.role == "resident" else None
+    if principal.role == "resident":
+        query: dict | None = {"poster_id": principal.sub}
+    elif place_id:
+        if not await acts_for_place(request, principal, place_id):
+            raise outside("该地点的微心愿")
+        query = None
+    else:
+        query = None if principal.role == "city_admin" else {"path": {"$in": principal.places}}
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=["wish"], status=status,
                                  query=query, limit=limit)
 
 
-@router.get("/wishes/{wish_id}", summary="查看微心愿 get a wish")
+@router.get("/wishes/{wish_id}", summary="查看微心愿 get a wish", **allow("resident", *OFFICIALS, place="own|object"))
 async def get(wish_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     db = runtime(request).db
-    return {**await demands.full_view(db, await wishes.get_wish(db, wish_id)), "wish_id": wish_id}
+    wish = await wishes.get_wish(db, wish_id)
+    if not wishes.may_see(wish, principal):
+        raise outside("该微心愿")
+    return {**await demands.full_view(db, wish), "wish_id": wish_id}
 
 
-@router.post("/wishes/{wish_id}/decision", summary="审核微心愿：通过或驳回（须说明原因） approve or reject (officials)")
+@router.post("/wishes/{wish_id}/decision", summary="审核微心愿：通过或驳回（须说明原因） approve or reject (officials)",
+             **allow(*OFFICIALS, place="object"))
 async def decide(wish_id: str, body: DecisionIn, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *OFFICIALS)
     doc = await wishes.decide(runtime(request), wish_id=wish_id, approved=body.approved, reason=body.reason,
@@ -62,7 +79,8 @@ async def decide(wish_id: str, body: DecisionIn, request: Request, principal: Cu
     return wishes.view(doc)
 
 
-@router.post("/wishes/{wish_id}/claims", status_code=201, summary="认领微心愿 claim a wish (member)")
+@router.post("/wishes/{wish_id}/claims", status_code=201, summary="认领微心愿 claim a wish (member)",
+             **allow(*CLAIMANT_ROLES, place="object", dependencies=[limited("claim")], responses=RATE_LIMITED))
 async def claim(wish_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *CLAIMANT_ROLES)
     await wishes.get_wish(runtime(request).db, wish_id)
@@ -72,7 +90,8 @@ async def claim(wish_id: str, request: Request, principal: CurrentPrincipal) -> 
 
 
 @router.post("/wishes/{wish_id}/confirmation",
-             summary="居民确认心愿达成（或说明未达成） the resident confirms (or officials on their behalf)")
+             summary="居民确认心愿达成（或说明未达成） the resident confirms (or officials on their behalf)",
+             **allow("resident", *OFFICIALS, place="own|object"))
 async def confirm(wish_id: str, body: ConfirmIn, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "resident", *OFFICIALS)
     return await wishes.confirm(runtime(request), wish_id=wish_id, claim_id=body.claim_id, satisfied=body.satisfied,

@@ -6,10 +6,12 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
+from gongjian_shared.access import OFFICIALS, allow
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import StartTime, local_date, rfc3339
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 from pymongo.errors import DuplicateKeyError
 
 from ...adapters.store import CONFIG, RULES
@@ -21,19 +23,19 @@ from .access import evaluation
 router = APIRouter(tags=["规则与配置 rules & config"])
 
 
-@router.get("/rules", summary="积分规则各版本 point rule versions")
+@router.get("/rules", summary="积分规则各版本 point rule versions", **allow(*OFFICIALS, place="shared", why="city-config"))
 async def list_rules(request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "city_admin", "district_admin", "community_admin")
     ev = evaluation(request)
     return {"versions": [r.as_dict() for r in sorted(ev.projector.rules, key=lambda r: r.version)]}
 
 
-class Caps(BaseModel):
+class Caps(RequestModel):
     day: float | None = Field(50, ge=0)
     year: float | None = Field(2000, ge=0)
 
 
-class NewRules(BaseModel):
+class NewRules(RequestModel):
     effective_from: StartTime = Field(description="生效时间（不带时区按本地时间；只给日期即当日零点），不得早于当前时间 (not in the past: history keeps its rules)")
     hourly: dict[str, float] = Field(default_factory=dict, description="按类别每小时积分 points per hour by category")
     default_hourly: float = Field(10, ge=0)
@@ -42,7 +44,8 @@ class NewRules(BaseModel):
     caps: Caps = Caps()
 
 
-@router.post("/rules", status_code=201, summary="发布新版积分规则 publish a new rule version (city admin)")
+@router.post("/rules", status_code=201, summary="发布新版积分规则 publish a new rule version (city admin)",
+             **allow("city_admin", place="shared", why="city-admin"))
 async def add_rules(body: NewRules, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "city_admin")
     ev = evaluation(request)
@@ -65,7 +68,8 @@ async def add_rules(body: NewRules, request: Request, principal: CurrentPrincipa
     return rules_from_doc(doc).as_dict()
 
 
-@router.get("/config", summary="评定与考核配置 rating criteria, year-end weights, health thresholds")
+@router.get("/config", summary="评定与考核配置 rating criteria, year-end weights, health thresholds",
+            **allow(*OFFICIALS, place="shared", why="city-config"))
 async def get_config(request: Request, principal: CurrentPrincipal) -> dict:
     """The configuration in force today; ``versions`` holds the dated history of the year-end
     weights and the star criteria (a year is judged by the version in force on 31 December)."""
@@ -74,7 +78,7 @@ async def get_config(request: Request, principal: CurrentPrincipal) -> dict:
     return current_view(await ev.load_config(), local_date(ev.clock.now()))
 
 
-class ConfigPatch(BaseModel):
+class ConfigPatch(RequestModel):
     five_star: list[dict[str, Any]] | None = None
     year_end: dict[str, Any] | None = None
     commendation_top: int | None = Field(None, ge=1, le=100)
@@ -95,7 +99,8 @@ def check_weights(who: str, weights: Any) -> None:
                       code="bad-weights")
 
 
-@router.put("/config", summary="修改配置 change the configuration (city admin)")
+@router.put("/config", summary="修改配置 change the configuration (city admin)",
+            **allow("city_admin", place="shared", why="city-admin"))
 async def put_config(body: ConfigPatch, request: Request, principal: CurrentPrincipal) -> dict:
     """Year-end weights and star criteria become a new dated version (the past keeps its own);
     the other settings change in place. Each change is one atomic update of the config document.
@@ -130,7 +135,8 @@ async def put_config(body: ConfigPatch, request: Request, principal: CurrentPrin
     return current_view(await ev.load_config(), today)
 
 
-@router.post("/admin/tick", summary="立即执行定时检查 run the time-based checks now (city admin)")
+@router.post("/admin/tick", summary="立即执行定时检查 run the time-based checks now (city admin)",
+             **allow("city_admin", place="shared", why="city-admin"))
 async def tick(request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "city_admin")
     return await evaluation(request).tick()

@@ -5,11 +5,14 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
+from gongjian_shared.privacy import FreeText
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Instant, month_key, rfc3339, year_of
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...domain.ratings import member_metrics, stars
 from ...service.projector import compact
@@ -18,7 +21,8 @@ from .access import evaluation, may_see_holder, official_for
 router = APIRouter(tags=["积分 points"])
 
 
-@router.get("/holders/{holder_id}/points", summary="积分与台账 a holder's points and ledger")
+@router.get("/holders/{holder_id}/points", summary="积分与台账 a holder's points and ledger",
+            **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def points(holder_id: str, request: Request, principal: CurrentPrincipal,
                  period: str = Query("all", description="all | YYYY | YYYY-MM"), limit: int = Query(200, le=5000)) -> dict:
     ev = evaluation(request)
@@ -34,7 +38,8 @@ async def points(holder_id: str, request: Request, principal: CurrentPrincipal,
             "entries": [e.as_dict() for e in reversed(entries)][:limit]}
 
 
-@router.get("/holders/{holder_id}/rating", summary="星级评定 a member's star rating (五星级党员)")
+@router.get("/holders/{holder_id}/rating", summary="星级评定 a member's star rating (五星级党员)",
+            **allow(*ANYONE_SIGNED_IN, place="own|object"))
 async def rating(holder_id: str, request: Request, principal: CurrentPrincipal, year: int | None = None) -> dict:
     ev = evaluation(request)
     may_see_holder(principal, ev.state, holder_id)
@@ -48,12 +53,13 @@ async def rating(holder_id: str, request: Request, principal: CurrentPrincipal, 
             **stars(metrics, await ev.config_for_year("five_star", year), inactive)}
 
 
-class Revocation(BaseModel):
+class Revocation(RequestModel):
     entry_id: Folded
-    reason: Trimmed = Field(min_length=2, max_length=500)
+    reason: FreeText = Field(min_length=2, max_length=500)
 
 
-@router.post("/holders/{holder_id}/revocations", status_code=201, summary="更正积分 revoke an entry (points.revoked)")
+@router.post("/holders/{holder_id}/revocations", status_code=201, summary="更正积分 revoke an entry (points.revoked)",
+             **allow(*OFFICIALS, place="object"))
 async def revoke(holder_id: str, body: Revocation, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     require_role(principal, "city_admin", "district_admin", "community_admin")
@@ -71,14 +77,15 @@ async def revoke(holder_id: str, body: Revocation, request: Request, principal: 
     return entry.as_dict()
 
 
-class Activity(BaseModel):
+class Activity(RequestModel):
     community_id: Folded
-    title: Trimmed = Field(min_length=2, max_length=200)
+    title: FreeText = Field(min_length=2, max_length=200)
     held_at: Instant = Field(description="活动时间（不带时区按本地时间）")
     participant_ids: list[Folded] = Field(min_length=1, max_length=2000)
 
 
-@router.post("/activities", status_code=201, summary="登记共建活动 record a joint activity (points to participants)")
+@router.post("/activities", status_code=201, summary="登记共建活动 record a joint activity (points to participants)",
+             **allow(*OFFICIALS, place="body:community_id"))
 async def record_activity(body: Activity, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     require_role(principal, "city_admin", "district_admin", "community_admin")

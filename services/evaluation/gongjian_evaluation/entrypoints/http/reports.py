@@ -9,6 +9,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
+from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.answers import file_answers
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import format_local, format_month
 from gongjian_shared.problems import Problem
@@ -31,7 +33,8 @@ def _place_name(ev, place_id: str) -> str:
     return place.name if place else place_id
 
 
-@router.get("/reports/year-end.{fmt}", summary="年末考核报表 year-end evaluation of a place (xlsx | pdf)")
+@router.get("/reports/year-end.{fmt}", summary="年末考核报表 year-end evaluation of a place (xlsx | pdf)",
+            **allow("city_admin", "district_admin", place="query:place_id", **file_answers(*MEDIA.values())))
 async def year_end_report(fmt: str, request: Request, principal: CurrentPrincipal, place_id: str,
                           year: int = Query(ge=2000, le=2100)) -> Response:
     """Members' and units' year-end scores under ``place_id`` for calendar ``year`` (local), with
@@ -47,7 +50,8 @@ async def year_end_report(fmt: str, request: Request, principal: CurrentPrincipa
     return _download(content, fmt, title)
 
 
-@router.get("/reports/stats.{fmt}", summary="统计报表 statistics of a place and period (xlsx | pdf)")
+@router.get("/reports/stats.{fmt}", summary="统计报表 statistics of a place and period (xlsx | pdf)",
+            **allow("city_admin", "district_admin", place="query:place_id", **file_answers(*MEDIA.values())))
 async def stats_report(fmt: str, request: Request, principal: CurrentPrincipal, place_id: str,
                        period: str = "all") -> Response:
     """Key figures of ``place_id`` and its children for ``period`` (all, YYYY or YYYY-MM, local
@@ -65,7 +69,7 @@ async def stats_report(fmt: str, request: Request, principal: CurrentPrincipal, 
     return _download(content, fmt, title)
 
 
-@router.get("/glossary", summary="指标说明 what each figure counts (label, unit, meaning)")
+@router.get("/glossary", summary="指标说明 what each figure counts (label, unit, meaning)", **allow(*ANYONE_SIGNED_IN, place="shared", why="glossary"))
 async def figures_glossary(principal: CurrentPrincipal) -> dict:
     """``{"figures": [{key, label, unit, meaning, percent}]}`` — the same words as the reports and the dashboard."""
     return {"figures": as_dicts()}

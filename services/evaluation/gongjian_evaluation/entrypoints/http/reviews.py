@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
+from gongjian_shared.privacy import FreeText
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...service import reviews
 from .access import evaluation, forbid, official_for
@@ -15,13 +18,14 @@ from .access import evaluation, forbid, official_for
 router = APIRouter(tags=["双向评议 reviews"])
 
 
-class OpenCampaign(BaseModel):
+class OpenCampaign(RequestModel):
     district_id: Folded
     year: int = Field(ge=2000, le=2100)
     closes_at: Deadline | None = Field(None, description="截止时间（不带时区按本地时间；只给日期即当日结束）")
 
 
-@router.post("/campaigns", status_code=201, summary="开启年度双向评议 open a district's yearly campaign")
+@router.post("/campaigns", status_code=201, summary="开启年度双向评议 open a district's yearly campaign",
+             **allow("city_admin", "district_admin", place="body:district_id"))
 async def open_campaign(body: OpenCampaign, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     require_role(principal, "city_admin", "district_admin")
@@ -32,19 +36,21 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Current
     return await reviews.open_campaign(ev, district_id=body.district_id, year=body.year, closes_at=body.closes_at)
 
 
-@router.get("/campaigns/{campaign_id}", summary="评议活动 a campaign (without grades)")
+@router.get("/campaigns/{campaign_id}", summary="评议活动 a campaign (without grades)",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="commendations"))
 async def get_campaign(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     return reviews.public(await reviews.get_campaign(evaluation(request).runtime.db, campaign_id))
 
 
-class Review(BaseModel):
+class Review(RequestModel):
     reviewer_id: Folded = Field(description="评议方：社区或单位 id")
     reviewed_id: Folded = Field(description="被评议方：单位或社区 id")
     grade: Folded = Field(description="好 | 较好 | 一般 | 差")
-    comment: Trimmed = Field("", max_length=2000)
+    comment: FreeText = Field("", max_length=2000)
 
 
-@router.post("/campaigns/{campaign_id}/reviews", status_code=201, summary="提交评议 submit a grade (parties only)")
+@router.post("/campaigns/{campaign_id}/reviews", status_code=201, summary="提交评议 submit a grade (parties only)",
+             **allow("community_admin", "unit_admin", place="body:reviewer_id"))
 async def submit(campaign_id: str, body: Review, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, "community_admin", "unit_admin")
     if body.reviewer_id not in principal.places:
@@ -53,7 +59,8 @@ async def submit(campaign_id: str, body: Review, request: Request, principal: Cu
                                 reviewed_id=body.reviewed_id, grade=body.grade, comment=body.comment, by=principal.sub)
 
 
-@router.post("/campaigns/{campaign_id}/close", summary="结束评议并公布结果 close the campaign")
+@router.post("/campaigns/{campaign_id}/close", summary="结束评议并公布结果 close the campaign",
+             **allow("city_admin", "district_admin", place="object"))
 async def close(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     require_role(principal, "city_admin", "district_admin")
@@ -62,7 +69,8 @@ async def close(campaign_id: str, request: Request, principal: CurrentPrincipal)
     return await reviews.close(ev, campaign_id)
 
 
-@router.get("/campaigns/{campaign_id}/results", summary="评议结果 results (visible once closed; parties see their own)")
+@router.get("/campaigns/{campaign_id}/results", summary="评议结果 results (visible once closed; parties see their own)",
+            **allow(*OFFICIALS, "unit_admin", place="own|object"))
 async def results(campaign_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     campaign = await reviews.get_campaign(ev.runtime.db, campaign_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import OFFICIALS, allow
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import rfc3339
 
@@ -13,7 +14,8 @@ router = APIRouter(tags=["统计 stats"])
 PERIOD = Query("all", description="all | YYYY | YYYY-MM")
 
 
-@router.get("/stats/{scope}", summary="某范围的统计 stats of a scope: city | district:<id> | street:<id> | community:<id>")
+@router.get("/stats/{scope}", summary="某范围的统计 stats of a scope: city | district:<id> | street:<id> | community:<id>",
+            **allow(*OFFICIALS, place="path:scope"))
 async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
     ev = evaluation(request)
     kind, place_id = queries.parse_scope(ev.state, scope)
@@ -23,13 +25,15 @@ async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincip
     return figures | {"as_of": rfc3339(ev.clock.now())}
 
 
-@router.get("/places/{place_id}/stats", summary="某地点的统计 stats of a place (by place id)")
+@router.get("/places/{place_id}/stats", summary="某地点的统计 stats of a place (by place id)",
+            **allow(*OFFICIALS, place="path:place_id"))
 async def stats_of_place(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
     ev = evaluation(request)
     return await stats_of_scope(queries.scope_of(ev.state, place_id), request, principal, period)
 
 
-@router.get("/places/{place_id}/children", summary="下级地点及其统计与健康度 children of a place with stats and health")
+@router.get("/places/{place_id}/children", summary="下级地点及其统计与健康度 children of a place with stats and health",
+            **allow(*OFFICIALS, place="path:place_id"))
 async def children(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
     ev = evaluation(request)
     queries.scope_of(ev.state, place_id)
@@ -38,7 +42,8 @@ async def children(place_id: str, request: Request, principal: CurrentPrincipal,
     return {"place_id": place_id, "period": period, "children": rows}
 
 
-@router.get("/leaderboards/points", summary="积分排行 points leaderboard of a place and period")
+@router.get("/leaderboards/points", summary="积分排行 points leaderboard of a place and period",
+            **allow(*OFFICIALS, place="query:place_id"))
 async def points_leaderboard(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                              period: str = PERIOD, holder_kind: str | None = Query(None, pattern="^(member|unit)$"),
                              limit: int = Query(20, ge=1, le=500)) -> dict:
@@ -51,7 +56,8 @@ async def points_leaderboard(request: Request, principal: CurrentPrincipal, plac
     return {"place_id": place_id, "period": period, "holder_kind": holder_kind, "rows": rows}
 
 
-@router.get("/leaderboards/places", summary="地点排行 children of a place ranked by a statistic")
+@router.get("/leaderboards/places", summary="地点排行 children of a place ranked by a statistic",
+            **allow(*OFFICIALS, place="query:parent_id"))
 async def places_leaderboard(request: Request, principal: CurrentPrincipal, parent_id: str,
                              metric: str = "hours_served", period: str = PERIOD,
                              limit: int = Query(20, ge=1, le=500)) -> dict:
@@ -62,7 +68,8 @@ async def places_leaderboard(request: Request, principal: CurrentPrincipal, pare
     return {"parent_id": parent_id, "metric": metric, "period": period, "rows": rows}
 
 
-@router.get("/alerts", summary="最近预警 recent alerts (member_inactive, unit_interview) in a place")
+@router.get("/alerts", summary="最近预警 recent alerts (member_inactive, unit_interview) in a place",
+            **allow(*OFFICIALS, place="query:place_id"))
 async def alerts(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                  status: str | None = Query(None, pattern="^(open|cleared)$"),
                  kind: str | None = Query(None, pattern="^(member_inactive|unit_interview)$"),

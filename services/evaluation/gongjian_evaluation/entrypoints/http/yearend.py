@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
+from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
+from gongjian_shared.privacy import FreeText
+from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.text import Folded, Trimmed
 from gongjian_shared.problems import Problem
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from ...adapters.store import COMMENDATIONS
 from ...domain.reviews import GRADES
@@ -16,20 +19,22 @@ from .access import evaluation, forbid, may_see_holder, official_for
 router = APIRouter(tags=["年终考核 year-end"])
 
 
-@router.get("/year-end", summary="年末综合考核 year-end scores of members and units in a place")
+@router.get("/year-end", summary="年末综合考核 year-end scores of members and units in a place",
+            **allow(*OFFICIALS, place="query:place_id"))
 async def year_end(request: Request, principal: CurrentPrincipal, place_id: str, year: int = Query(ge=2000, le=2100)) -> dict:
     ev = evaluation(request)
     official_for(principal, ev.state, place_id, "该地点的考核")
     return await yearend.year_end(ev, place_id, year, request.headers.get("authorization"))
 
 
-class Commend(BaseModel):
+class Commend(RequestModel):
     place_id: Folded
     year: int = Field(ge=2000, le=2100)
     top: int | None = Field(None, ge=1, le=100)
 
 
-@router.post("/commendations", status_code=201, summary="公布表彰名单 publish the commendation list of a place")
+@router.post("/commendations", status_code=201, summary="公布表彰名单 publish the commendation list of a place",
+             **allow("city_admin", "district_admin", place="body:place_id"))
 async def commend(body: Commend, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     require_role(principal, "city_admin", "district_admin")
@@ -38,7 +43,8 @@ async def commend(body: Commend, request: Request, principal: CurrentPrincipal) 
                                                principal.sub, request.headers.get("authorization"))
 
 
-@router.get("/commendations", summary="表彰名单 published commendation lists (any signed-in user)")
+@router.get("/commendations", summary="表彰名单 published commendation lists (any signed-in user)",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="commendations"))
 async def commendations(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                         year: int | None = None) -> dict:
     query = {k: v for k, v in (("place_id", place_id), ("year", year)) if v is not None}
@@ -53,7 +59,8 @@ def _member(ev, member_id: str):
     return holder
 
 
-@router.get("/members/{member_id}/assessment", summary="双向考评报告 the community's record of a member, for their unit")
+@router.get("/members/{member_id}/assessment", summary="双向考评报告 the community's record of a member, for their unit",
+            **allow("unit_admin", *OFFICIALS, place="own|object"))
 async def assessment(member_id: str, request: Request, principal: CurrentPrincipal, year: int = Query(ge=2000, le=2100)) -> dict:
     ev = evaluation(request)
     holder = _member(ev, member_id)
@@ -66,14 +73,15 @@ async def assessment(member_id: str, request: Request, principal: CurrentPrincip
     return await yearend.assessment_report(ev, member_id, year)
 
 
-class Opinion(BaseModel):
+class Opinion(RequestModel):
     year: int = Field(ge=2000, le=2100)
     community_id: Folded
     grade: Folded
-    comment: Trimmed = Field("", max_length=2000)
+    comment: FreeText = Field("", max_length=2000)
 
 
-@router.put("/members/{member_id}/assessment", summary="社区评价意见 the community's opinion of a member for a year")
+@router.put("/members/{member_id}/assessment", summary="社区评价意见 the community's opinion of a member for a year",
+            **allow("community_admin", place="body:community_id"))
 async def opinion(member_id: str, body: Opinion, request: Request, principal: CurrentPrincipal) -> dict:
     ev = evaluation(request)
     holder = _member(ev, member_id)

@@ -1,0 +1,48 @@
+"""Rate limits count in MongoDB: exact under concurrency, across separate clients (instances)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from gongjian_shared.ratelimit import COLLECTION, Limit, hit
+
+
+def test_limits_parse():
+    assert Limit.parse("30/60") == Limit(30, 60)
+    assert Limit.parse("0/60").count == 0
+    with pytest.raises(ValueError):
+        Limit.parse("5/0")
+
+
+async def test_the_limit_holds_across_instances_under_concurrency(infra):
+    """Two clients stand for two instances of a service; 60 hits at once on a limit of 25."""
+    name = f"t{uuid.uuid4().hex[:8]}"
+    clients = [AsyncMongoClient(infra.mongodb_url) for _ in range(2)]
+    try:
+        dbs = [c[name] for c in clients]
+        limit, now = Limit(25, 3600), 1_700_000_100.0
+        waits = await asyncio.gather(*(hit(dbs[i % 2], "claim", "member-1", limit, now=now) for i in range(60)))
+        assert sum(w is None for w in waits) == 25
+        assert all(w is not None and 0 < w <= 3600 for w in waits if w is not None)
+        assert await hit(dbs[0], "claim", "member-2", limit, now=now) is None  # another caller counts apart
+        assert await hit(dbs[1], "claim", "member-1", limit, now=now + 3600) is None  # the next window
+        doc = await dbs[0][COLLECTION].find_one({"_id": {"$regex": "^claim\\|member-1\\|"}, "n": 60})
+        assert doc is not None  # one document per window, counted atomically
+    finally:
+        await clients[0].drop_database(name)
+        for c in clients:
+            await c.close()
+
+
+async def test_no_limit_when_switched_off(infra):
+    client = AsyncMongoClient(infra.mongodb_url)
+    try:
+        db = client[f"t{uuid.uuid4().hex[:8]}"]
+        assert all([await hit(db, "post", "x", Limit(0, 60)) is None for _ in range(5)])
+        assert await db[COLLECTION].count_documents({}) == 0
+    finally:
+        await client.close()
