@@ -9,7 +9,7 @@ from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.privacy import FreeText, MaskedName
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 
 from ..domain.places import PlaceKindIn
 from ..service import places
@@ -30,14 +30,14 @@ class PlaceIn(RequestModel):
     name: MaskedName = Field(min_length=1, max_length=100)
     parent_id: Folded | None = None
     id: Folded | None = Field(None, pattern=r"^[A-Za-z0-9_-]{1,64}$", description="可选的地点编号")
-    party_org: Trimmed | None = Field(None, max_length=100, description="党组织名称（默认按层级：网格党支部、楼栋党小组…）")
+    party_org: FreeText | None = Field(None, max_length=100, description="党组织名称（默认按层级：网格党支部、楼栋党小组…）")
     leader: LeaderIn | None = None
 
 
 class PlaceChange(RequestModel):
     name: MaskedName | None = Field(None, min_length=1, max_length=100)
     parent_id: Folded | None = Field(None, description="移到新的上级地点 (move)")
-    party_org: Trimmed | None = Field(None, max_length=100)
+    party_org: FreeText | None = Field(None, max_length=100)
     leader: LeaderIn | None = None
 
 

@@ -10,7 +10,7 @@ from gongjian_shared.privacy import FreeText, MaskedName
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import Day, this_month
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 
 from ..domain.units import UnitKindIn
 from ..service import units
@@ -23,15 +23,15 @@ router = APIRouter(tags=["驻区单位 units"])
 class UnitIn(RequestModel):
     name: MaskedName = Field(min_length=1, max_length=100, title="单位名称")
     kind: UnitKindIn
-    party_org: Trimmed | None = Field(None, max_length=100)
-    location: Trimmed | None = Field(None, max_length=200)
+    party_org: FreeText | None = Field(None, max_length=100)
+    location: FreeText | None = Field(None, max_length=200)
     credit_code: Folded | None = Field(None, max_length=30)
     paired_community_id: Folded
 
 
 class UnitChange(RequestModel):
-    party_org: Trimmed | None = Field(None, max_length=100)
-    location: Trimmed | None = Field(None, max_length=200)
+    party_org: FreeText | None = Field(None, max_length=100)
+    location: FreeText | None = Field(None, max_length=200)
     paired_community_id: Folded | None = None
 
 
