@@ -73,7 +73,7 @@ async def test_every_route_answers_as_its_rule_says(stack):
     running = stack.urls
     tally = Tally()
     gate = asyncio.Semaphore(6)
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_keepalive_connections=0)) as client:
         async def probe(label: str, service: str, method: str, r: dict[str, Any], headers: dict,
                         allowed: bool | None) -> None:
             async with gate:

@@ -130,7 +130,7 @@ async def test_planted_personal_data_reaches_no_event_log_or_public_page(stack):
     planted_fields: dict[str, int] = {}
     counter = [0]
     seq = 1010000 + random.randrange(1000) * 10  # born 1988-10-1x, a fresh sequence per run: no duplicate
-    async with httpx.AsyncClient(timeout=60) as client:
+    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_keepalive_connections=0)) as client:
         world = World(urls, client, personal={c: {"phone": f"1391234{i:04d}",
                                                   "id_number": id_number(f"3301061988{seq + i:07d}"[:17])}
                                                for i, c in enumerate(("A", "B", "X"))})
