@@ -8,7 +8,7 @@ from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 from pydantic import Field
 
 from ...service import demands, resources

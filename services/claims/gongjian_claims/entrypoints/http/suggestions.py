@@ -9,7 +9,7 @@ from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
 from gongjian_shared.localtime import Deadline
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 from pydantic import Field, field_validator
 
 from ...adapters import projections

@@ -8,13 +8,13 @@ from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
 from gongjian_shared.localtime import Day, Deadline, Instant
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 from pydantic import Field
 
 from ...adapters import projections
 from ...service import dispatch, ledger, meetings, notifications
 from .choices import HolderKindIn, ScopeIn
-from .common import OFFICIALS, officials_acts_for, out, runtime
+from .common import OFFICIALS, acts_for_place, officials_acts_for, out, outside, runtime
 
 router = APIRouter()
 

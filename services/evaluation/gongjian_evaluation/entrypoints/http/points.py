@@ -10,7 +10,7 @@ from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Instant, month_key, rfc3339, year_of
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 from gongjian_shared.problems import Problem
 from pydantic import Field
 

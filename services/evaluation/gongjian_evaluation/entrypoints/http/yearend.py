@@ -7,7 +7,7 @@ from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
-from gongjian_shared.text import Folded, Trimmed
+from gongjian_shared.text import Folded
 from gongjian_shared.problems import Problem
 from pydantic import Field
 
