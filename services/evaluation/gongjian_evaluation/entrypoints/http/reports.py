@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
-from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
 from gongjian_shared.answers import file_answers
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import format_local, format_month
@@ -34,7 +34,7 @@ def _place_name(ev, place_id: str) -> str:
 
 
 @router.get("/reports/year-end.{fmt}", summary="年末考核报表 year-end evaluation of a place (xlsx | pdf)",
-            **allow("city_admin", "district_admin", place="query:place_id", **file_answers(*MEDIA.values())))
+            **allow(*OFFICIALS, place="query:place_id", **file_answers(*MEDIA.values())))
 async def year_end_report(fmt: str, request: Request, principal: CurrentPrincipal, place_id: str,
                           year: int = Query(ge=2000, le=2100)) -> Response:
     """Members' and units' year-end scores under ``place_id`` for calendar ``year`` (local), with
@@ -51,7 +51,7 @@ async def year_end_report(fmt: str, request: Request, principal: CurrentPrincipa
 
 
 @router.get("/reports/stats.{fmt}", summary="统计报表 statistics of a place and period (xlsx | pdf)",
-            **allow("city_admin", "district_admin", place="query:place_id", **file_answers(*MEDIA.values())))
+            **allow(*OFFICIALS, place="query:place_id", **file_answers(*MEDIA.values())))
 async def stats_report(fmt: str, request: Request, principal: CurrentPrincipal, place_id: str,
                        period: str = "all") -> Response:
     """Key figures of ``place_id`` and its children for ``period`` (all, YYYY or YYYY-MM, local
