@@ -59,6 +59,8 @@ TOPICS: dict[str, Topic] = {
             "suggestion id",
             ("suggestion.received", "suggestion.assigned", "suggestion.resolved"),
         ),
+        # Notices (提醒/通知) to members, residents and staff; channels (SMS, WeChat) read them.
+        Topic("claims.notices.v1", "notice id", ("notice.issued",)),
         Topic("evaluation.ledger.v1", "member or unit id", ("points.awarded", "points.revoked")),
         Topic("evaluation.reviews.v1", "reviewed party id", ("review.submitted", "review.graded")),
         Topic("evaluation.alerts.v1", "subject id", ("alert.raised", "alert.cleared")),
@@ -72,6 +74,7 @@ REGISTRY_MEMBERS = "registry.members.v1"
 CLAIMS_DEMANDS = "claims.demands.v1"
 CLAIMS_WISHES = "claims.wishes.v1"
 CLAIMS_SUGGESTIONS = "claims.suggestions.v1"
+CLAIMS_NOTICES = "claims.notices.v1"
 EVALUATION_LEDGER = "evaluation.ledger.v1"
 EVALUATION_REVIEWS = "evaluation.reviews.v1"
 EVALUATION_ALERTS = "evaluation.alerts.v1"

@@ -6,13 +6,13 @@ from fastapi import FastAPI
 from gongjian_shared.http import create_app
 from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
-from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
+from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
 
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers
 from .entrypoints.http import router
-from .service import catalogue
+from .service import catalogue, notifications
 from .service.supervision import Scheduler
 
 
@@ -20,12 +20,13 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     settings = settings or ClaimsSettings()
     runtime = ServiceRuntime(settings, service="claims", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
-    declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS)
+    declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS, CLAIMS_NOTICES)
     consumers.register(runtime)
     scheduler = Scheduler(runtime, interval_s=settings.scheduler_interval_s, lease_s=settings.job_lease_s)
     runtime.state["scheduler"] = scheduler
 
     async def _prepare(rt: ServiceRuntime) -> None:
+        notifications.bind(rt)
         await ensure_indexes(rt.db)
         await catalogue.seed(rt.db)
         if settings.scheduler_enabled and settings.runs_consumers:  # background work: not in API-only pods

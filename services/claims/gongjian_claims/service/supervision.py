@@ -47,10 +47,10 @@ async def run_job(runtime: Any, job: dict[str, Any]) -> str:
     open_claims = await db[CLAIMS].find({"demand_id": subject["_id"], "status": {"$in": list(OPEN_CLAIM_STATES)}}) \
         .to_list(None) if is_demand else []
     if job["step"] == "remind":
-        await _remind(db, job, subject, open_claims)
+        await _remind(runtime, job, subject, open_claims)
         return "applied"
     outcome = await (_flag_demand(runtime, job, subject, open_claims) if is_demand else _flag_task(db, job, subject))
-    await _notice(db, job, subject)
+    await _notice(runtime, job, subject)
     return outcome
 
 
@@ -84,24 +84,31 @@ def _place(subject: dict[str, Any]) -> str:
     return subject.get("community_id") or subject["place_id"]
 
 
-async def _remind(db: Any, job: dict[str, Any], subject: dict[str, Any], open_claims: list) -> None:
-    text = f"【{STEP_LABELS['remind']}】「{subject['title']}」将于 {format_deadline(subject.get('due_at'))} 到期，请抓紧办理"
-    owners = {c["claimant_id"] for c in open_claims} if job["subject_kind"] == "demand" else {subject.get("owner_id")}
-    for recipient in owners | {_place(subject)}:
+async def _send(runtime: Any, job: dict[str, Any], subject: dict[str, Any], recipients: dict[str, str],
+                text: str) -> None:
+    """One notice per recipient (id → audience: member, unit, staff or place)."""
+    for recipient, audience in recipients.items():
         if recipient:
-            await notify(db, job["_id"], recipient, kind=job["kind"], subject_id=subject["_id"], text=text)
+            await notify(runtime, job["_id"], recipient, kind=job["kind"], subject_id=subject["_id"], text=text,
+                         audience=audience, community_id=subject.get("community_id"),
+                         district_id=subject.get("district_id"))
 
 
-async def _notice(db: Any, job: dict[str, Any], subject: dict[str, Any]) -> None:
+async def _remind(runtime: Any, job: dict[str, Any], subject: dict[str, Any], open_claims: list) -> None:
+    text = f"【{STEP_LABELS['remind']}】「{subject['title']}」将于 {format_deadline(subject.get('due_at'))} 到期，请抓紧办理"
+    owners = ({c["claimant_id"]: c.get("claimant_kind") or "member" for c in open_claims}
+              if job["subject_kind"] == "demand" else {subject.get("owner_id"): "staff"})
+    await _send(runtime, job, subject, {**owners, _place(subject): "place"}, text)
+
+
+async def _notice(runtime: Any, job: dict[str, Any], subject: dict[str, Any]) -> None:
     if job["step"] == "overdue":
         text = f"【逾期督办】「{subject['title']}」已超过期限，请尽快办结"
-        recipients = {_place(subject), subject.get("owner_id")}
+        recipients = {subject.get("owner_id"): "staff", _place(subject): "place"}
     else:
         text = f"【上报街道督办】「{subject['title']}」逾期未办结，已上报街道跟踪督办"
-        recipients = {subject.get("street_id") or _place(subject)}
-    for recipient in recipients:
-        if recipient:
-            await notify(db, job["_id"], recipient, kind=job["kind"], subject_id=subject["_id"], text=text)
+        recipients = {subject.get("street_id") or _place(subject): "place"}
+    await _send(runtime, job, subject, recipients, text)
 
 
 class Scheduler:

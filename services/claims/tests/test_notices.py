@@ -1,0 +1,56 @@
+"""Notices as events (issue 14, point 7): every notice is on claims.notices.v1, once, without personal data."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from gongjian_claims.service.notifications import notify
+from gongjian_shared.contracts import validate_event
+from gongjian_shared.testing import auth
+
+SECOND = 1 / 3600  # in hours
+
+
+def _of(events: list[dict], subject: str) -> list[dict]:
+    return [e for e in events if e["data"]["subject_id"] == subject]
+
+
+async def test_a_deadline_reminder_is_a_notice_event_for_each_recipient(world):
+    c = await world.community()
+    member = await world.member(c)
+    due = datetime.now(UTC) + timedelta(seconds=4)
+    demand = await world.demand(c, due_at=due.isoformat(), remind_before_hours=3 * SECOND,
+                                escalate_after_hours=3600)
+    assert (await world.claim(demand["id"], member)).status_code == 201
+    events = await world.events("claims.notices.v1", lambda evs: len({
+        (e["data"]["kind"], e["data"]["recipient_id"]) for e in _of(evs, demand["id"])}) >= 3, timeout=30)
+    mine = _of(events, demand["id"])
+    got = {(e["data"]["kind"], e["data"]["recipient_id"], e["data"]["recipient_kind"]) for e in mine}
+    assert got == {("demand.remind", member, "member"), ("demand.remind", c, "place"),
+                   ("demand.overdue", c, "place")}
+    for e in mine:
+        validate_event(e)
+        assert e["subject"] == e["data"]["notice_id"] and e["communityid"] == c
+    remind = next(e for e in mine if e["data"]["recipient_id"] == member)
+    assert remind["data"]["kind_label"] == "到期提醒" and "到期，请抓紧办理" in remind["data"]["text"]
+    notes = (await world.client.get("/notifications", headers=auth("member", sub=member))).json()["items"]
+    assert [n["id"] for n in notes if n["subject_id"] == demand["id"]] == [remind["data"]["notice_id"]]
+
+
+async def test_the_same_cause_notices_a_recipient_once_and_masks_phone_numbers(world):
+    c = await world.community()
+    args = dict(kind="demand.matched", subject_id=f"d-{c}", community_id=c, audience="member")
+    text = "新需求与您的专长匹配，联系 138 1234 5678"
+    first = await notify(world.db, f"match-{c}", "member-x", text=text, **args)
+    again = await notify(world.app.state.runtime, f"match-{c}", "member-x", text=text, **args)
+    assert (first, again) == (True, False)
+    await world.events("claims.notices.v1", lambda evs: _of(evs, f"d-{c}"))
+    await asyncio.sleep(1.0)  # a duplicate would be right behind
+    events = _of(await world.events("claims.notices.v1", lambda evs: _of(evs, f"d-{c}")), f"d-{c}")
+    assert len(events) == 1
+    data = events[0]["data"]
+    assert "138" not in data["text"] and "[手机号已隐藏]" in data["text"]
+    assert data["kind_label"] == "新需求匹配" and data["recipient_kind"] == "member"
+    stored = await world.db["notifications"].find_one({"_id": data["notice_id"]})
+    assert stored["text"] == data["text"]
