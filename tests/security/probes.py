@@ -153,6 +153,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/places/{place_id}/children"): P(lambda w, r: req(f"/places/{w['A']}/children")),
     ("GET", "/leaderboards/points"): P(lambda w, r: req("/leaderboards/points", {"place_id": w["A"]})),
     ("GET", "/leaderboards/places"): P(lambda w, r: req("/leaderboards/places", {"parent_id": w["A"]})),
+    ("GET", "/leaderboards/red-black"): P(lambda w, r: req("/leaderboards/red-black", {"parent_id": w["A"]})),
     ("GET", "/alerts"): P(lambda w, r: req("/alerts", {"place_id": w["A"]})),
     ("POST", "/campaigns"): P(lambda w, r: req("/campaigns", json={"district_id": w["D1"], "year": int(w["year"])}),
                               1),

@@ -109,18 +109,35 @@ SNAP_COUNTERS = {c: 0 for c in COUNTERS} | {"members_registered": 3853, "members
                                             "registered_reported": 3402, "hours_served": 1520.5, "participants": 612}
 DERIVED = {"reporting_rate": {"type": ["number", "null"]}, "average_rating": {"type": ["number", "null"]},
            "units_reported_this_month": {"type": "integer"}, "overdue_rate": {"type": ["number", "null"]}}
+NN = {"type": ["number", "null"]}
+TIME_IN_STATE = {  # issue 14.8: local month "YYYY-MM" -> that month's items and their figures
+    "type": "object", "description": "最近 6 个月（本地时间）每月的诉求时效与满意度：month -> figures",
+    "additionalProperties": {"type": "object", "properties": {
+        "items_received": N, "items_open": N, "items_closed": N, "response_rate": NN, "closure_rate": NN,
+        "satisfaction_rate": NN, "first_claim_hours_median": NN, "first_claim_hours_mean": NN,
+        "close_days_median": NN, "close_days_mean": NN, "composite_score": NN}, "additionalProperties": True}}
+TIS_EXAMPLE = {"items_received": 12, "items_need": 8, "items_wish": 3, "items_suggestion": 1, "items_dropped": 0,
+               "items_responded": 11, "items_responded_in_time": 10, "items_response_due": 12, "items_closed": 9,
+               "items_open": 3, "ratings_received": 7, "ratings_satisfied": 6, "response_hours_limit": 72,
+               "response_rate": 0.8333, "closure_rate": 0.75, "satisfaction_rate": 0.8571,
+               "first_claim_hours_median": 5.5, "first_claim_hours_mean": 14.2, "close_days_median": 3.0,
+               "close_days_mean": 4.6, "composite_score": 81.2, "period": "2026-11"}
 CONTRACTS["stats.snapshot"] = (
     "The figures of one scope (key = `city`, `district:<id>`, `street:<id>` or `community:<id>`) on the compacted "
     "evaluation.stats.v1, flat: all-time counters, derived figures (reporting_rate = registered members who "
-    "reported / registered, average_rating, units_reported_this_month, overdue_rate), health and `as_of`.",
+    "reported / registered, average_rating, units_reported_this_month, overdue_rate), health and `as_of`; "
+    "`time_in_state`: per recent local month, the items (needs, wishes, suggestions) opened that month with their "
+    "response, closure and satisfaction rates and median/mean times to first claim (hours) and to close (days).",
     schema({"scope": S, "place_id": NS, "kind": {"enum": ["city", "district", "street", "community"]}, "name": NS,
             "period": S, "as_of": {"type": "string", "format": "date-time"},
-            "health": {"enum": ["good", "warning", "bad", "unknown"]}, **{c: N for c in COUNTERS}, **DERIVED},
+            "health": {"enum": ["good", "warning", "bad", "unknown"]}, **{c: N for c in COUNTERS}, **DERIVED,
+            "time_in_state": TIME_IN_STATE},
            ["scope", "as_of", "members_reported", "members_registered", "reporting_rate"]),
     [example("stats.snapshot", 7, "community:community-hb-01", {
         "scope": "community:community-hb-01", "place_id": "community-hb-01", "kind": "community", "name": "滨湖世纪社区",
         "period": "all", "health": "good", **SNAP_COUNTERS, "reporting_rate": 0.883, "average_rating": 4.6,
-        "units_reported_this_month": 12, "overdue_rate": 0.02, "as_of": "2026-11-23T02:00:00Z"}, cause=False)])
+        "units_reported_this_month": 12, "overdue_rate": 0.02, "as_of": "2026-11-23T02:00:00Z",
+        "time_in_state": {"2026-11": TIS_EXAMPLE}}, cause=False)])
 
 for type_, (description, data_schema, examples) in CONTRACTS.items():
     body = {"type": f"gongjian.{type_}", "description": description, "data_schema": data_schema, "examples": examples}

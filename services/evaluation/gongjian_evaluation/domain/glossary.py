@@ -46,6 +46,28 @@ FIGURES: tuple[Figure, ...] = (
     Figure("activities", "共建活动", "场", "登记的共驻共建活动场次"),
 )
 
+# Time in state (issue 14.8), as 12345 hotlines publish them. An item (诉求) is a need the community
+# published, a micro-wish a resident posted or a suggestion a resident made; it counts in the local
+# month it was opened. See domain/time_figures.py for why medians and how the composite is made.
+TIME_FIGURES: tuple[Figure, ...] = (
+    Figure("items_received", "受理诉求", "项", "本月（北京时间）发布的需求、居民提交的微心愿和意见建议数；未通过审核或已撤回的不计"),
+    Figure("items_open", "未办结诉求", "项", "上述诉求中尚未销号（办结）的项数"),
+    Figure("response_rate", "响应率", "%", "在响应时限内被首次认领（需求、微心愿）或交办（建议）的诉求 ÷ 已到响应时限或已响应的诉求",
+           percent=True),
+    Figure("closure_rate", "办结率", "%", "已销号（服务完成）或已答复办结（建议）的诉求 ÷ 受理诉求；无人服务即关闭的不算办结",
+           percent=True),
+    Figure("satisfaction_rate", "满意率", "%", "服务对象评价为 4 星或 5 星（满意、基本满意）的评价 ÷ 全部评价",
+           percent=True),
+    Figure("first_claim_hours_median", "首次认领用时（中位数）", "小时",
+           "从发布（居民提交）到首次认领或交办的用时，取中位数；尚未认领的不计入"),
+    Figure("first_claim_hours_mean", "首次认领用时（平均）", "小时", "同上，取平均值（便于与热线公布的平均值对照）"),
+    Figure("close_days_median", "办结用时（中位数）", "天", "从发布（居民提交）到销号（办结）的用时，取中位数；尚未办结的不计入"),
+    Figure("close_days_mean", "办结用时（平均）", "天", "同上，取平均值"),
+    Figure("composite_score", "综合得分", "分",
+           "响应率×30% + 办结率×35% + 满意率×35%，满分 100（“三率”考核）；暂无评价时按其余两项折算；用于月度红黑榜"),
+)
+FIGURES = FIGURES + TIME_FIGURES
+
 BY_KEY = {f.key: f for f in FIGURES}
 HEALTH = {"good": "良好", "warning": "一般", "bad": "需关注", "unknown": "暂无数据"}
 

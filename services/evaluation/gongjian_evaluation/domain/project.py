@@ -47,8 +47,12 @@ def _count(state: State, fx: Effects, place: str, at: Any, counter: str, amount:
 
 def apply(state: State, ev: dict[str, Any], ctx: Ctx, fx: Effects) -> None:
     handler = HANDLERS.get(ev["type"])
-    if handler is not None:
-        handler(state, ev, ev.get("data") or {}, parse_time(ev.get("time")), ctx, fx)
+    if handler is None:
+        return
+    data, at = ev.get("data") or {}, parse_time(ev.get("time"))
+    handler(state, ev, data, at, ctx, fx)
+    if ev["type"] in time_in_state.TRACKERS:
+        time_in_state.track(state, ev, data, at, project_claims.place_of(ev, data), fx)
 
 
 # --- registry -------------------------------------------------------------------------------
@@ -148,6 +152,6 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "member.deactivated": member_deactivated,
 }
 
-from . import project_claims  # noqa: E402  (registers the claims handlers)
+from . import project_claims, time_in_state  # noqa: E402  (registers the claims handlers)
 
 HANDLERS.update(project_claims.HANDLERS)

@@ -17,6 +17,9 @@ def _place(ev: dict[str, Any], data: dict[str, Any]) -> str:
     return str(data.get("community_id") or ev.get("communityid") or ev.get("districtid") or "_unplaced")
 
 
+place_of = _place  # the place a claims event is counted in (also for time in state)
+
+
 def _count(state: State, fx: Any, place: str, at: datetime, counter: str, amount: float = 1) -> None:
     for key in bucket_keys(place, month_key(at)):
         add(state.buckets[key], counter, amount)

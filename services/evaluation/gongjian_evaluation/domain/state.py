@@ -13,6 +13,8 @@ from typing import Any
 
 from gongjian_shared.localtime import rfc3339
 
+from .time_in_state import Item
+
 SEEN_CAP = 3_000_000  # event ids remembered for de-duplication (duplicates arrive close together)
 
 
@@ -98,6 +100,13 @@ class State:
     claims: dict[str, tuple[str, str]] = field(default_factory=dict)  # claim id -> (claimant id, kind)
     entry_index: dict[str, str] = field(default_factory=dict)  # entry id -> holder id
     commands: set[str] = field(default_factory=set)  # ids of HTTP commands applied
+    items: dict[str, Item] = field(default_factory=dict)  # time in state: item id -> its instants
+    item_index: dict[str, set[str]] = field(default_factory=dict)  # "place|YYYY-MM" (opened) -> item ids
+
+    def __setstate__(self, saved: dict[str, Any]) -> None:
+        # A checkpoint written before a field existed loads with that field empty (the rebuild
+        # script fills it from the topics).
+        self.__dict__.update({"items": {}, "item_index": {}, **saved})
 
     def first_time(self, event_id: str) -> bool:
         if event_id in self.seen:

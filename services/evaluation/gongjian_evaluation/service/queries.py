@@ -9,6 +9,7 @@ from gongjian_shared.problems import Problem
 from ..domain import stats
 from ..domain.periods import month_key, period_kind
 from ..domain.state import State
+from . import time_figures
 
 SCOPE_KINDS = ("city", "district", "street", "community")
 
@@ -64,7 +65,9 @@ def leaves_under(state: State, kind: str, place_id: str | None) -> list[str]:
     return [k for k in keys if k == place_id or place_id in state.path_of(k)]
 
 
-def figures(state: State, kind: str, place_id: str | None, period: str, now: Any, health: dict | None = None) -> dict:
+def figures(state: State, kind: str, place_id: str | None, period: str, now: Any, health: dict | None = None,
+            *, timely: bool = True) -> dict:
+    """Counters, derived figures, health and (``timely``) the time-in-state figures of a scope."""
     leaves = leaves_under(state, kind, place_id)
     counters = stats.total(state.buckets, leaves, period)
     this_month = stats.total(state.buckets, leaves, month_key(now))
@@ -72,7 +75,8 @@ def figures(state: State, kind: str, place_id: str | None, period: str, now: Any
     place = state.places.get(place_id) if place_id else None
     return {"scope": city_scope(state, place_id) if kind == "city" else f"{kind}:{place_id}", "place_id": place_id, "kind": kind,
             "name": place.name if place else None, "period": period, "counters": counters, "derived": derived,
-            "health": stats.health(derived, health)}
+            "health": stats.health(derived, health),
+            "time_in_state": time_figures.of_places(state, leaves, period, now) if timely else None}
 
 
 def children(state: State, place_id: str, period: str, now: Any, health: dict | None = None) -> list[dict]:

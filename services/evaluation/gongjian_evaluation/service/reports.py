@@ -16,6 +16,7 @@ from typing import Any
 
 from ..domain import glossary
 from ..domain.ratings import WEIGHT_LABELS
+from . import time_report
 
 Table = tuple[str, list[str], list[list[Any]]]  # (title, header, rows)
 log = logging.getLogger("gongjian.evaluation.reports")
@@ -32,7 +33,9 @@ def glossary_table() -> Table:
     return ("指标说明", ["指标", "单位", "含义"], glossary.as_rows())
 
 
-def stats_tables(figures: dict[str, Any], children: list[dict[str, Any]]) -> list[Table]:
+def stats_tables(figures: dict[str, Any], children: list[dict[str, Any]],
+                 board: dict[str, Any] | None = None) -> list[Table]:
+    """Summary, children, time in state (issue 14.8; ``board``: the month's 红黑榜) and glossary."""
     values = {**figures["counters"], **figures["derived"]}
     summary = [[glossary.label(f.key), glossary.show(f.key, values.get(f.key))]
                for f in glossary.FIGURES if f.key in values]
@@ -42,7 +45,10 @@ def stats_tables(figures: dict[str, Any], children: list[dict[str, Any]]) -> lis
              glossary.show("hours_served", c["counters"]["hours_served"]), c["counters"]["participants"],
              c["counters"]["beneficiaries"], c["counters"]["demands_overdue"],
              glossary.HEALTH.get(c["health"], c["health"])] for c in children]
-    return [("统计汇总", ["指标", "数值"], summary), ("下级地点", head, rows), glossary_table()]
+    timely = [time_report.summary(figures["time_in_state"]), time_report.children(children)] \
+        if figures.get("time_in_state") else []
+    ranked = time_report.board(board) if board else []
+    return [("统计汇总", ["指标", "数值"], summary), ("下级地点", head, rows), *timely, *ranked, glossary_table()]
 
 
 def year_end_tables(result: dict[str, Any], place_names: dict[str, str]) -> list[Table]:

@@ -15,7 +15,8 @@ from typing import Any
 from gongjian_shared.envelope import new_event, rfc3339
 from gongjian_shared.topics import EVALUATION_STATS
 
-from .queries import SCOPE_KINDS, city_ids, city_scope, figures
+from . import time_figures
+from .queries import SCOPE_KINDS, city_ids, city_scope, figures, leaves_under
 
 log = logging.getLogger("gongjian.evaluation.snapshots")
 
@@ -46,10 +47,12 @@ class SnapshotPublisher:
         if scope == "city":
             place_id = next(iter(city_ids(state)), "")
         now = self.clock.now()
-        found = figures(state, kind, place_id or None, "all", now)
+        found = figures(state, kind, place_id or None, "all", now, timely=False)
         # Flat: every counter and derived figure at the top level, as dashboards read them.
         body = {k: found[k] for k in ("scope", "place_id", "kind", "name", "period", "health")}
         body |= found["counters"] | found["derived"] | {"as_of": rfc3339(now)}
+        # Time in state of the recent local months (month -> figures): the dashboard's monthly view.
+        body["time_in_state"] = time_figures.by_month(state, leaves_under(state, kind, place_id or None), now)
         path = list(state.path_of(place_id)) if place_id else []
         return new_event(source="gongjian/evaluation", type="stats.snapshot", subject=scope, data=body,
                          districtid=path[1] if len(path) > 1 else None,

@@ -16,7 +16,7 @@ from gongjian_shared.localtime import format_local, format_month
 from gongjian_shared.problems import Problem
 
 from ...domain.glossary import as_dicts
-from ...service import queries, reports, yearend
+from ...service import queries, reports, time_figures, yearend
 from .access import evaluation, official_for
 
 router = APIRouter(tags=["报表 reports"])
@@ -62,7 +62,9 @@ async def stats_report(fmt: str, request: Request, principal: CurrentPrincipal, 
     kind, pid = queries.parse_scope(ev.state, queries.scope_of(ev.state, place_id))
     now = ev.clock.now()
     figures = queries.figures(ev.state, kind, pid or place_id, period, now)
-    tables = reports.stats_tables(figures, queries.children(ev.state, place_id, period, now))
+    # A month's report of a street, district or city carries that month's 红黑榜 of its communities.
+    board = time_figures.board(ev.state, place_id, period, now) if kind != "community" and "-" in period else None
+    tables = reports.stats_tables(figures, queries.children(ev.state, place_id, period, now), board)
     label = "全部" if period == "all" else (format_month(period) if "-" in period else f"{period}年")
     title = f"{_place_name(ev, place_id)} 共驻共建统计（{label}）"
     content = reports.xlsx(title, tables) if fmt == "xlsx" else reports.pdf(title, f"截至 {format_local(now)}", tables)
