@@ -18,8 +18,8 @@ router = APIRouter(tags=["统计 stats"])
 @router.get("/leaderboards/red-black", summary="月度红黑榜 best and worst communities of a month by 响应率/办结率/满意率",
             **allow(*OFFICIALS, place="query:parent_id"))
 async def red_black(request: Request, principal: CurrentPrincipal, parent_id: str,
-                    month: str | None = Query(None, description="YYYY-MM（本地时间）；缺省为本月"),
-                    size: int = Query(BOARD_SIZE, ge=1, le=50, description="红榜、黑榜各列几个社区")) -> dict:
+                    month: str | None = Query(None, title="月份", description="YYYY-MM（本地时间）；缺省为本月"),
+                    size: int = Query(BOARD_SIZE, ge=1, le=50, title="榜单名额", description="红榜、黑榜各列几个社区")) -> dict:
     """Communities under ``parent_id`` ranked for local ``month`` (default: this month).
 
     Returns ``{parent_id, month, ranked, red, black, unranked, weights, composite, as_of}``; each row
