@@ -121,6 +121,8 @@ PROBES: dict[tuple[str, str], Probe] = {
                                              1, deny=OWNER_ONLY),
     ("POST", "/tasks/{task_id}/closure"): P(lambda w, r: req(f"/tasks/{w['task']}/closure", json={"note": "办结"}), 2),
     ("GET", "/notifications"): P(lambda w, r: req("/notifications"), everyone=ALL_ROLES),
+    ("GET", "/messages"): P(lambda w, r: req("/messages"), everyone=ALL_ROLES),
+    ("POST", "/messages/read"): P(lambda w, r: req("/messages/read", json={}), everyone=ALL_ROLES),
     ("POST", "/communities/{community_id}/dispatches"): P(lambda w, r: req(
         f"/communities/{w['A']}/dispatches", json={"title": "巡逻", "count": 1, "duty_date": _tomorrow()}), 1),
     # --- suggestions --------------------------------------------------------------------------

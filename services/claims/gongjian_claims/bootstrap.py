@@ -10,7 +10,7 @@ from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_NOTICES, CLAIMS_SUGGES
 
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
-from .entrypoints import consumers
+from .entrypoints import consumers, notices
 from .entrypoints.http import router
 from .service import catalogue, notifications
 from .service.supervision import Scheduler
@@ -22,6 +22,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
                              outbox_collections=OUTBOX_COLLECTIONS)
     declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS, CLAIMS_NOTICES)
     consumers.register(runtime)
+    notices.register(runtime)
     scheduler = Scheduler(runtime, interval_s=settings.scheduler_interval_s, lease_s=settings.job_lease_s)
     runtime.state["scheduler"] = scheduler
 

@@ -1,6 +1,8 @@
 """Claims settings: shared ones plus this service's port, database and scheduler."""
 
 from gongjian_shared.settings import ServiceSettings
+from typing import Any
+
 from pydantic import AliasChoices, Field
 
 
@@ -15,3 +17,8 @@ class ClaimsSettings(ServiceSettings):
     # Check-in QR codes (扫码签到): how long a printed code works, and the portal its URL opens.
     checkin_days: float = Field(90, validation_alias=AliasChoices("CLAIMS_CHECKIN_DAYS", "checkin_days"))
     public_url: str = Field("http://127.0.0.1:8000", validation_alias=AliasChoices("GONGJIAN_PUBLIC_URL", "public_url"))
+    # Notice channels (adapters/channels.py): the in-app list, and HTTP gateways as a JSON list of
+    # {"name", "url", "token", "audiences", "kinds"} (SMS, WeChat template messages; no vendor wired in).
+    notice_inbox: bool = Field(True, validation_alias=AliasChoices("CLAIMS_NOTICE_INBOX", "notice_inbox"))
+    notice_gateways: list[dict[str, Any]] = Field(
+        default_factory=list, validation_alias=AliasChoices("CLAIMS_NOTICE_GATEWAYS", "notice_gateways"))

@@ -20,7 +20,9 @@ CATALOGUE = "catalogue"        # categories and items
 COMMUNITY_RULES = "community_rules"
 JOBS = "due_jobs"              # supervision: time-based work still to do
 JOB_LOG = "job_log"            # what each finished job did
-NOTIFICATIONS = "notifications"
+NOTIFICATIONS = "notifications"  # journalled: each notice carries its notice.issued event
+INBOX = "inbox"                # notices the in-app channel delivered (the mobile message list)
+DELIVERIES = "notice_deliveries"  # <channel>|<notice id>: what each channel sent
 MEETINGS = "meetings"
 TASKS = "tasks"                # joint-meeting decisions tracked to closure
 DISPATCH_STATS = "dispatch_stats"
@@ -41,6 +43,7 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     RESOURCES: [[("unit_id", ASCENDING)], [("status", ASCENDING)]],
     JOBS: [[("status", ASCENDING), ("due_at", ASCENDING)]],
     NOTIFICATIONS: [[("recipient", ASCENDING), ("at", ASCENDING)]],
+    INBOX: [[("recipient", ASCENDING), ("delivered_at", ASCENDING)]],
     TASKS: [[("path", ASCENDING)], [("status", ASCENDING)], [("meeting_id", ASCENDING)]],
     HOLDERS: [[("pool", ASCENDING)], [("holder", ASCENDING)]],
     CATALOGUE: [[("category", ASCENDING)]],

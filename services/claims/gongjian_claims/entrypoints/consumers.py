@@ -14,6 +14,7 @@ from gongjian_shared.topics import REGISTRY_MEMBERS, REGISTRY_PLACES, REGISTRY_U
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from ..adapters.store import MEMBERS, PLACES, UNITS
+from .notices import NoticeIssued
 
 
 class _Tolerant(BaseModel):
@@ -85,6 +86,7 @@ READS: dict[str, type[BaseModel]] = {
     "unit.updated": UnitChanged,
     "unit.reported": UnitReported,
     "unit.agreement_signed": UnitReported,
+    "notice.issued": NoticeIssued,  # entrypoints/notices.py: the channels
 }
 
 

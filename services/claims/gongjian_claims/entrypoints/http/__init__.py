@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from . import catalogue, checkin, demands, matching, mine, resources, suggestions, supervision, wishes
+from . import catalogue, checkin, demands, matching, messages, mine, resources, suggestions, supervision, wishes
 
 router = APIRouter()
-for module in (demands, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching):
+for module in (demands, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching, messages):
     router.include_router(module.router)
