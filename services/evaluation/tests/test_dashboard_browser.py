@@ -212,8 +212,28 @@ async def test_dashboard_shows_the_figures_and_updates_live_without_reload(ns, s
                 print(f"\nlive update: feed after {feed_seconds:.2f}s, figures after {figure_seconds:.2f}s")
                 assert feed_seconds < 3.0  # "within a second" on a quiet machine; margin for a loaded CI box
 
+                # Issue 14.8: the month's time-in-state figures and 红黑榜, as the statistics API says.
+                await eventually(lambda: _timeliness_ready(overview), timeout=60)
+                tis = (await overview())["timeliness"]
+                board = (await http.get(f"{ev}/leaderboards/red-black", headers=official, params={
+                    "parent_id": ids["district"], "month": tis["month"]})).json()
+                api = (await http.get(f"{ev}/stats/district:{ids['district']}", headers=official,
+                                      params={"period": tis["month"]})).json()["time_in_state"]
+                await _tile_is(page, "items_received", str(api["items_received"]))
+                rate = api["closure_rate"]
+                await _tile_is(page, "closure_rate", "—" if rate is None else f"{rate * 100:.1f}")
+                hours = api["first_claim_hours_median"]
+                await _tile_is(page, "first_claim_hours_median", "—" if hours is None else f"{hours:g}")
+                await page.wait_for_function(f"document.querySelector('#red-list li').textContent.startsWith("
+                                             f"'{board['red'][0]['name']}')")
+                black = await page.locator("#black-list li").all_inner_texts()
+                assert [t.split("\n")[0].strip() for t in black] == [r["name"] for r in board["black"]]
+                assert "办结用时（中位数）" in await text(page, "#panel-timeliness")
+
                 await page.wait_for_timeout(800)  # let the charts finish their animation
                 await page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+                await page.locator("#panel-timeliness").screenshot(path=str(ARTIFACTS / "dashboard-time-in-state.png"))
+                await page.locator("#panel-red-black").screenshot(path=str(ARTIFACTS / "dashboard-red-black.png"))
 
                 # The picker narrows the view to one community, still live.
                 await page.select_option("#pick-street", ids["st-2"])
@@ -235,6 +255,20 @@ async def _has_history(overview: Any) -> bool:
     ov = await overview()
     return (sum(ov["activity"]["by_day"]["demand.published"]) >= 22 and len(ov["tree"]["children"]) == 2
             and bool(ov["stats"]))
+
+
+async def _timeliness_ready(overview: Any) -> bool:
+    """Evaluation's snapshots carry the time in state of the 22 demands, all four communities ranked."""
+    t = (await overview()).get("timeliness") or {}
+    received = sum(f.get("items_received", 0) for f in (t.get("by_month") or {}).values())
+    board = t.get("board") or {}
+    return received >= 22 and len(board.get("ranked", [])) + len(board.get("unranked", [])) == 4
+
+
+async def _tile_is(page: Any, key: str, shown: str) -> None:
+    await page.wait_for_function(
+        f"(document.querySelector('[data-key=\"tis_{key}\"] .value span') || {{}}).textContent === '{shown}'",
+        timeout=10_000)
 
 
 async def _figure_is(page: Any, key: str, value: float, timeout: float = 5_000) -> None:

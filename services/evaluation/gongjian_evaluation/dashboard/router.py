@@ -23,6 +23,7 @@ from gongjian_shared.localtime import zone as local_zone
 from gongjian_shared.problems import Problem
 
 from . import positions as pos
+from . import timeliness
 from .access import dashboard_principal, place_for, require_official, visible_roots
 from .figures import combine, health, snapshot_for
 from .filters import BadFilter, Scope, parse_types, scope_of, topics_for
@@ -71,7 +72,9 @@ def _node(hub: DashboardHub, place_id: str, depth: int) -> dict[str, Any]:
 @router.get("/dashboard/api/overview", summary="地点概况 key figures, children, health tree, recent activity",
             **allow(*OFFICIALS, place="query:place", principal=dashboard_principal))
 async def overview(principal: Official, hub: Hub,
-                   place: Annotated[str, Query(description="地点编号 place id")]) -> dict[str, Any]:
+                   place: Annotated[str, Query(description="地点编号 place id")],
+                   month: Annotated[str | None, Query(title="月份", description="诉求时效的月份 YYYY-MM（本地）；缺省为最近一月")] = None,
+                   ) -> dict[str, Any]:
     target = place_for(principal, hub.places, place)
     tree = _node(hub, target.id, depth=3)
     communities = {c.id for c in hub.places.descendants(target.id, "community")}
@@ -87,6 +90,8 @@ async def overview(principal: Official, hub: Hub,
                         for c in _communities(tree)],
         "tree": tree,
         "activity": hub.activity.summary(communities, today, names),
+        "timeliness": timeliness.panel(tree["stats"], [{"id": c["id"], "name": c["name"], "stats": c["stats"]}
+                                                       for c in _communities(tree)], month),
         "version": hub.version,
         "timezone": local_zone().key,  # the page shows times in the deployment's zone, whatever the browser's
     }

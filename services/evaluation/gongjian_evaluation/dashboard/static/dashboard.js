@@ -99,7 +99,8 @@
     if (!state.place) return;
     const place = state.place;
     try {
-      const ov = await api(`/dashboard/api/overview?place=${encodeURIComponent(place)}`);
+      const month = state.tisMonth ? `&month=${encodeURIComponent(state.tisMonth)}` : "";
+      const ov = await api(`/dashboard/api/overview?place=${encodeURIComponent(place)}${month}`);
       if (place !== state.place) return;  // the user picked another place meanwhile
       state.overview = ov;
       $("board-error").hidden = true;
@@ -196,6 +197,7 @@
     select(state.nodes[wanted] ? wanted : state.roots[0].id);
   }
 
+  GJ.refresh = refresh;
   LEVELS.forEach((k) => $(`pick-${k}`).addEventListener("change", onPick));
   $("token-save").addEventListener("click", () => {
     const value = $("token-input").value.trim().replace(/^Bearer\s+/i, "");

@@ -133,6 +133,7 @@ window.GJ = window.GJ || {};
     GJ.drawHours(ov);
     GJ.drawRatings(ov);
     renderLists(ov);
+    GJ.renderTimeliness(ov);
     $("updated-at").textContent = clock(Date.now());
   }
 
