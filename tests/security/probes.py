@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Callable
 
-from .world import World, ago, soon
+from .world import SCHEDULE, World, ago, soon
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,15 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/claimants/{claimant_id}/claims"): P(lambda w, r: req(f"/claimants/{w['MA']}/claims"),
                                                   deny=("unit_admin",), everyone=OFFICIAL_ROLES),  # filtered by place
     ("GET", "/suggestions/mine"): P(lambda w, r: req("/suggestions/mine"), everyone=ALL_ROLES),
+    # --- shifts of positions (班次) ------------------------------------------------------------
+    ("PUT", "/positions/{demand_id}/schedule"): P(lambda w, r: req(f"/positions/{w['position']}/schedule",
+                                                                 json=SCHEDULE), 1),
+    ("GET", "/positions/{demand_id}/shifts"): P(lambda w, r: req(f"/positions/{w['position']}/shifts")),
+    ("POST", "/shifts/{shift_id}/signups"): P(lambda w, r: req(f"/shifts/{w['shift']}/signups"), 1),
+    ("GET", "/shifts/{shift_id}/signups"): P(lambda w, r: req(f"/shifts/{w['shift']}/signups")),
+    ("POST", "/shifts/{shift_id}/cancellation"): P(lambda w, r: req(f"/shifts/{w['shift']}/cancellation"), 2,
+                                                   everyone=("member",)),  # one's own sign-up, wherever
+    ("GET", "/shift-signups/mine"): P(lambda w, r: req("/shift-signups/mine"), everyone=("member",)),
     # --- wishes -------------------------------------------------------------------------------
     ("POST", "/wishes"): P(lambda w, r: req("/wishes", json={"community_id": w["A"], "title": "探针心愿"}), 1),
     ("GET", "/wishes"): P(lambda w, r: req("/wishes", {"place_id": w["A"]}), everyone=("resident",)),

@@ -17,10 +17,12 @@ import httpx
 
 from gongjian_shared.auth import issue_token
 from gongjian_shared.internal import issue_service_token
+from gongjian_shared.localtime import add_days, today
 from gongjian_shared.settings import DEV_JWT_SECRET
 from gongjian_shared.testing import eventually
 
 COMMUNITIES = {"A": "S1", "B": "S1", "X": "S2"}
+SCHEDULE = {"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "08:00", "end": "10:00"}
 
 
 def bearer(role: str, places: list[str], sub: str, *, secret: str = DEV_JWT_SECRET, ttl_hours: float = 2) -> dict:
@@ -155,6 +157,16 @@ class World:
         self.ids["meeting"], self.ids["task"] = meeting["id"], meeting["tasks"][0]["id"]
         self.ids["resource"] = (await self.call("claims", "POST", "/resources", unit, json={
             "kind": "venue", "category": "志愿服务", "item": "法律咨询", "title": "会议室", "capacity": 10}))["id"]
+        await self._position(staff)
+
+    async def _position(self, staff: dict) -> None:
+        """A position served in shifts every day 08:00–10:00; ``shift`` is the one two days ahead."""
+        position = await self.call("claims", "POST", "/positions", staff, json={
+            "community_id": self["A"], "category": "志愿服务", "item": "法律咨询", "title": "法律咨询岗",
+            "capacity": 5, "period_end": soon(30)})
+        self.ids["position"] = position["id"]
+        await self.call("claims", "PUT", f"/positions/{position['id']}/schedule", staff, json=SCHEDULE)
+        self.ids["shift"] = f"{position['id']}@{add_days(today(), 2).isoformat()}"
 
     async def _registry_objects(self) -> None:
         staff = self.staff()

@@ -26,6 +26,7 @@ DELIVERIES = "notice_deliveries"  # <channel>|<notice id>: what each channel sen
 MEETINGS = "meetings"
 TASKS = "tasks"                # joint-meeting decisions tracked to closure
 DISPATCH_STATS = "dispatch_stats"
+SIGNUPS = "shift_signups"      # members signed up per shift of a position (versioned, service/shifts.py)
 PLACES = "places"              # projection of registry.places.v1
 MEMBERS = "members"            # projection of registry.members.v1 (specialties, where reported)
 UNITS = "units"                # projection of registry.units.v1 (paired community)
@@ -51,6 +52,7 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     MEMBERS: [[("communities", ASCENDING)]],
     UNITS: [[("paired_community_id", ASCENDING)]],
     DISPATCH_STATS: [[("community_id", ASCENDING)]],
+    SIGNUPS: [[("shift_id", ASCENDING)], [("claimant_id", ASCENDING)], [("demand_id", ASCENDING)]],
 }
 
 

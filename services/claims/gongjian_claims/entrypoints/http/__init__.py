@@ -2,8 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import catalogue, checkin, demands, matching, messages, mine, resources, suggestions, supervision, wishes
+from . import (catalogue, checkin, demands, matching, messages, mine, resources, shifts, suggestions, supervision,
+               wishes)
 
 router = APIRouter()
-for module in (demands, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching, messages):
+for module in (demands, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching, messages,
+               shifts):
     router.include_router(module.router)
