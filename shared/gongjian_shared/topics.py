@@ -53,11 +53,11 @@ TOPICS: dict[str, Topic] = {
                 "demand.closed",
             ),
         ),
-        Topic("claims.wishes.v1", "wish id", ("wish.posted", "wish.approved", "wish.rejected")),
+        Topic("claims.wishes.v1", "wish id", ("wish.posted", "wish.approved", "wish.rejected", "wish.answered")),
         Topic(
             "claims.suggestions.v1",
             "suggestion id",
-            ("suggestion.received", "suggestion.assigned", "suggestion.resolved"),
+            ("suggestion.received", "suggestion.assigned", "suggestion.resolved", "suggestion.answered"),
         ),
         # Notices (提醒/通知) to members, residents and staff; channels (SMS, WeChat) read them.
         Topic("claims.notices.v1", "notice id", ("notice.issued",)),

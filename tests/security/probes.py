@@ -105,6 +105,7 @@ PROBES: dict[tuple[str, str], Probe] = {
                                            deny=("unit_admin",)),  # a wish is for members (rule, not place)
     ("POST", "/wishes/{wish_id}/confirmation"): P(lambda w, r: req(
         f"/wishes/{w['wish_open']}/confirmation", json={"claim_id": w["wish_claim"]}), 2),
+    ("POST", "/wishes/{wish_id}/answer"): P(lambda w, r: req(f"/wishes/{w['wish']}/answer", json={"answer": "resolved"}), 1),
     # --- resources, catalogue, claim rules ------------------------------------------------------
     ("POST", "/resources"): P(lambda w, r: req("/resources", json={
         "kind": "skill", "category": "志愿服务", "item": "法律咨询", "title": "探针资源"}), 1, everyone=("unit_admin",)),
@@ -147,6 +148,8 @@ PROBES: dict[tuple[str, str], Probe] = {
         json={"mode": "take_charge", "assignee_id": w["UA"], "assignee_kind": "unit"}), 1),
     ("POST", "/suggestions/{suggestion_id}/resolution"): P(lambda w, r: req(
         f"/suggestions/{w['suggestion']}/resolution", json={"note": "已办结"}), 2, deny=OWNER_ONLY),
+    ("POST", "/suggestions/{suggestion_id}/answer"): P(lambda w, r: req(
+        f"/suggestions/{w['suggestion']}/answer", json={"answer": "resolved"}), 1, deny=("member",)),  # the author only
     # --- matching -----------------------------------------------------------------------------
     ("GET", "/matching/members/{member_id}/demands"): P(lambda w, r: req(f"/matching/members/{w['MA']}/demands")),
     ("GET", "/matching/units/{unit_id}/demands"): P(lambda w, r: req(f"/matching/units/{w['UA']}/demands")),

@@ -1,7 +1,8 @@
-"""Kafka subscriber: notices on claims.notices.v1 delivered through the configured channels.
+"""Kafka subscribers of notices (run with the other consumers, GONGJIAN_ROLE=consumers or all):
 
-Runs with the other consumers (GONGJIAN_ROLE=consumers or all); one consumer group, so
-each notice is handled by one instance; service/delivery.py makes a redelivery send nothing.
+- claims.notices.v1 → the configured channels (service/delivery.py: a redelivery sends nothing);
+- this service's wish, demand and suggestion events → a notice to the resident who asked
+  (service/step_notices.py: the notice id is the event id, so once).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any
 import httpx
 from gongjian_shared.envelope import CloudEvent
 from gongjian_shared.kafka import subscribe
-from gongjian_shared.topics import CLAIMS_NOTICES
+from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
 from pydantic import BaseModel, ConfigDict
 
 from ..adapters.channels import make_channels
+from ..service import step_notices
 from ..service.delivery import deliver
 
 
@@ -52,3 +54,12 @@ def register(runtime: Any) -> None:
         if event.short_type == "notice.issued":
             notice = NoticeIssued.model_validate(event.data).model_dump()
             await deliver(runtime.db, runtime.state["channels"], notice)
+
+    for topic in (CLAIMS_WISHES, CLAIMS_DEMANDS, CLAIMS_SUGGESTIONS):
+        _tell_steps(runtime, topic)
+
+
+def _tell_steps(runtime: Any, topic: str) -> None:
+    @subscribe(runtime.broker, runtime.settings, topic, group="claims.step-notices")
+    async def on_step(event: CloudEvent) -> None:
+        await step_notices.tell(runtime, event)

@@ -14,7 +14,7 @@ from pydantic import Field, field_validator
 
 from ...adapters import projections
 from ...domain.suggestions import MODES, TOPICS, mode_code
-from ...service import suggestions
+from ...service import closure_counts, suggestions
 from .choices import ChannelIn, HolderKindIn, OutcomeIn, UrgencyIn
 from .common import OFFICIALS, officials_acts_for, out, runtime
 
@@ -86,11 +86,13 @@ async def list_suggestions(request: Request, principal: CurrentPrincipal, place_
     return {"total": found["total"], "items": [out(d) for d in found["items"]]}
 
 
-@router.get("/suggestions/stats", summary="各社区收到与办结数 received/resolved per community (officials)",
+@router.get("/suggestions/stats", summary="各社区收到与办结数，按办理方式（领办/代办/上门）与“解决了吗”回答计数 "
+            "received/resolved per community; counts by mode and by the author's answer (officials)",
             **allow(*OFFICIALS, place="query:place_id"))
 async def stats(place_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     await _official_for(request, principal, place_id)
-    return await suggestions.counts(runtime(request).db, place_id)
+    db = runtime(request).db
+    return {**await suggestions.counts(db, place_id), **await closure_counts.by_mode_and_answer(db, place_id)}
 
 
 @router.get("/suggestions/{suggestion_id}", summary="查看意见建议 get a suggestion",
