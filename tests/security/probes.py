@@ -223,6 +223,7 @@ PROBES: dict[tuple[str, str], Probe] = {
                                                           "paired_community_id": w["A"]}), 1),
     ("GET", "/units"): P(lambda w, r: req("/units", {"community_id": w["A"]})),
     ("GET", "/units/{unit_id}"): P(lambda w, r: req(f"/units/{w['UA']}")),
+    ("GET", "/units/{unit_id}/members"): P(lambda w, r: req(f"/units/{w['UA']}/members")),
     ("PATCH", "/units/{unit_id}"): P(lambda w, r: req(f"/units/{w['UA']}", json={}), 1),
     ("POST", "/units/{unit_id}/agreement"): P(lambda w, r: req(f"/units/{w['UA']}/agreement", json={
         "period_start": "2026-01-01", "period_end": "2026-12-31", "signed_on": "2026-01-01",

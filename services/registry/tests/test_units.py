@@ -65,3 +65,49 @@ async def test_unit_refusals(ns):
         assert r.status_code == 403
         r = await client.get(f"/units/{unit['id']}", headers=auth("member", sub="m"))
         assert r.status_code == 403
+
+
+async def test_unit_admin_lists_own_members_with_receipts(ns):
+    """A unit admin lists the unit's members (paged, filtered, sorted on the server) with their
+    work-report receipts and the community's records; another unit's admin and a sibling
+    community's staff are refused (403)."""
+    async with app_client(build_app()) as client:
+        await small_city(client)
+        staff = auth("community_admin", "c1")
+        court = (await client.post("/units", json={"name": "同江市中级法院", "kind": "organ", "paired_community_id": "c1"},
+                                   headers=staff)).json()
+        ids = []
+        for name, kind in (("赵一", "in_service"), ("钱二", "in_service"), ("孙三", "retired")):
+            r = await client.post("/members", json={"name": name, "kind": kind, "home_community_id": "c2",
+                                                    "work_unit_id": court["id"]}, headers=ADMIN)
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        r = await client.post("/members", json={"name": "外单位", "home_community_id": "c1"}, headers=ADMIN)
+        assert r.status_code == 201
+        r = await client.post(f"/members/{ids[0]}/reports", json={"community_id": "c1", "kind": "work"}, headers=staff)
+        assert r.status_code == 201, r.text
+        receipt = r.json()["receipt_no"]
+        r = await client.post(f"/members/{ids[0]}/performance", json={"community_id": "c1", "rating": "优秀",
+                                                                      "note": "参加法律咨询"}, headers=staff)
+        assert r.status_code == 201, r.text
+
+        admin = auth("unit_admin", court["id"], sub="court-admin")
+        r = await client.get(f"/units/{court['id']}/members", headers=admin)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["total"] == 3 and {m["id"] for m in body["items"]} == set(ids)
+        first = next(m for m in body["items"] if m["id"] == ids[0])
+        assert first["reports"]["work"]["receipt_no"] == receipt and first["card"]["card"] == "在职党员双向联系卡"
+        assert [p["rating"] for p in first["performance"]] == ["优秀"]
+        assert "phone" not in first and "id_number" not in first and first["name"] != "赵一"  # masked
+        r = await client.get(f"/units/{court['id']}/members?reported=false&kind=在职党员", headers=admin)
+        assert [m["id"] for m in r.json()["items"]] == [ids[1]] and r.json()["total"] == 1
+        r = await client.get(f"/units/{court['id']}/members?limit=2&offset=2&sort=-registered_at", headers=admin)
+        assert r.json()["total"] == 3 and [m["id"] for m in r.json()["items"]] == [ids[0]]
+        r = await client.get(f"/units/{court['id']}/members", headers=auth("district_admin", "d"))
+        assert r.status_code == 200 and r.json()["total"] == 3  # the district oversees the paired community
+
+        assert (await client.get(f"/units/{court['id']}/members", headers=auth("unit_admin", "unit-other"))).status_code == 403
+        assert (await client.get(f"/units/{court['id']}/members", headers=auth("community_admin", "c2"))).status_code == 403
+        assert (await client.get(f"/units/{court['id']}/members", headers=auth("member", sub=ids[0]))).status_code == 403
+        assert (await client.get(f"/units/{court['id']}/members?sort=phone", headers=admin)).status_code == 422

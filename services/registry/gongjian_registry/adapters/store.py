@@ -28,6 +28,7 @@ OUTBOX_COLLECTIONS = (PLACES, MEMBERS, UNITS, IMPORT_BATCHES)
 async def ensure_indexes(db: Any) -> None:
     await db[PLACES].create_index("parent_id")
     await db[MEMBERS].create_index("home_community_id")
+    await db[MEMBERS].create_index("work_unit_id")  # a unit admin's list of its members
     await db[UNITS].create_index("paired_community_id")
     await db[TEAMS].create_index("community_id")
     await db[ASSIGNMENTS].create_index("holder_id")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from gongjian_shared.access import allow
@@ -12,10 +14,11 @@ from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import Day, this_month
 from gongjian_shared.text import Folded
 
+from ..domain.members import MemberKindIn
 from ..domain.units import UnitKindIn
-from ..service import units
+from ..service import queries, units
 from .access import MANAGERS, READERS, forbid, is_unit_admin_of, need_place
-from .views import unit_view
+from .views import unit_member_view, unit_view
 
 router = APIRouter(tags=["驻区单位 units"])
 
@@ -74,6 +77,21 @@ async def list_units(request: Request, principal: CurrentPrincipal, community_id
 @router.get("/units/{unit_id}", summary="查看单位 get a unit", **allow("unit_admin", *READERS, place="own|object"))
 async def get_unit(unit_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     return unit_view(await _unit_for(request, principal, unit_id, write=False))
+
+
+@router.get("/units/{unit_id}/members", summary="本单位党员及报到回执 a unit's members, their receipts and community records",
+            **allow("unit_admin", *READERS, place="own|object"))
+async def unit_members(unit_id: str, request: Request, principal: CurrentPrincipal, kind: MemberKindIn | None = None,
+                       reported: bool | None = Query(None, description="是否已到单位结对社区报到"),
+                       status: Literal["active", "inactive"] | None = None,
+                       sort: Literal["name", "-name", "registered_at", "-registered_at"] = "name",
+                       limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict:
+    """The unit's own admin, or staff over its paired community (两台账一回执): ``{unit_id, total,
+    items: [row + card + performance records]}``, names masked, no phone or ID number. 403 another unit."""
+    await _unit_for(request, principal, unit_id, write=False)
+    total, docs = await queries.unit_members(request.app.state.runtime.db, unit_id, kind=kind, reported=reported,
+                                             status=status, sort=sort, limit=limit, offset=offset)
+    return {"unit_id": unit_id, "total": total, "items": [unit_member_view(d) for d in docs]}
 
 
 @router.patch("/units/{unit_id}", summary="修改单位 change a unit (unit.updated)",

@@ -41,6 +41,13 @@ def member_row_view(doc: dict[str, Any]) -> dict[str, Any]:
             "reports": {k: receipt_view(v) for k, v in (doc.get("reports") or {}).items()}}
 
 
+def unit_member_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """A row of a unit's member list: the list row, the card, and the community's records (双管制)."""
+    records = sorted((doc.get("performance") or {}).values(), key=lambda r: r["at"])
+    return {**member_row_view(doc), "card": card_of(doc["kind"]), "registered_at": doc.get("registered_at"),
+            "performance": [{k: r.get(k) for k in ("community_id", "community_name", "rating", "note", "activity", "at")} for r in records]}
+
+
 def unit_view(doc: dict[str, Any]) -> dict[str, Any]:
     return {"id": doc["_id"], "name": doc["name"], "kind": doc["kind"], "kind_label": UNIT_KIND_LABELS[doc["kind"]],
             "party_org": doc.get("party_org"), "location": doc.get("location"), "credit_code": doc.get("credit_code"),

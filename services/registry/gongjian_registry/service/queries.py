@@ -36,6 +36,31 @@ async def community_members(db: Any, community_id: str, *, kind: str | None = No
     return docs
 
 
+UNIT_SORTS = {"name": [("name", 1), ("_id", 1)], "-name": [("name", -1), ("_id", 1)],
+              "registered_at": [("registered_at", 1), ("_id", 1)], "-registered_at": [("registered_at", -1), ("_id", 1)]}
+
+
+async def unit_members(db: Any, unit_id: str, *, kind: str | None = None, reported: bool | None = None,
+                       status: str | None = None, sort: str = "name", limit: int = 20,
+                       offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """A unit's members (work unit = ``unit_id``), one page: (total matching, page of docs).
+
+    ``reported``: whether they hold a work report (单位所在社区报到) receipt. The community's
+    records of them (双管制 ``performance``) come along: their unit is who they are kept for.
+    """
+    query: dict[str, Any] = {"work_unit_id": unit_id}
+    if kind:
+        query["kind"] = kind
+    if status:
+        query["status"] = status
+    if reported is not None:
+        query["reports.work"] = {"$exists": reported}
+    fields = {k: v for k, v in LIST_FIELDS.items() if k != "performance"}
+    total = await db[MEMBERS].count_documents(query)
+    docs = await db[MEMBERS].find(query, fields).sort(UNIT_SORTS[sort]).skip(offset).limit(limit).to_list(None)
+    return total, docs
+
+
 def _reported_to(member: dict[str, Any], kind: str, community_id: str) -> bool:
     return ((member.get("reports") or {}).get(kind) or {}).get("community_id") == community_id
 

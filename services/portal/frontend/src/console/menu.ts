@@ -1,12 +1,19 @@
 // The side menu: which desks a role works at (community desks need a community admin;
-// district and city admins see them for the places they oversee).
+// district and city admins see them for the places they oversee; a unit admin has the unit desk).
+// The services refuse the same things (access rules); the menu only spares people a 403.
 export interface MenuItem { path: string; title: string; roles: string[] }
 
-const STAFF = ['community_admin', 'district_admin', 'city_admin']
+export const STAFF = ['community_admin', 'district_admin', 'city_admin']
+/** Who may write registry data and import sheets (registry entrypoints/access.py MANAGERS). */
+export const MANAGERS = ['community_admin', 'city_admin']
 
 export const MENU: MenuItem[] = [
   { path: '/demands', title: '需求清单', roles: STAFF },
+  { path: '/unit', title: '单位工作台', roles: ['unit_admin'] },
   { path: '/home', title: '首页', roles: STAFF },
 ]
 
 export const menuFor = (role: string | undefined): MenuItem[] => MENU.filter((m) => m.roles.includes(role ?? ''))
+/** Whether the signed-in role may open a desk (the router refuses the others). */
+export const mayOpen = (role: string | undefined, path: string): boolean =>
+  !MENU.some((m) => path.startsWith(m.path)) || menuFor(role).some((m) => path.startsWith(m.path))

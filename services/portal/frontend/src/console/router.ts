@@ -2,7 +2,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { whenSignedOut } from '@/shared/api'
 import { restore, session } from '@/shared/session'
-import { menuFor } from './menu'
+import { mayOpen, menuFor } from './menu'
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./pages/SignIn.vue'), meta: { public: true, title: '登录' } },
@@ -12,6 +12,7 @@ const routes: RouteRecordRaw[] = [
       { path: '', component: { render: () => null }, beforeEnter: () => menuFor(session.me?.role)[0]?.path ?? '/forbidden' },
       { path: 'demands', component: () => import('./pages/Demands.vue'), meta: { title: '需求清单' } },
       { path: 'demands/:id', component: () => import('./pages/Demand.vue'), meta: { title: '需求详情' } },
+      { path: 'unit', component: () => import('./pages/unit/UnitDesk.vue'), meta: { title: '单位工作台' } },
       { path: 'home', component: () => import('./pages/Home.vue'), meta: { title: '首页' } },
       { path: 'forbidden', component: () => import('./pages/Forbidden.vue'), meta: { title: '无权访问' } },
     ],
@@ -24,6 +25,7 @@ export const router = createRouter({ history: createWebHistory('/console/'), rou
 router.beforeEach(async (to) => {
   await restore()
   if (!to.meta.public && !session.me) return { path: '/login', query: { next: to.fullPath } }
+  if (!to.meta.public && !mayOpen(session.me?.role, to.path)) return { path: '/forbidden' }
   return true
 })
 router.afterEach((to) => { document.title = `${(to.meta.title as string) ?? '工作台'} · 共建工作台` })

@@ -112,6 +112,35 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
   return parse<T>(res)
 }
 
+/** A request with the bearer token and one refresh on a 401; the response as it is (files, uploads). */
+export async function authorizedFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const go = async () => {
+    const headers = new Headers(init.headers)
+    if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`)
+    try {
+      return await fetch(path, { ...init, headers, credentials: 'same-origin' })
+    } catch {
+      throw new ApiError(NETWORK_DOWN, 0)
+    }
+  }
+  let res = await go()
+  if (res.status === 401 && accessToken !== null) {
+    if (await refresh()) res = await go()
+    else { accessToken = null; onSignedOut() }
+  }
+  return res
+}
+
+/** multipart/form-data (a sheet to import); the answer parsed like api(). */
+export async function upload<T = unknown>(path: string, form: FormData): Promise<T> {
+  return parse<T>(await authorizedFetch(path, { method: 'POST', body: form, headers: { Accept: 'application/json' } }))
+}
+
+/** The current access token for an EventSource URL (it cannot send headers); renewed first if missing. */
+export async function streamToken(): Promise<string | null> {
+  return accessToken ?? (await refresh())?.access_token ?? null
+}
+
 export const get = <T = unknown>(path: string) => api<T>('GET', path)
 export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body)
 

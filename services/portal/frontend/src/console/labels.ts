@@ -1,0 +1,11 @@
+// Chinese labels of the registry's and evaluation's codes, as the services name them
+// (registry domain/members.py, domain/units.py, domain/places.py; evaluation domain).
+export const MEMBER_KINDS: Record<string, string> = {
+  in_service: '在职党员', retired: '离退休党员', unemployed: '失业党员', mobile: '流动党员', new_economy: '两新组织党员',
+}
+export const MEMBER_STATUS: Record<string, string> = { active: '在册', inactive: '已停用' }
+export const UNIT_KINDS: Record<string, string> = { organ: '机关', enterprise: '企事业单位', social_org: '社会组织', new_economy: '两新组织' }
+export const PLACE_KINDS: Record<string, string> = {
+  city: '市', district: '区（县）', street: '街道（乡镇）', community: '社区', grid: '网格', building: '楼栋',
+}
+export const RECEIPT_KINDS: Record<string, string> = { home: '居住地社区报到', work: '单位所在社区报到' }
