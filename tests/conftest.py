@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the console's browser test reuses the mobile one's stack
 
 from gongjian_shared.testing import ServiceProcess
 

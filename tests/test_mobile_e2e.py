@@ -45,8 +45,9 @@ def stack(ns) -> Iterator[dict[str, str]]:
     portal_port = free_port()
     portal_url = f"http://127.0.0.1:{portal_port}"
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", GONGJIAN_PUBLIC_URL=portal_url, PORTAL_DB=ns.db("portal"))
-    procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
-    urls = {p.service: p.url for p in procs}
+    registry = ServiceProcess("registry", env)
+    procs = [registry, *(ServiceProcess(name, {**env, "REGISTRY_URL": registry.url}) for name in ("claims", "evaluation"))]
+    urls = {p.service: p.url for p in procs}  # evaluation asks this registry for names (not one on 8001)
     procs.append(ServiceProcess("portal", {
         **env, "PORTAL_DEV_OUTBOX": "1", "PORTAL_ACCESS_TTL_MIN": str(ACCESS_TTL_S / 60),
         "REGISTRY_URL": urls["registry"], "CLAIMS_URL": urls["claims"], "EVALUATION_URL": urls["evaluation"]},

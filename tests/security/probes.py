@@ -230,6 +230,8 @@ PROBES: dict[tuple[str, str], Probe] = {
         "commitments": ["结对共建"]}), 1),
     ("POST", "/units/{unit_id}/reports"): P(lambda w, r: req(f"/units/{w['UA']}/reports",
                                                              json={"summary": "本月开展活动"}), 1),
+    ("POST", "/units/{unit_id}/reports/{month}/acknowledgement"): P(lambda w, r: req(
+        f"/units/{w['UA']}/reports/{w['UA_month']}/acknowledgement"), 1),
     ("GET", "/communities/{community_id}/units/unreported"): P(
         lambda w, r: req(f"/communities/{w['A']}/units/unreported")),
     ("GET", "/communities/{community_id}/members"): P(lambda w, r: req(f"/communities/{w['A']}/members")),

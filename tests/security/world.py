@@ -179,6 +179,9 @@ class World:
         job = await self.call("registry", "POST", "/imports/units?dry_run=true&wait=true", staff, files={
             "file": ("units.csv", f"单位名称,单位类型,结对社区\n单位Z,企事业单位,{self['A']}\n".encode(), "text/csv")})
         self.ids["job"] = job["id"]
+        self.ids["UA_month"] = "2026-01"  # a past month's report for the community to confirm (确认)
+        await self.call("registry", "POST", f"/units/{self['UA']}/reports", staff,
+                        json={"month": self["UA_month"], "summary": "一月开展共建活动"})
 
     async def _evaluation_objects(self) -> None:
         city = bearer("city_admin", [], "builder")

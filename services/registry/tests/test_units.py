@@ -111,3 +111,18 @@ async def test_unit_admin_lists_own_members_with_receipts(ns):
         assert (await client.get(f"/units/{court['id']}/members", headers=auth("community_admin", "c2"))).status_code == 403
         assert (await client.get(f"/units/{court['id']}/members", headers=auth("member", sub=ids[0]))).status_code == 403
         assert (await client.get(f"/units/{court['id']}/members?sort=phone", headers=admin)).status_code == 422
+
+        # The paired community confirms (确认) the unit's monthly report; once; others may not.
+        r = await client.post(f"/units/{court['id']}/reports", json={"month": "2026-10", "summary": "普法讲座"}, headers=admin)
+        assert r.status_code == 201
+        ack = f"/units/{court['id']}/reports/2026-10/acknowledgement"
+        assert (await client.post(ack, headers=admin)).status_code == 403  # not the unit's own to confirm
+        assert (await client.post(ack, headers=auth("community_admin", "c2"))).status_code == 403
+        first = await client.post(ack, headers=staff)
+        assert first.status_code == 200 and first.json()["acknowledged_by"] and first.json()["summary"] == "普法讲座"
+        again = await client.post(ack, headers=ADMIN)
+        assert again.json()["acknowledged_at"] == first.json()["acknowledged_at"]
+        unit = (await client.get(f"/units/{court['id']}", headers=admin)).json()
+        assert unit["reports"]["2026-10"]["acknowledged_by"] == first.json()["acknowledged_by"]
+        r = await client.post(f"/units/{court['id']}/reports/2026-09/acknowledgement", headers=staff)
+        assert r.status_code == 404 and r.json()["code"] == "unknown-report"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
@@ -28,12 +28,15 @@ router = APIRouter()
             **allow(*READERS, place="path:community_id"))
 async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
                             kind: MemberKindIn | None = None, specialty: str | None = None, grid_id: str | None = None,
-                            reported: bool | None = None, report_kind: Literal["home", "work"] | None = None) -> dict:
+                            reported: bool | None = None, report_kind: Literal["home", "work"] | None = None,
+                            limit: int | None = Query(None, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+    """``{community_id, count: all matching, members: [rows]}``; ``limit``/``offset`` give one page (the console)."""
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看社区党员")
     docs = await queries.community_members(db, community_id, kind=kind, specialty=specialty, grid_id=grid_id,
                                            reported=reported, report_kind=report_kind)
-    return {"community_id": community_id, "count": len(docs), "members": [member_row_view(d) for d in docs]}
+    page = docs[offset:offset + limit] if limit else docs[offset:]
+    return {"community_id": community_id, "count": len(docs), "members": [member_row_view(d) for d in page]}
 
 
 @router.get("/stats/reporting", tags=["查询 queries"], summary="报到率（按社区、街道） reporting rate per community and street",

@@ -84,7 +84,8 @@ async def get_unit(unit_id: str, request: Request, principal: CurrentPrincipal) 
 async def unit_members(unit_id: str, request: Request, principal: CurrentPrincipal, kind: MemberKindIn | None = None,
                        reported: bool | None = Query(None, description="是否已到单位结对社区报到"),
                        status: Literal["active", "inactive"] | None = None,
-                       sort: Literal["name", "-name", "registered_at", "-registered_at"] = "name",
+                       sort: Literal["name", "-name", "registered_at", "-registered_at"] = Query(
+                           "name", title="排序", description="name 姓名；registered_at 登记时间；前加 - 为倒序"),
                        limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict:
     """The unit's own admin, or staff over its paired community (两台账一回执): ``{unit_id, total,
     items: [row + card + performance records]}``, names masked, no phone or ID number. 403 another unit."""
@@ -121,6 +122,17 @@ async def monthly_report(unit_id: str, body: MonthlyReportIn, request: Request, 
     report, _ = await units.report_month(request.app.state.runtime, unit, month=body.month or this_month(),
                                          summary=body.summary, activities=body.activities, by=principal.sub)
     return report
+
+
+@router.post("/units/{unit_id}/reports/{month}/acknowledgement", summary="社区确认单位月度报到 the community confirms a report",
+             **allow(*MANAGERS, place="object"))
+async def acknowledge_report(unit_id: str, month: str, request: Request, principal: CurrentPrincipal) -> dict:
+    """Staff of the unit's paired community (or the city) confirm the month's report (确认): the
+    report with ``acknowledged_at``/``acknowledged_by``; 404 no report that month; 403 others."""
+    db = request.app.state.runtime.db
+    unit = await units.get_unit(db, unit_id)
+    await need_place(db, principal, unit["paired_community_id"], MANAGERS, "确认单位报到")
+    return await units.acknowledge_report(request.app.state.runtime, unit, month, principal.sub)
 
 
 @router.get("/communities/{community_id}/units/unreported", summary="本月未报到的单位 units without this month's report",

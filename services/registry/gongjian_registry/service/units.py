@@ -103,6 +103,20 @@ async def report_month(runtime: Any, unit: dict[str, Any], *, month: str, summar
     return report, True
 
 
+async def acknowledge_report(runtime: Any, unit: dict[str, Any], month: str, by: str) -> dict[str, Any]:
+    """The paired community confirms (确认) a unit's monthly report; confirming twice keeps the first."""
+    report = (unit.get("reports") or {}).get(month)
+    if report is None:
+        raise Problem(404, f"该单位没有 {month} 的月度报到 (no report for that month)", code="unknown-report")
+    if report.get("acknowledged_at"):
+        return report
+    stamp = {"acknowledged_at": utc_now(), "acknowledged_by": by}
+    # Conditional: when a colleague confirmed it first, theirs stays and is what we answer.
+    await runtime.db[UNITS].update_one({"_id": unit["_id"], f"reports.{month}.acknowledged_at": {"$exists": False}},
+                                       {"$set": {f"reports.{month}.{k}": v for k, v in stamp.items()}})
+    return (await get_unit(runtime.db, unit["_id"]))["reports"][month]
+
+
 async def units_of(db: Any, community_id: str | None) -> list[dict[str, Any]]:
     query = {"paired_community_id": community_id} if community_id else {}
     return await db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1).to_list(None)

@@ -9,3 +9,5 @@ export const PLACE_KINDS: Record<string, string> = {
   city: '市', district: '区（县）', street: '街道（乡镇）', community: '社区', grid: '网格', building: '楼栋',
 }
 export const RECEIPT_KINDS: Record<string, string> = { home: '居住地社区报到', work: '单位所在社区报到' }
+export const ALERT_KINDS: Record<string, string> = { member_inactive: '党员长期未参与', unit_interview: '单位约谈提醒' }
+export const ALERT_STATES: Record<string, string> = { open: '待处理', cleared: '已解除' }

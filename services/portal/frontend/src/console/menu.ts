@@ -8,12 +8,19 @@ export const STAFF = ['community_admin', 'district_admin', 'city_admin']
 export const MANAGERS = ['community_admin', 'city_admin']
 
 export const MENU: MenuItem[] = [
-  { path: '/demands', title: '需求清单', roles: STAFF },
+  { path: '/demands', title: '需求清单', roles: [...STAFF, 'unit_admin'] },
+  { path: '/places', title: '地点与党组织', roles: STAFF },
+  { path: '/members', title: '党员名册', roles: STAFF },
+  { path: '/units', title: '驻区单位', roles: STAFF },
+  { path: '/imports', title: '批量导入', roles: MANAGERS },
   { path: '/unit', title: '单位工作台', roles: ['unit_admin'] },
+  { path: '/evaluation', title: '考评与报表', roles: STAFF },
   { path: '/home', title: '首页', roles: STAFF },
 ]
 
 export const menuFor = (role: string | undefined): MenuItem[] => MENU.filter((m) => m.roles.includes(role ?? ''))
+/** Whether ``path`` is the desk ``item`` or a page under it (/units is not under /unit). */
+export const within = (path: string, item: MenuItem): boolean => path === item.path || path.startsWith(item.path + '/')
 /** Whether the signed-in role may open a desk (the router refuses the others). */
 export const mayOpen = (role: string | undefined, path: string): boolean =>
-  !MENU.some((m) => path.startsWith(m.path)) || menuFor(role).some((m) => path.startsWith(m.path))
+  !MENU.some((m) => within(path, m)) || menuFor(role).some((m) => within(path, m))

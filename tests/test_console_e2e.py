@@ -1,0 +1,281 @@
+"""The staff console in a real browser, against the real services and the portal, each a process.
+
+Debian's headless Chromium (driven by Playwright) at a desktop size (1440×900, zh-CN) plays
+issue 15's story: a community admin imports members from an .xlsx with one bad row and reads
+the per-row report (dry run first, then the good rows); publishes a need with its claim rules;
+sees a member's claim and fulfilment arrive on the demand page without reloading (the
+evaluation service's SSE stream through the portal); verifies it and closes the need (销号).
+A unit admin lists the unit's members and their 报到 receipts, finds no 发布需求 button and no
+import desk (and the services answer 403 too). A district admin downloads the year-end Excel.
+Every desk is saved as a screenshot under artifacts/console/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from playwright.async_api import Page, async_playwright, expect
+
+from gongjian_registry.adapters.sheets import write_xlsx
+from gongjian_registry.domain.idcard import make_id_number
+from gongjian_shared.localtime import today as local_today
+from gongjian_shared.testing import auth, eventually
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(600)
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "console"
+DESKTOP = {"viewport": {"width": 1440, "height": 900}, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+           "accept_downloads": True}
+PASSWORD = "共建-console-2026"
+UNIT = "同江市司法局"
+
+
+class Desk:
+    """One official's browser tab on the console, with screenshots of every desk."""
+
+    def __init__(self, page: Page, portal: str, who: str) -> None:
+        self.page, self.portal, self.who = page, portal, who
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((portal, "data:", "blob:")) else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    async def shot(self, name: str) -> None:
+        await self.page.screenshot(path=str(ARTIFACTS / f"{self.who}-{name}.png"), full_page=True)
+
+    async def sign_in(self, username: str) -> None:
+        await self.page.goto(f"{self.portal}/console/")
+        await self.page.wait_for_url(re.compile(r"/console/login"))
+        await self.page.locator("input[name=username]").fill(username)
+        await self.page.locator("input[name=password]").fill(PASSWORD)
+        await self.page.locator('[data-test="sign-in"]').click()
+        await expect(self.page.locator('[data-test="who"]')).to_be_visible()
+
+    async def message(self, text: str) -> None:
+        await expect(self.page.locator(".el-message").filter(has_text=text)).to_be_visible()
+
+
+async def make_staff(http: httpx.AsyncClient, portal: str, username: str, name: str, role: str, places: list[str]) -> None:
+    r = await http.post(f"{portal}/api/staff", headers=CITY_ADMIN, json={
+        "username": username, "name": name, "role": role, "places": places, "password": PASSWORD})
+    assert r.status_code == 201, r.text
+
+
+def member_sheet(unit_name: str) -> bytes:
+    """Three members of 滨湖世纪社区; row 3 (the second member) has an ID number whose check digit is wrong."""
+    good1 = make_id_number("320508", date(1985, 4, 2), 101)
+    good2 = make_id_number("320508", date(1979, 9, 30), 102)
+    bad = make_id_number("320508", date(1990, 1, 1), 103)
+    bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    rows = [["周建国", good1, "", "在职党员", "法律", unit_name, "滨湖世纪社区", "", ""],
+            ["吴错号", bad, "", "在职党员", "", "", "滨湖世纪社区", "", ""],
+            ["郑秀兰", good2, "", "离退休党员", "", "", "滨湖世纪社区", "", ""]]
+    return write_xlsx(("姓名", "身份证号", "手机号", "党员类型", "专长", "工作单位", "居住社区", "网格", "楼栋"), rows)
+
+
+async def test_staff_console_desks(stack, http, ns, tmp_path):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
+    registry, claims, evaluation, portal = (stack[k] for k in ("registry", "claims", "evaluation", "portal"))
+    ids = await build_city(http, registry)
+    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
+        "name": UNIT, "kind": "organ", "paired_community_id": ids["home"]})
+    assert r.status_code == 201, r.text
+    unit = r.json()["id"]
+    users = {"secretary": "binhu-secretary", "unit": "sifaju-admin", "district": "gusu-zuzhibu"}  # the portal's db is this test's
+    await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
+    await make_staff(http, portal, users["unit"], "司法局管理员", "unit_admin", [unit])
+    await make_staff(http, portal, users["district"], "区委组织部", "district_admin", [ids["district"]])
+    sheet = tmp_path / "党员花名册.xlsx"
+    sheet.write_bytes(member_sheet(UNIT))
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            secretary = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "community")
+            await secretary.sign_in(users["secretary"])
+            member = await play_import(secretary, http, stack, ids, sheet)
+            await play_demand(secretary, http, stack, ids, member)
+            unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
+            await unit_admin.sign_in(users["unit"])
+            await play_unit(unit_admin, http, stack, unit, member)
+            district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
+            await district.sign_in(users["district"])
+            await play_district(district, http, stack, ids, member)
+            for desk in (secretary, unit_admin, district):
+                assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
+                assert not desk.errors, f"script errors on the page: {desk.errors}"
+        finally:
+            await browser.close()
+
+
+async def play_import(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                      sheet: Path) -> str:
+    """Dry run: the file is refused whole with the per-row report; then the good rows go in."""
+    page, registry = desk.page, stack["registry"]
+    await page.get_by_role("menuitem", name="批量导入").click()
+    await page.wait_for_url(re.compile(r"/console/imports$"))
+    await page.locator('[data-test="file"] input[type=file]').set_input_files(str(sheet))
+    await page.locator('[data-test="start"]').click()
+    await expect(page.locator('[data-test="phase"]')).to_have_text("已拒绝（未写入任何数据）")
+    report = page.locator('[data-test="row-report"]')
+    await expect(report.locator(".el-table__row")).to_have_count(1)
+    first = report.locator(".el-table__row").first
+    await expect(first.locator("td").nth(0)).to_have_text("3")  # the sheet's own row number (header = row 1)
+    await expect(first.locator("td").nth(1)).to_have_text("身份证号")
+    reason = await first.locator("td").nth(2).inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", reason) and not re.search(r"[A-Za-z]{4,}", reason), reason
+    await desk.shot("01-import-dry-run")
+    r = await http.get(f"{registry}/communities/{ids['home']}/members", headers=CITY_ADMIN)
+    assert r.json()["count"] == 0, "a dry run wrote nothing"
+
+    await page.get_by_text("导入正确的行，错误行列入报告").click()
+    await page.locator('[data-test="dry-run"]').click()  # off: a real import
+    await page.locator('[data-test="start"]').click()
+    await expect(page.locator('[data-test="phase"]')).to_have_text("已完成；1 行有错误未导入，见错误报告")
+    await expect(page.locator('[data-test="import-result"]')).to_contain_text("已新增")
+    await expect(report.locator(".el-table__row")).to_have_count(1)
+    async with page.expect_download() as download_info:
+        await page.locator('[data-test="error-report"]').click()
+    errors = load_workbook(io.BytesIO(Path(await (await download_info.value).path()).read_bytes())).active
+    assert [str(c.value) for c in errors[2]][:2] == ["3", "身份证号"]
+    await desk.shot("02-import-done")
+
+    r = await http.get(f"{registry}/communities/{ids['home']}/members", headers=CITY_ADMIN)
+    assert r.json()["count"] == 2, r.text
+    member = next(m for m in r.json()["members"] if m["work_unit_id"])
+    # The member reports at home and, through the unit, to the unit's paired community (two receipts).
+    for kind in ("home", "work"):
+        r = await http.post(f"{registry}/members/{member['id']}/reports", headers=CITY_ADMIN,
+                            json={"community_id": ids["home"], "kind": kind})
+        assert r.status_code == 201, r.text
+    return member["id"]
+
+
+async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                      member: str) -> None:
+    """Publish with claim rules; the claim and its fulfilment arrive live; verify; close."""
+    page, claims = desk.page, stack["claims"]
+    staff = auth("community_admin", ids["home"], sub="e2e-secretary")
+
+    async def claims_knows_community() -> bool:  # claims learns the place tree through Kafka
+        r = await http.get(f"{claims}/communities/{ids['home']}/claim-rules", headers=staff)
+        return r.status_code == 200
+    await eventually(claims_knows_community, timeout=60, interval=1)
+
+    await page.get_by_role("menuitem", name="需求清单").click()
+    await page.wait_for_url(re.compile(r"/console/demands$"))
+    await page.locator('[data-test="publish"]').click()
+    form = page.locator('[data-test="publish-form"]')
+    await page.locator('[data-test="category"]').click()
+    await page.get_by_role("option", name="志愿服务").click()
+    await page.locator('[data-test="item"]').click()
+    await page.get_by_role("option", name="法律咨询").click()
+    await form.locator("input[name=title]").fill("周末法律咨询进社区")
+    await form.get_by_text("须到本社区报到").click()
+    await desk.shot("03-publish")
+    await page.locator('[data-test="publish-submit"]').click()
+    await desk.message("已发布")
+    await page.wait_for_url(re.compile(r"/console/demands/[^/]+$"))
+    need = page.url.rsplit("/", 1)[-1]
+    await expect(page.locator('[data-test="live"]')).to_have_text("实时更新中", timeout=30_000)
+    r = await http.get(f"{claims}/demands/{need}", headers=staff)
+    assert r.json()["rules"]["scope"] == "community" and r.json()["title"] == "周末法律咨询进社区"
+
+    # The member claims on their phone (here: the API); the page shows it, named, without a reload.
+    helper = auth("member", sub=member)
+
+    async def claimed() -> httpx.Response | None:  # claims learns the member's report through Kafka
+        answer = await http.post(f"{claims}/demands/{need}/claims", headers=helper)
+        return answer if answer.status_code == 201 else None
+    r = await eventually(claimed, timeout=60, interval=1)
+    claim_id = r.json()["claim_id"]
+    loads = []
+    page.on("framenavigated", lambda f: loads.append(f.url) if f == page.main_frame else None)
+    rows = page.locator('[data-test="claims"] .el-table__row')
+    await expect(rows).to_have_count(1, timeout=30_000)
+    await expect(rows.first).to_contain_text("周建国")  # the name, not the id
+    await expect(rows.first).to_contain_text("已认领，待服务")
+    await desk.shot("04-claim-arrived")
+    r = await http.post(f"{claims}/demands/{need}/claims/{claim_id}/fulfilment", headers=helper,
+                        json={"hours": 2, "note": "为 5 位居民解答法律问题", "beneficiaries": 5})
+    assert r.status_code == 200, r.text
+    await expect(rows.first).to_contain_text("已登记，待核验", timeout=30_000)
+    assert not loads, f"the page was reloaded: {loads}"
+
+    await rows.first.locator('[data-test="verify"]').click()
+    await desk.message("已核验通过")
+    await expect(rows.first).to_contain_text("已核验")
+    await desk.shot("05-verified")
+    await page.locator('[data-test="close"]').click()
+    await page.locator(".el-message-box").get_by_role("button", name="销号").click()
+    await desk.message("已销号办结")
+    await expect(page.locator(".head")).to_contain_text("已办结")
+    await desk.shot("06-closed")
+
+
+async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str) -> None:
+    """The unit's members with their receipts; no publishing, no imports — and the services agree."""
+    page, portal = desk.page, desk.portal
+    await page.wait_for_url(re.compile(r"/console/demands$"))  # the first desk of a unit admin
+    await expect(page.locator('[data-test="demands"]')).to_be_visible()
+    await expect(page.locator('[data-test="publish"]')).to_have_count(0)
+    await desk.shot("01-demands-no-publish")
+    r = await http.post(f"{stack['claims']}/demands", headers=auth("unit_admin", unit), json={
+        "community_id": "any", "category": "志愿服务", "item": "法律咨询", "title": "越权发布", "capacity": 1})
+    assert r.status_code == 403, r.text
+    await expect(page.get_by_role("menuitem", name="批量导入")).to_have_count(0)
+    await page.goto(f"{portal}/console/imports")
+    await page.wait_for_url(re.compile(r"/console/forbidden$"))
+    r = await http.post(f"{stack['registry']}/imports/members", headers=auth("unit_admin", unit),
+                        files={"file": ("m.csv", "姓名,居住社区\n甲,x\n".encode(), "text/csv")})
+    assert r.status_code == 403, r.text
+
+    await page.get_by_role("menuitem", name="单位工作台").click()
+    await page.wait_for_url(re.compile(r"/console/unit$"))
+    await expect(page.locator('[data-test="unit"]')).to_contain_text(UNIT)
+    table = page.locator('[data-test="unit-members"]')
+    await expect(table.locator(".el-table__row")).to_have_count(1)
+    receipt = table.locator('[data-test="receipt"]')
+    await expect(receipt).to_contain_text("滨湖世纪社区")
+    await expect(receipt).to_contain_text(re.compile(r"回执号 BD-\d{8}-\d{6}"))
+    await expect(table).to_contain_text("在职党员双向联系卡")
+    await desk.shot("02-unit-members")
+    r = await http.get(f"{stack['registry']}/units/{unit}/members", headers=auth("unit_admin", "unit-other"))
+    assert r.status_code == 403, r.text
+
+
+async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                        member: str) -> None:
+    """The district's year-end scores, and the Excel the organisation department files."""
+    page, evaluation = desk.page, stack["evaluation"]
+    year = local_today().year
+    district = auth("district_admin", ids["district"], sub="e2e-district")
+
+    async def scored() -> bool:  # evaluation learns the verified hours through Kafka
+        r = await http.get(f"{evaluation}/year-end", params={"place_id": ids["district"], "year": year}, headers=district)
+        return r.status_code == 200 and any(m["holder_id"] == member and m["metrics"]["points_year"] > 0
+                                            for m in r.json()["members"])
+    await eventually(scored, timeout=60, interval=1)
+    await page.get_by_role("menuitem", name="考评与报表").click()
+    await page.wait_for_url(re.compile(r"/console/evaluation$"))
+    await expect(page.locator('[data-test="year-end-members"]')).to_contain_text("周建国")
+    await expect(page.locator('[data-test="commend"]')).to_be_visible()  # district admins publish commendations
+    await desk.shot("01-year-end")
+    async with page.expect_download() as download_info:
+        await page.locator('[data-test="year-end-xlsx"]').click()
+    download = await download_info.value
+    assert download.suggested_filename == f"年末综合考核-{year}.xlsx"
+    book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "周建国" in cells and "综合得分" in cells, sorted(cells)[:20]
+    await page.get_by_role("tab", name="积分规则").click()
+    await expect(page.locator('[data-test="rules"]')).to_contain_text("第 1 版")
+    await desk.shot("02-rules")
