@@ -96,6 +96,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
     sheet.write_bytes(member_sheet(UNIT))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
+    expect.set_options(timeout=20_000)  # a loaded machine: password hashing, lazy chunks, Kafka hops
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
@@ -114,6 +115,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
                 assert not desk.errors, f"script errors on the page: {desk.errors}"
         finally:
             await browser.close()
+            expect.set_options(timeout=5_000)  # Playwright's default, for the tests that follow
 
 
 async def play_import(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
