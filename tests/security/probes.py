@@ -64,6 +64,11 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/demands/{demand_id}/claims"): P(lambda w, r: req(f"/demands/{w['demand']}/claims"), 1),
     ("POST", "/demands/{demand_id}/claims/{claim_id}/release"): P(
         lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/release"), 2, deny=("unit_admin",)),
+    ("POST", "/demands/{demand_id}/claims/{claim_id}/revocation"): P(
+        lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/revocation", json={"reason": "探针"}), 2),
+    ("POST", "/demands/{demand_id}/claims/{claim_id}/handover"): P(
+        lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/handover",
+                         json={"reason": "探针", "to_id": w["MA"]}), 2),
     ("POST", "/demands/{demand_id}/claims/{claim_id}/fulfilment"): P(
         lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/fulfilment", json={"hours": 1}), 1,
         deny=("unit_admin",)),

@@ -14,6 +14,11 @@ class ClaimsSettings(ServiceSettings):
         2.0, validation_alias=AliasChoices("CLAIMS_SCHEDULER_INTERVAL_S", "scheduler_interval_s"))
     job_lease_s: float = Field(60.0, validation_alias=AliasChoices("CLAIMS_JOB_LEASE_S", "job_lease_s"))
     scheduler_enabled: bool = Field(True, validation_alias=AliasChoices("CLAIMS_SCHEDULER", "scheduler_enabled"))
+    # Idle claims (issue 14): a claim with no service recorded this many days is released, after a
+    # warning this many days before (0 days: never released automatically).
+    claim_idle_days: float = Field(14.0, ge=0, validation_alias=AliasChoices("CLAIM_IDLE_DAYS", "claim_idle_days"))
+    claim_idle_warn_days: float = Field(
+        3.0, ge=0, validation_alias=AliasChoices("CLAIM_IDLE_WARN_DAYS", "claim_idle_warn_days"))
     # Check-in QR codes (扫码签到): how long a printed code works, and the portal its URL opens.
     checkin_days: float = Field(90, validation_alias=AliasChoices("CLAIMS_CHECKIN_DAYS", "checkin_days"))
     public_url: str = Field("http://127.0.0.1:8000", validation_alias=AliasChoices("GONGJIAN_PUBLIC_URL", "public_url"))

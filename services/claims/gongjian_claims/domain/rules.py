@@ -36,6 +36,18 @@ def effective_rules(community_rules: dict[str, Any] | None, overrides: dict[str,
     return rules
 
 
+def kinds_for_item(preferred: list[str], item_kinds: list[str] | None) -> list[str]:
+    """Who may claim a demand that does not say: the catalogue item bounds it (issue 14 point 5).
+
+    The community's preferred kinds are kept where the item allows them; when the item allows
+    none of them (a 资金扶持 item is for units, the default is members), the item's own kinds
+    apply — else nobody could claim the demand at all.
+    """
+    if not item_kinds:
+        return list(preferred)
+    return [k for k in preferred if k in item_kinds] or list(item_kinds)
+
+
 @dataclass(frozen=True)
 class Refusal:
     status: int

@@ -1,4 +1,4 @@
-"""Claiming (认领) and releasing: atomic under any race, across any number of instances.
+"""Claiming (认领): atomic under any race, across any number of instances (giving back: release.py).
 
 1. Read the demand and the claimant; refuse what a read can decide (403 not eligible,
    409 not open / outside the window / already claimed / at the limit) without writing.
@@ -24,11 +24,12 @@ from gongjian_shared.metrics import CLAIMS as CLAIM_OUTCOMES
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
-from ..adapters import batching, journal, projections, seats
+from ..adapters import batching, jobs, journal, projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, LOADS, MEMBERS, SEATS, UNITS
 from ..domain.demands import ALREADY, FULL, OPEN_CLAIM_STATES, SEATED_CLAIM_STATES, limit_refusal, precheck
+from ..domain.release import idle_jobs, since_of
 from ..domain.rules import eligibility
-from .common import changed_meanwhile, demand_event, get_claim, get_demand, refuse
+from .common import demand_event, get_demand, refuse
 from .turns import Turns
 
 HOLDER_WAIT_S = 5.0  # how long a repeat on another instance waits for the first claim to settle
@@ -38,18 +39,31 @@ def new_claim_id() -> str:
     return f"claim-{ObjectId()}"
 
 
+async def schedule_idle(runtime: Any, claim: dict[str, Any]) -> None:
+    """The warning and release of ``claim`` if nobody records service (settings CLAIM_IDLE_DAYS, …_WARN_DAYS)."""
+    settings = runtime.settings
+    await jobs.schedule(runtime.db, idle_jobs(claim["_id"], since_of(claim), idle_days=settings.claim_idle_days,
+                                              warn_days=settings.claim_idle_warn_days, now=utc_now()))
+
+
 def claimed_event(demand: dict[str, Any], claim: dict[str, Any]) -> Any:
-    return demand_event(demand, "demand.claimed", {
-        "claim_id": claim["_id"], "claimant_id": claim["claimant_id"], "claimant_kind": claim["claimant_kind"],
-        "via": claim["via"]})
+    data = {"claim_id": claim["_id"], "claimant_id": claim["claimant_id"], "claimant_kind": claim["claimant_kind"],
+            "via": claim["via"]}
+    if claim.get("handed_over_from"):
+        data["handed_over_from"] = claim["handed_over_from"]
+    return demand_event(demand, "demand.claimed", data)
 
 
 async def create_claim(runtime: Any, demand: dict[str, Any], claim_id: str, claimant_id: str, claimant_kind: str,
-                       via: str, seat: int, load_id: str | None) -> dict[str, Any]:
+                       via: str, seat: int, load_id: str | None, handed_over_from: str | None = None) -> dict[str, Any]:
+    """Write the claim with its demand.claimed event; its idle jobs go in first (service/idle.py)."""
     claim = {"_id": claim_id, "demand_id": demand["_id"], "community_id": demand["community_id"],
              "path": demand["path"], "kind": demand["kind"], "category": demand["category"],
              "claimant_id": claimant_id, "claimant_kind": claimant_kind, "via": via, "seat": seat,
              "load_id": load_id, "status": "claimed", "claimed_at": utc_now()}
+    if handed_over_from:
+        claim["handed_over_from"] = handed_over_from
+    await schedule_idle(runtime, claim)
     return await journal.create(runtime, CLAIMS, claim, [(CLAIMS_DEMANDS, [claimed_event(demand, claim)])])
 
 
@@ -73,6 +87,12 @@ async def _holds(db: Any, demand_id: str, claimant_id: str) -> bool:
             return True
         await asyncio.sleep(delay)
         delay = min(delay * 2, 0.2)
+
+
+async def take_holder(db: Any, demand_id: str, claimant_id: str, claim_id: str) -> bool:
+    """Become the claimant's one live claim on the demand; False if another live claim holds it."""
+    return await seats.hold(db, demand_id, claimant_id, claim_id) or (
+        not await _holds(db, demand_id, claimant_id) and await seats.hold(db, demand_id, claimant_id, claim_id))
 
 
 async def _alive(db: Any, claim_id: str) -> bool:
@@ -150,8 +170,7 @@ async def _take_place(runtime: Any, load: Loaders, demand: dict[str, Any], claim
         raise refuse(FULL)
     if seat == seats.HELD:
         raise refuse(ALREADY)
-    if not await seats.hold(db, demand_id, claimant_id, claim_id) and (
-            await _holds(db, demand_id, claimant_id) or not await seats.hold(db, demand_id, claimant_id, claim_id)):
+    if not await take_holder(db, demand_id, claimant_id, claim_id):
         await seats.free_seat(db, demand_id, seat, claim_id)
         raise refuse(ALREADY)
     load_id = await seats.reserve_load(db, claimant_id, claim_id, limit)
@@ -168,6 +187,7 @@ async def _take_place(runtime: Any, load: Loaders, demand: dict[str, Any], claim
 def view(claim: dict[str, Any]) -> dict[str, Any]:
     keep = ("demand_id", "claimant_id", "claimant_kind", "via", "status", "claimed_at", "hours", "note",
             "beneficiaries", "fulfilled_at", "verified_at", "verify_reason", "verified_by", "released_at",
+            "released_by", "release_reason", "handed_over_from", "handed_over_to", "idle_warned_at",
             "checked_in_at", "checked_out_at", "checked_hours")
     return {"claim_id": claim["_id"], **{k: claim[k] for k in keep if k in claim}}
 
@@ -183,22 +203,3 @@ async def free_places(db: Any, claim: dict[str, Any], *, seat: bool) -> None:
     if seat:
         await seats.free_seat(db, claim["demand_id"], claim["seat"], claim["_id"])
         await db[HOLDERS].delete_one({"_id": f"{claim['demand_id']}|{claim['claimant_id']}", "claim_id": claim["_id"]})
-
-
-async def release_claim(runtime: Any, *, demand_id: str, claim_id: str, claimant_id: str) -> dict[str, Any]:
-    """The claimant gives the place back; the seat is free for the next claimant."""
-    db = runtime.db
-    demand = await get_demand(db, demand_id)
-    claim = await get_claim(db, demand_id, claim_id)
-    check_claimant(claim, claimant_id, "撤回")
-    if claim["status"] != "claimed" or demand["status"] != "open":
-        raise Problem(409, "该认领已登记服务、已撤回或需求已办结，不能撤回 (claim cannot be released now)",
-                      code="bad-claim-state")
-    event = demand_event(demand, "demand.claim_released", {
-        "claim_id": claim_id, "claimant_id": claimant_id, "claimant_kind": claim["claimant_kind"]})
-    done = await journal.change(runtime, CLAIMS, claim, {"status": "released", "released_at": utc_now()},
-                                [(CLAIMS_DEMANDS, [event])])
-    if done is None:
-        raise changed_meanwhile()
-    await free_places(db, claim, seat=True)
-    return view(done)

@@ -13,7 +13,7 @@ from gongjian_shared.topics import CLAIMS_DEMANDS
 
 from ..adapters import jobs, journal, projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, RATINGS
-from ..domain.rules import RULE_FIELDS, effective_rules
+from ..domain.rules import RULE_FIELDS, effective_rules, kinds_for_item
 from ..domain.supervision import deadline_jobs
 from . import catalogue
 from .claiming import view as claim_view
@@ -56,6 +56,8 @@ async def build(db: Any, spec: dict[str, Any], *, acts_for: Any, demand_id: str 
     require_acts_for(acts_for, place["path"], "发布")
     item = await catalogue.resolve(db, spec["category"], spec["item"])
     rules = effective_rules(await get_rules(db, spec["community_id"]), {k: spec.get(k) for k in RULE_FIELDS})
+    if spec.get("claimant_kinds") is None:  # not said: the catalogue item's unit-only/member-only holds
+        rules["claimant_kinds"] = kinds_for_item(rules["claimant_kinds"], item.get("claimant_kinds"))
     now = utc_now()
     path = place["path"]
     extra = {k: spec[k] for k in ("period_start", "period_end", "duty_date", "poster_id", "wish_id",

@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 from ..adapters import journal, seats
 from ..adapters.store import CLAIMS, DEMANDS, RATINGS, SEATS
 from ..domain.demands import OPEN_CLAIM_STATES, SEATED_CLAIM_STATES, closing_totals
-from .claiming import check_claimant, free_places, view
+from .claiming import check_claimant, free_places, schedule_idle, view
 from .common import changed_meanwhile, claims_of, demand_event, get_claim, get_demand, require_acts_for
 
 
@@ -61,6 +61,8 @@ async def verify_claim(runtime: Any, demand: dict[str, Any], claim: dict[str, An
         raise changed_meanwhile()
     if approved:
         await free_places(runtime.db, claim, seat=False)  # no longer open: the load slot is free
+    else:
+        await schedule_idle(runtime, done)  # sent back: a new wait for service begins
     return done
 
 

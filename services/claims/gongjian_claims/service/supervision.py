@@ -28,7 +28,7 @@ from ..adapters import jobs, journal
 from ..adapters.store import CLAIMS, DEMANDS, JOBS, TASKS
 from ..domain.demands import OPEN_CLAIM_STATES
 from ..domain.supervision import STEP_LABELS, is_settled
-from . import resources
+from . import idle, resources
 from .common import demand_event, iso
 from .notifications import notify
 
@@ -38,6 +38,8 @@ FLAGS = {"overdue": "overdue", "escalate": "escalated"}
 
 
 async def run_job(runtime: Any, job: dict[str, Any]) -> str:
+    if job["subject_kind"] == "claim":
+        return await idle.run_job(runtime, job)
     db = runtime.db
     is_demand = job["subject_kind"] == "demand"
     subject = await (journal.load(db, DEMANDS, job["subject_id"]) if is_demand

@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import (catalogue, checkin, closure, demands, matching, messages, mine, resources, shifts, suggestions,
+from . import (catalogue, checkin, closure, demands, matching, messages, mine, release, resources, shifts, suggestions,
                supervision, wishes)
 
 router = APIRouter()
-for module in (demands, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching, messages,
-               shifts, closure):
+for module in (demands, release, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching,
+               messages, shifts, closure):
     router.include_router(module.router)

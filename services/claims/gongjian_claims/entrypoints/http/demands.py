@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ...domain.catalogue import CATEGORIES
 from ...service import claiming, demands, fulfilment, wishes
+from ...service import release as giving_back
 from ...service.common import get_demand
 from .choices import ClaimantKindIn, DemandKindIn, ScopeIn
 from .common import CLAIMANT_ROLES, OFFICIALS, claimant, runtime
@@ -114,8 +115,8 @@ async def claim(demand_id: str, request: Request, principal: CurrentPrincipal) -
 async def release(demand_id: str, claim_id: str, request: Request, principal: CurrentPrincipal) -> dict:
     require_role(principal, *CLAIMANT_ROLES)
     claimant_id, _ = await claimant(request, principal)
-    return await claiming.release_claim(runtime(request), demand_id=demand_id, claim_id=claim_id,
-                                        claimant_id=claimant_id)
+    return await giving_back.release_by_claimant(runtime(request), demand_id=demand_id, claim_id=claim_id,
+                                                 claimant_id=claimant_id)
 
 
 @router.post("/demands/{demand_id}/claims/{claim_id}/fulfilment",
