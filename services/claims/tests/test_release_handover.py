@@ -40,10 +40,10 @@ async def test_official_releases_a_silent_claim_and_the_need_can_be_closed(world
     assert again.status_code == 409 and again.json()["code"] == "bad-claim-state"
 
     notes = [n for n in await _notes(world, auth("member", sub=silent)) if n["subject_id"] == did]
-    assert [n["kind"] for n in notes] == ["claim.released.official"] and "认领后两周未联系居民" in notes[0]["text"]
+    assert [n["kind"] for n in notes] == ["claim.released"] and "认领后两周未联系居民" in notes[0]["text"]
 
     events = await world.events("claims.demands.v1", lambda evs: any(
-        e["subject"] == did and e["type"].endswith("claim_released") for e in evs))
+        e["subject"] == did and e["type"].endswith("claim_released") for e in evs), timeout=60)
     released = [e for e in events if e["subject"] == did and e["type"].endswith("claim_released")]
     assert len(released) == 1 and released[0]["data"]["released_by"] == "official"
     validate_event(released[0])
@@ -92,7 +92,8 @@ async def test_hand_over_to_another_member_keeps_the_place_and_notifies_both(wor
         assert len(notes) == 1 and notes[0]["kind"] == "claim.handed_over" and text in notes[0]["text"]
 
     events = await world.events("claims.demands.v1", lambda evs: any(
-        e["subject"] == did and e["type"].endswith("claimed") and e["data"]["via"] == "handover" for e in evs))
+        e["subject"] == did and e["type"].endswith("claimed") and e["data"]["via"] == "handover" for e in evs),
+        timeout=60)
     mine = [e for e in events if e["subject"] == did and not e["type"].endswith("published")]
     assert [e["type"].removeprefix("gongjian.") for e in mine] == ["demand.claimed", "demand.claim_released",
                                                                    "demand.claimed"]

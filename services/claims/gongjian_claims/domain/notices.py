@@ -21,7 +21,7 @@ KIND_LABELS = {
     "closure.ask": "请评价：解决了吗",
     # members and staff
     "demand.matched": "新需求匹配", "claim.sent_back": "服务被退回", "claim.approved": "服务已核验通过",
-    "claim.handed_over": "认领已转交", "claim.released": "认领已释放", "inspection.deadline": "整改期限提醒",
+    "claim.handed_over": "认领已转交", "claim.released": "认领已释放", "claim.idle_warning": "认领超时提醒", "inspection.deadline": "整改期限提醒",
 }
 DEFAULT_LABEL = "通知"
 RECIPIENT_KINDS = ("member", "resident", "unit", "staff", "place")

@@ -18,8 +18,7 @@ from gongjian_shared.localtime import format_local
 from ..adapters import journal
 from ..adapters.store import CLAIMS, DEMANDS
 from ..domain.release import idle_warning_text, since_of, wait_mark
-from .notifications import notify
-from .release import give_back
+from .release import give_back, tell
 
 
 async def _still_waiting(runtime: Any, job: dict[str, Any]) -> dict[str, Any] | None:
@@ -39,8 +38,8 @@ async def run_job(runtime: Any, job: dict[str, Any]) -> str:
         return "settled"
     if job["step"] == "idle_warn":
         text = idle_warning_text(demand["title"], format_local(job["release_at"]))
-        await notify(runtime.db, job["_id"], claim["claimant_id"], kind="claim.idle_warning",
-                     subject_id=demand["_id"], text=text)
+        await tell(runtime, job["_id"], demand, claim["claimant_id"], claim["claimant_kind"], "claim.idle_warning",
+                   text)
         await journal.change(runtime, CLAIMS, claim, {"idle_warned_at": job["due_at"]})  # shown; lost if raced
         return "applied"
     for _ in range(3):  # a concurrent change of the claim (the warning mark, say): re-read and re-check

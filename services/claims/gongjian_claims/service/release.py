@@ -59,11 +59,19 @@ async def give_back(runtime: Any, demand: dict[str, Any], claim: dict[str, Any],
     await free_places(runtime.db, claim, seat=True)
     if by != "claimant":
         text = release_text(demand["title"], by, reason)
-        recipients = [claim["claimant_id"]] + ([demand["community_id"]] if by == "idle" else [])
-        for recipient in recipients:
-            await notify(runtime.db, cause, recipient, kind=f"claim.released.{by}", subject_id=demand["_id"],
-                         text=text)
+        recipients = {claim["claimant_id"]: claim["claimant_kind"]}
+        if by == "idle":
+            recipients[demand["community_id"]] = "place"
+        for recipient, audience in recipients.items():
+            await tell(runtime, cause, demand, recipient, audience, "claim.released", text)
     return done
+
+
+async def tell(runtime: Any, cause: str, demand: dict[str, Any], recipient: str, audience: str, kind: str,
+               text: str) -> None:
+    """One notice about ``demand`` (service/notifications.py: stored and published once per cause)."""
+    await notify(runtime, cause, recipient, kind=kind, subject_id=demand["_id"], text=text, audience=audience,
+                 community_id=demand["community_id"], district_id=demand.get("district_id"))
 
 
 async def _releasable(runtime: Any, demand_id: str, claim_id: str, by: str, check: Any) -> tuple[dict, dict]:
@@ -151,8 +159,9 @@ async def hand_over(runtime: Any, *, demand_id: str, claim_id: str, to_id: str, 
     new = await create_claim(runtime, demand, new_id, to_id, to_kind, "handover", seat, load_id,
                              handed_over_from=claim_id)
     texts = handover_texts(demand["title"], reason)
-    for recipient, text in ((claim["claimant_id"], texts["old"]), (to_id, texts["new"])):
-        await notify(db, f"handover:{claim_id}", recipient, kind="claim.handed_over", subject_id=demand_id, text=text)
+    for recipient, audience, text in ((claim["claimant_id"], claim["claimant_kind"], texts["old"]),
+                                      (to_id, to_kind, texts["new"])):
+        await tell(runtime, f"handover:{claim_id}", demand, recipient, audience, "claim.handed_over", text)
     return {"released": view(released), "claim": view(new)}
 
 
