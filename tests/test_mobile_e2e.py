@@ -306,6 +306,7 @@ async def play_resident(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str
     await page.wait_for_url(re.compile(r"/m/resident/wishes/wish-"))
     wish = page.url.rsplit("/", 1)[-1]
     await expect(page.locator(".van-step--process")).to_contain_text("等待社区审核")
+    await expect(page.get_by_text(re.compile(r"提交于 \d+/\d+ \d\d:\d\d"))).to_be_visible()  # posted_at is served
     await ph.shot("03-wish-posted")
     r = await http.post(f"{claims}/wishes/{wish}/decision", headers=staff, json={"approved": True})
     assert r.status_code == 200, r.text
@@ -336,6 +337,25 @@ async def play_resident(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str
     assert r.status_code == 200, r.text
     assert r.json()["status"] == "closed" and [x["score"] for x in r.json()["ratings"]] == [5]
 
+    # 解决了吗 (issue 14.4): the resident answers; the page then shows the answer, not the question.
+    await page.locator('[data-test="answer-resolved"]').click()
+    await ph.toast("感谢您的反馈")
+    await expect(page.locator('[data-test="answered"]')).to_contain_text("已解决")
+    await ph.shot("05b-wish-answered")
+
+    # The message list shows each step the resident was told of (notices through Kafka to the in-app channel).
+    async def told() -> bool:
+        await page.goto(f"{portal}/m/notifications")
+        await page.wait_for_load_state("networkidle")
+        return await page.locator('[data-test="messages"]').get_by_text("您的微心愿已办结").count() > 0
+    await eventually(told, timeout=60, interval=2)
+    for step in ("您的微心愿已通过社区审核", "您的微心愿已被党员认领"):
+        await expect(page.locator('[data-test="messages"]').get_by_text(step)).to_be_visible()
+    await ph.shot("05c-messages")
+    await page.locator('[data-test="messages"]').get_by_text("您的微心愿已办结").click()  # opens the wish
+    await page.wait_for_url(re.compile(rf"/m/resident/wishes/{wish}$"))
+    await expect(page.locator('[data-test="answered"]')).to_contain_text("已解决")
+
     # A suggestion, followed on its page.
     await page.goto(f"{portal}/m/resident/suggestions/new")
     await page.get_by_placeholder("如：小区路灯坏了").fill("3号楼路灯坏了")
@@ -355,10 +375,17 @@ async def play_resident(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str
     await expect(page.get_by_text("物业已更换3号楼路灯")).to_be_visible()
     await expect(page.get_by_text("办理中（上门）")).to_be_visible()
     await ph.shot("06-suggestion")
+    await page.locator('[data-test="answer-partly"]').click()  # 解决了吗 on the suggestion too
+    await ph.toast("感谢您的反馈")
+    await expect(page.locator('[data-test="answered"]')).to_contain_text("部分解决")
     await page.goto(f"{portal}/m/resident")
     await expect(page.locator(".van-cell").filter(has_text="给孙子买一套课外书")).to_contain_text("已办结")
     await expect(page.locator(".van-cell").filter(has_text="3号楼路灯坏了")).to_contain_text("已办结")
     await ph.shot("07-home-after")
+    # A resident who opens a member page lands on their own home, not on someone else's refusal.
+    await page.goto(f"{portal}/m/member/points")
+    await page.wait_for_url(re.compile(r"/m/resident$"))
+    await expect(page.get_by_text("无权查看")).to_have_count(0)
 
 
 async def play_staff(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:

@@ -29,12 +29,14 @@ async def test_member_signs_in_refreshes_and_signs_out(portal, city):
 
     me = await client.get("/api/me", headers=bearer(body["access_token"]))
     assert me.status_code == 200 and me.json()["name"] == "王建国" and me.json()["role"] == "member"
+    assert me.json()["timezone"] == "Asia/Shanghai"  # the deployment's zone, for the pages' local times
 
     again = await client.post("/api/auth/sign-in", json={"phone": phone, "code": last_code(app, phone)})
     assert again.status_code == 401 and again.json()["code"] == "bad-code"  # a code works once
 
     renewed = await client.post("/api/auth/refresh", headers={"Cookie": f"gj_refresh={refresh}"})
     assert renewed.status_code == 200 and renewed.json()["me"]["sub"] == member_id
+    assert renewed.json()["me"]["timezone"] == "Asia/Shanghai"
     out = await client.post("/api/auth/sign-out", headers={"Cookie": f"gj_refresh={refresh}"})
     assert out.status_code == 204 and "gj_refresh=" in out.headers["set-cookie"]
     revoked = await client.post("/api/auth/refresh", headers={"Cookie": f"gj_refresh={refresh}"})

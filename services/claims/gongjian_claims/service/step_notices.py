@@ -17,7 +17,7 @@ from ..adapters.store import CLAIMS, DEMANDS, SUGGESTIONS
 from ..domain.suggestions import MODES, OUTCOMES
 from .notifications import notify
 
-ASK = "解决了吗？请在“我的”中回答"
+ASK = "解决了吗？请点开本条消息回答"
 
 
 def _wish_text(event: CloudEvent) -> tuple[str, str] | None:

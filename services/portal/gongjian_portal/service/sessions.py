@@ -11,7 +11,7 @@ import secrets
 from typing import Any
 
 from gongjian_shared.auth import issue_token
-from gongjian_shared.localtime import later, now as current_time
+from gongjian_shared.localtime import later, now as current_time, zone
 from gongjian_shared.problems import Problem
 
 from ..adapters.store import REFRESH
@@ -19,9 +19,10 @@ from ..domain.codes import token_hash
 
 
 def me_view(identity: dict[str, Any], roles: list[str] | None = None) -> dict[str, Any]:
-    """The ``me`` of the contract: {sub, role, roles, places, name, member_id?, resident_id?, unit_id?}."""
+    """The ``me`` of the contract: {sub, role, roles, places, name, timezone, member_id?, resident_id?, unit_id?}."""
     me = {"sub": identity["id"], "role": identity["role"], "roles": roles or [identity["role"]],
-          "places": identity["places"], "name": identity["name"], "kind": identity["kind"]}
+          "places": identity["places"], "name": identity["name"], "kind": identity["kind"],
+          "timezone": zone().key}  # the deployment's zone (GONGJIAN_TIMEZONE): pages show local time in it
     if identity["kind"] in ("member", "resident"):
         me[f"{identity['kind']}_id"] = identity["id"]
     if identity.get("unit_id"):

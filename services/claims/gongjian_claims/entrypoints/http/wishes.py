@@ -67,7 +67,9 @@ async def get(wish_id: str, request: Request, principal: CurrentPrincipal) -> di
     wish = await wishes.get_wish(db, wish_id)
     if not wishes.may_see(wish, principal):
         raise outside("该微心愿")
-    return {**await demands.full_view(db, wish), "wish_id": wish_id}
+    # The resident's page shows when it was posted and whether 解决了吗 is still to answer.
+    answer = {k: wish.get(k) for k in ("posted_at", "answer", "answered_round", "reopen_count", "reopened_at")}
+    return {**await demands.full_view(db, wish), **answer, "wish_id": wish_id}
 
 
 @router.post("/wishes/{wish_id}/decision", summary="审核微心愿：通过或驳回（须说明原因） approve or reject (officials)",

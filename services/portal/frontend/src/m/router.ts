@@ -31,6 +31,8 @@ export const router = createRouter({ history: createWebHistory('/m/'), routes })
 router.beforeEach(async (to) => {
   await restore()
   if (!to.meta.public && !session.me) return { path: '/login', query: { next: to.fullPath } }
+  // A resident has no member pages (积分, 认领): their own home, not a refusal meant for someone else's record.
+  if (to.meta.tab === 'member' && session.me?.role === 'resident') return { path: '/resident' }
   return true
 })
 router.afterEach((to) => { document.title = `${(to.meta.title as string) ?? '共建'} · 共建` })

@@ -5,7 +5,7 @@
 export interface Place { id: string; name: string; kind?: string; street?: string | null }
 export interface Me {
   sub: string; role: string; roles: string[]; places: Place[]; name?: string
-  member_id?: string; resident_id?: string; unit_id?: string
+  member_id?: string; resident_id?: string; unit_id?: string; timezone?: string
 }
 export interface Session { access_token: string; expires_in: number; me: Me }
 

@@ -1,17 +1,45 @@
 // What both sites show the same way: Chinese error text, Shanghai local time, labels of codes.
 import { ApiError } from './api'
 
-export function messageOf(e: unknown): string {
-  return e instanceof ApiError ? e.message : '操作未完成，请稍后重试'
+// Codes a service may leave in a message, read in Chinese (roles, fields).
+const CODE_WORDS: Record<string, string> = {
+  city_admin: '市级管理员', district_admin: '区级管理员', community_admin: '社区管理员', unit_admin: '单位管理员',
+  member: '党员', resident: '居民', period_end: '结束日期', period_start: '开始日期', due_at: '截止时间',
+  claim_deadline: '认领截止时间', community_id: '社区', capacity: '人数',
 }
 
-const TZ = 'Asia/Shanghai'  // people see local time (the project's setting), whatever the phone says
+export function messageOf(e: unknown): string {
+  if (!(e instanceof ApiError)) return '操作未完成，请稍后重试'
+  return e.message.replace(/\b[a-z]+(?:_[a-z]+)+\b|\b(?:member|resident)\b/g, (w) => CODE_WORDS[w] ?? w)
+}
+
+// People see local time in the deployment's zone (GONGJIAN_TIMEZONE, sent with /api/me), whatever the phone says.
+let TZ = 'Asia/Shanghai'
+export function setZone(zone?: string | null): void { if (zone) TZ = zone }
+
+function parsed(iso: string): Date {
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`)  // the services store UTC
+}
 
 export function when(iso?: string | null): string {
   if (!iso) return ''
-  const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`)  // the services store UTC
-  return d.toLocaleString('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit',
-                                       minute: '2-digit', hour12: false })
+  return parsed(iso).toLocaleString('zh-CN', { timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit',
+                                               minute: '2-digit', hour12: false })
+}
+
+/** A deadline: a date-only one ends at local midnight, shown as that day's 24:00 ("12月5日 24:00"). */
+export function deadline(iso?: string | null): string {
+  if (!iso) return ''
+  const d = parsed(iso)
+  const parts = (x: Date) => Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+    timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(x).map((p) => [p.type, p.value]))
+  const p = parts(d)
+  if (p.hour === '00' && p.minute === '00') {
+    const before = parts(new Date(d.getTime() - 60_000))
+    return `${before.month}月${before.day}日 24:00`
+  }
+  return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`
 }
 
 export const CLAIM_STATES: Record<string, string> = {
@@ -30,6 +58,7 @@ export const SUGGESTION_STATES: Record<string, string> = {
   received: '已受理', triaged: '已分派', assigned: '办理中', resolved: '已办结',
 }
 export const SUGGESTION_MODES: Record<string, string> = { take_charge: '领办', on_behalf: '代办', home_visit: '上门' }
+export const ANSWERS: Record<string, string> = { resolved: '已解决', partly: '部分解决', not: '未解决' }
 export const SUGGESTION_OUTCOMES: Record<string, string> = { resolved: '已解决', explained: '已解释答复', declined: '不予采纳' }
 export const ROLES: Record<string, string> = {
   city_admin: '市级管理员', district_admin: '区级管理员', community_admin: '社区管理员', unit_admin: '单位管理员',

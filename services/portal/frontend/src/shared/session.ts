@@ -1,12 +1,14 @@
 // Who is signed in (mobile site and console): kept in memory only; a reload restores it through the refresh cookie.
 import { reactive } from 'vue'
 import { ApiError, post, refresh, setAccessToken, type Me, type Session } from '@/shared/api'
+import { setZone } from '@/shared/format'
 
 export const session = reactive<{ me: Me | null; restored: boolean }>({ me: null, restored: false })
 
 export function start(s: Session): void {
   setAccessToken(s.access_token)
   session.me = s.me
+  setZone(s.me.timezone)
 }
 
 export function end(): void {
@@ -18,7 +20,10 @@ export function end(): void {
 export async function restore(): Promise<void> {
   if (session.restored) return
   const s = await refresh()
-  if (s) session.me = s.me
+  if (s) {
+    session.me = s.me
+    setZone(s.me.timezone)
+  }
   session.restored = true
 }
 
