@@ -8,6 +8,20 @@ from typing import Any
 NOTES = ["入户服务，居民满意", "现场咨询 12 人次", "组织志愿者 6 人参加", "完成并拍照留存", "电话回访确认"]
 SEND_BACK = ["请补充服务照片", "服务时长与签到记录不符，请核对", "请补充受益群众签字"]
 MODES = ["take_charge", "on_behalf", "home_visit"]
+# 解决了吗: most say resolved; a "not" (within 7 days) reopens the wish or suggestion (issue 14.4).
+ANSWERS = ["resolved"] * 7 + ["partly"] * 2 + ["not"]
+
+
+async def answer(week: Any, path: str, community: str, person: str) -> bool:
+    """The person served answers 解决了吗; True when the item was reopened."""
+    body = {"answer": week.rng.choice(ANSWERS), "comment": ""}
+    r = await week.call("POST", f"{path}/answer", week.auth("resident", community, sub=person), json=body)
+    if r.status_code != 200:
+        return False
+    week.count[f"answered {body['answer']}"] += 1
+    if r.json()["reopened"]:
+        week.count["reopened"] += 1
+    return bool(r.json()["reopened"])
 
 
 async def fulfil_and_verify(week: Any) -> None:
@@ -32,6 +46,8 @@ async def fulfil_and_verify(week: Any) -> None:
                 c["state"] = "done"
                 week.count["wishes fulfilled"] += 1
                 await rate(c["demand"], c["community"], poster)
+                if await answer(week, f"/wishes/{c['demand']}", c["community"], poster):
+                    c["state"] = "claimed"  # reopened: the member serves again on a later day
             return
         approve = rng.random() < 0.9
         body = {"approved": True} if approve else {"approved": False, "reason": rng.choice(SEND_BACK)}
@@ -88,6 +104,9 @@ async def handle_suggestions(week: Any) -> None:
                                 json={"outcome": "resolved", "note": "已协调相关单位处理"})
             if r.status_code == 200:
                 week.count["suggestions resolved"] += 1
+                author = r.json().get("author_id")
+                if author and await answer(week, f"/suggestions/{suggestion}", community, author):
+                    week.suggestions.append((suggestion, community, False))  # reopened: resolved again later
                 return
         week.suggestions.append((suggestion, community, False))  # resolved on a later day
 

@@ -21,3 +21,6 @@ async def test_a_week_of_activity(world):
                 "members dispatched", "wishes approved", "ratings", "suggestions resolved"):
         assert summary.get(key, 0) > 0, (key, summary)
     assert summary.get("wishes fulfilled", 0) + summary.get("demands closed", 0) > 0, summary
+    # 解决了吗 (issue 14.4): each resolved suggestion and fulfilled wish is answered by the person served.
+    answered = sum(v for k, v in summary.items() if k.startswith("answered "))
+    assert answered >= summary["suggestions resolved"] > 0, summary
