@@ -107,6 +107,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
             await unit_admin.sign_in(users["unit"])
             await play_unit(unit_admin, http, stack, unit, member)
+            await play_registry(secretary, http, stack, ids)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
             await district.sign_in(users["district"])
             await play_district(district, http, stack, ids, member)
@@ -222,6 +223,14 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await expect(page.locator(".head")).to_contain_text("已办结")
     await desk.shot("06-closed")
 
+    # Commendation lists are the district's: the community's page offers none, the service refuses.
+    await page.get_by_role("menuitem", name="考评与报表").click()
+    await expect(page.locator('[data-test="year-end-xlsx"]')).to_be_visible()
+    await expect(page.locator('[data-test="commend"]')).to_have_count(0)
+    r = await http.post(f"{stack['evaluation']}/commendations", headers=staff,
+                        json={"place_id": ids["home"], "year": local_today().year})
+    assert r.status_code == 403, r.text
+
 
 async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str) -> None:
     """The unit's members with their receipts; no publishing, no imports — and the services agree."""
@@ -249,9 +258,39 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
     await expect(receipt).to_contain_text("滨湖世纪社区")
     await expect(receipt).to_contain_text(re.compile(r"回执号 BD-\d{8}-\d{6}"))
     await expect(table).to_contain_text("在职党员双向联系卡")
+    await expect(table).to_contain_text("周建国")  # the unit's admin reads its members' names whole
     await desk.shot("02-unit-members")
+    # This month's report to the paired community, which the community then confirms (确认).
+    await page.get_by_placeholder("本月开展的共建活动").fill("开展普法讲座一次")
+    await page.get_by_role("button", name="提交报到").click()
+    await desk.message("本月报到已提交")
+    await expect(page.locator('[data-test="month-reported"]')).to_contain_text("开展普法讲座一次")
     r = await http.get(f"{stack['registry']}/units/{unit}/members", headers=auth("unit_admin", "unit-other"))
     assert r.status_code == 403, r.text
+
+
+async def play_registry(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:
+    """The registry desks: the place tree with party organisations, the roll with receipts, the units."""
+    page = desk.page
+    await page.get_by_role("menuitem", name="地点与党组织").click()
+    await expect(page.locator('[data-test="place-tree"]')).to_contain_text("党组织：滨湖世纪社区社区党委")
+    await desk.shot("07-places")
+    await page.get_by_role("menuitem", name="党员名册").click()
+    roll = page.locator('[data-test="members"]')
+    await expect(roll.locator(".el-table__row")).to_have_count(2)
+    await expect(roll).to_contain_text(re.compile(r"BD-\d{8}-\d{6}"))
+    await expect(roll).to_contain_text("在职党员双向联系卡")
+    await desk.shot("08-members")
+    await page.get_by_role("menuitem", name="驻区单位").click()
+    units = page.locator('[data-test="units"]')
+    await expect(units).to_contain_text(UNIT)
+    await expect(page.locator('[data-test="unreported"]')).to_contain_text("全部单位已报到")
+    await units.locator(".el-table__expand-icon").first.click()
+    await units.locator('[data-test="confirm"]').click()
+    await desk.message("已确认")
+    await units.locator(".el-table__expand-icon").first.click()
+    await expect(units).to_contain_text("已确认")
+    await desk.shot("09-units")
 
 
 async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
@@ -278,6 +317,20 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
     cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
     assert "周建国" in cells and "综合得分" in cells, sorted(cells)[:20]
+    await page.locator('[data-test="commend"]').click()  # 公示: the year's commendation list of the district
+    await desk.message("表彰名单已公布")
+    await expect(page.locator('[data-test="commendation"]')).to_contain_text("周建国")
     await page.get_by_role("tab", name="积分规则").click()
     await expect(page.locator('[data-test="rules"]')).to_contain_text("第 1 版")
     await desk.shot("02-rules")
+
+    # The district opens the year's two-way evaluation (双向评议); it reads the registry, imports nothing.
+    await page.get_by_role("menuitem", name="双向评议").click()
+    await page.locator('[data-test="open-campaign"]').click()
+    await desk.message("评议已开启")
+    await expect(page.locator('[data-test="campaign"]')).to_contain_text("评议中")
+    await desk.shot("03-campaign")
+    await expect(page.get_by_role("menuitem", name="批量导入")).to_have_count(0)
+    r = await http.post(f"{stack['registry']}/imports/members", headers=district,
+                        files={"file": ("m.csv", "姓名,居住社区\n甲,x\n".encode(), "text/csv")})
+    assert r.status_code == 403, r.text

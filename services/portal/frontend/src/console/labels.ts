@@ -11,3 +11,6 @@ export const PLACE_KINDS: Record<string, string> = {
 export const RECEIPT_KINDS: Record<string, string> = { home: '居住地社区报到', work: '单位所在社区报到' }
 export const ALERT_KINDS: Record<string, string> = { member_inactive: '党员长期未参与', unit_interview: '单位约谈提醒' }
 export const ALERT_STATES: Record<string, string> = { open: '待处理', cleared: '已解除' }
+export const REPORTED: Record<string, string> = { true: '已报到', false: '未报到' }
+export const HOLDER_KINDS: Record<string, string> = { leader: '领导干部', unit: '驻区单位', member: '党员' }
+export const TARGET_KINDS: Record<string, string> = { community: '社区', area: '片区', group: '居民小组', enterprise: '企业' }

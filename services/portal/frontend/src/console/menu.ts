@@ -12,9 +12,11 @@ export const MENU: MenuItem[] = [
   { path: '/places', title: '地点与党组织', roles: STAFF },
   { path: '/members', title: '党员名册', roles: STAFF },
   { path: '/units', title: '驻区单位', roles: STAFF },
+  { path: '/teams', title: '服务队与包保', roles: STAFF },
   { path: '/imports', title: '批量导入', roles: MANAGERS },
   { path: '/unit', title: '单位工作台', roles: ['unit_admin'] },
   { path: '/evaluation', title: '考评与报表', roles: STAFF },
+  { path: '/campaigns', title: '双向评议', roles: [...STAFF, 'unit_admin'] },
   { path: '/home', title: '首页', roles: STAFF },
 ]
 
