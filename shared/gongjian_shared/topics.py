@@ -51,6 +51,7 @@ TOPICS: dict[str, Topic] = {
                 "demand.rated",
                 "demand.overdue",
                 "demand.closed",
+                "demand.evidence_attached",
             ),
         ),
         Topic("claims.wishes.v1", "wish id", ("wish.posted", "wish.approved", "wish.rejected", "wish.answered")),
@@ -61,6 +62,16 @@ TOPICS: dict[str, Topic] = {
         ),
         # Notices (提醒/通知) to members, residents and staff; channels (SMS, WeChat) read them.
         Topic("claims.notices.v1", "notice id", ("notice.issued",)),
+        Topic(
+            "claims.inspections.v1",
+            "inspection id",
+            (
+                "inspection.recorded",
+                "inspection.rectification_overdue",
+                "inspection.rectification_escalated",
+                "inspection.rectification_closed",
+            ),
+        ),
         Topic("evaluation.ledger.v1", "member or unit id", ("points.awarded", "points.revoked")),
         Topic("evaluation.reviews.v1", "reviewed party id", ("review.submitted", "review.graded")),
         Topic("evaluation.alerts.v1", "subject id", ("alert.raised", "alert.cleared")),
@@ -75,6 +86,7 @@ CLAIMS_DEMANDS = "claims.demands.v1"
 CLAIMS_WISHES = "claims.wishes.v1"
 CLAIMS_SUGGESTIONS = "claims.suggestions.v1"
 CLAIMS_NOTICES = "claims.notices.v1"
+CLAIMS_INSPECTIONS = "claims.inspections.v1"
 EVALUATION_LEDGER = "evaluation.ledger.v1"
 EVALUATION_REVIEWS = "evaluation.reviews.v1"
 EVALUATION_ALERTS = "evaluation.alerts.v1"

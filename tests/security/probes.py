@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Callable
 
-from .world import SCHEDULE, World, ago, soon
+from .world import JPEG, SCHEDULE, World, ago, soon
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,25 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/messages/read"): P(lambda w, r: req("/messages/read", json={}), everyone=ALL_ROLES),
     ("POST", "/communities/{community_id}/dispatches"): P(lambda w, r: req(
         f"/communities/{w['A']}/dispatches", json={"title": "巡逻", "count": 1, "duty_date": _tomorrow()}), 1),
+    # --- evidence (佐证材料): the claimant's and the officials' of A; A's unit has no claim there ---------
+    ("POST", "/demands/{demand_id}/claims/{claim_id}/evidence"): P(lambda w, r: req(
+        f"/demands/{w['demand']}/claims/{w['claim']}/evidence", files={"file": ("p.jpg", JPEG, "image/jpeg")}), 1,
+        deny=("unit_admin",)),
+    ("POST", "/demands/{demand_id}/evidence"): P(lambda w, r: req(
+        f"/demands/{w['demand']}/evidence", files={"file": ("p.jpg", JPEG, "image/jpeg")}), 1),
+    ("GET", "/demands/{demand_id}/evidence"): P(lambda w, r: req(f"/demands/{w['demand']}/evidence"),
+                                                deny=("unit_admin",)),
+    ("GET", "/evidence/{evidence_id}"): P(lambda w, r: req(f"/evidence/{w['evidence']}"), deny=("unit_admin",)),
+    # --- inspections (督查): recorded and closed above the community; its unit follows up --------
+    ("POST", "/inspections"): P(lambda w, r: req("/inspections", json={
+        "target_kind": "community", "target_id": w["A"], "inspected_at": ago()}), 1, deny=("community_admin",)),
+    ("GET", "/inspections"): P(lambda w, r: req("/inspections", {"place_id": w["A"]})),
+    ("GET", "/inspections/{inspection_id}"): P(lambda w, r: req(f"/inspections/{w['inspection']}")),
+    ("POST", "/inspections/{inspection_id}/rectifications/{rectification_id}/follow-ups"): P(lambda w, r: req(
+        f"/inspections/{w['inspection']}/rectifications/{w['rectification']}/follow-ups", json={"note": "进展"}), 1),
+    ("POST", "/inspections/{inspection_id}/rectifications/{rectification_id}/closure"): P(lambda w, r: req(
+        f"/inspections/{w['inspection']}/rectifications/{w['rectification']}/closure", json={"result": "办结"}), 2,
+        deny=("community_admin",)),
     # --- suggestions --------------------------------------------------------------------------
     ("POST", "/suggestions"): P(lambda w, r: req("/suggestions", json={"community_id": w["A"], "title": "探针建议"}), 1),
     ("GET", "/suggestions"): P(lambda w, r: req("/suggestions", {"place_id": w["A"]})),

@@ -23,6 +23,7 @@ from gongjian_shared.testing import eventually
 
 COMMUNITIES = {"A": "S1", "B": "S1", "X": "S2"}
 SCHEDULE = {"weekdays": [1, 2, 3, 4, 5, 6, 7], "start": "08:00", "end": "10:00"}
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(2048)  # a photo as far as its magic bytes tell
 
 
 def bearer(role: str, places: list[str], sub: str, *, secret: str = DEV_JWT_SECRET, ttl_hours: float = 2) -> dict:
@@ -134,6 +135,9 @@ class World:
             self.ids[key] = (await self.call("claims", "POST", "/demands", staff, json=need))["id"]
         claim = await self.call("claims", "POST", f"/demands/{self['demand']}/claims", member)
         self.ids["claim"] = claim.get("id") or claim["claim_id"]
+        piece = await self.call("claims", "POST", f"/demands/{self['demand']}/claims/{self['claim']}/evidence", member,
+                                files={"file": ("服务照片.jpg", JPEG, "image/jpeg")})
+        self.ids["evidence"] = piece["id"]
         await self.call("claims", "POST", f"/demands/{self['demand']}/claims/{self['claim']}/fulfilment", member,
                         json={"hours": 2, "note": "已完成"})
         await self.call("claims", "POST", f"/demands/{self['demand']}/claims/{self['claim']}/verification", staff,
@@ -155,6 +159,7 @@ class World:
             "place_id": self["A"], "title": "联席会议", "held_at": ago(),
             "decisions": [{"title": "修路灯", "owner_id": self["UA"], "owner_kind": "unit", "due_at": soon()}]})
         self.ids["meeting"], self.ids["task"] = meeting["id"], meeting["tasks"][0]["id"]
+        await self._inspection()
         self.ids["resource"] = (await self.call("claims", "POST", "/resources", unit, json={
             "kind": "venue", "category": "志愿服务", "item": "法律咨询", "title": "会议室", "capacity": 10}))["id"]
         await self._position(staff)
@@ -167,6 +172,19 @@ class World:
         self.ids["position"] = position["id"]
         await self.call("claims", "PUT", f"/positions/{position['id']}/schedule", staff, json=SCHEDULE)
         self.ids["shift"] = f"{position['id']}@{add_days(today(), 2).isoformat()}"
+
+    async def _inspection(self) -> None:
+        """A district inspection (督查) of A's unit with one rectification item (the unit reaches claims via Kafka)."""
+        district = bearer("district_admin", [self["D1"]], f"district-A-{self.tag}")
+        body = {"target_kind": "unit", "target_id": self["UA"], "inspected_at": ago(), "findings": ["台账不全"],
+                "rectifications": [{"title": "补齐台账", "deadline": soon()}]}
+
+        async def recorded() -> Any:
+            r = await self.client.post(f"{self.urls['claims']}/inspections", json=body, headers=district)
+            return r.json() if r.status_code == 201 else None
+
+        inspection = await eventually(recorded, timeout=90, interval=0.5)
+        self.ids["inspection"], self.ids["rectification"] = inspection["id"], inspection["items"][0]["id"]
 
     async def _registry_objects(self) -> None:
         staff = self.staff()

@@ -6,12 +6,13 @@ from fastapi import FastAPI
 from gongjian_shared.http import create_app
 from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
-from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
+from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_INSPECTIONS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
 
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
 from .entrypoints.http import router
+from .entrypoints.http.upload_limit import EvidenceUploadLimit
 from .service import catalogue, notifications
 from .service.supervision import Scheduler
 
@@ -20,7 +21,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     settings = settings or ClaimsSettings()
     runtime = ServiceRuntime(settings, service="claims", database=settings.database,
                              outbox_collections=OUTBOX_COLLECTIONS)
-    declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS, CLAIMS_NOTICES)
+    declare_topics(runtime, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS, CLAIMS_NOTICES, CLAIMS_INSPECTIONS)
     consumers.register(runtime)
     notices.register(runtime)
     scheduler = Scheduler(runtime, interval_s=settings.scheduler_interval_s, lease_s=settings.job_lease_s)
@@ -43,4 +44,5 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
                                  "意见建议、精准对接 (needs, resources, projects, wishes, positions, claims, dispatch, "
                                  "verification, supervision, suggestions, matching)")
     app.include_router(router)
+    app.add_middleware(EvidenceUploadLimit, max_bytes=int(settings.evidence_max_mb * 1024 * 1024))
     return app

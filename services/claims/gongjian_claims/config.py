@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import AliasChoices, Field
 
+from .domain.evidence import DEFAULT_TYPES
+
 
 class ClaimsSettings(ServiceSettings):
     port: int = Field(8002, validation_alias=AliasChoices("CLAIMS_PORT", "port"))
@@ -27,3 +29,13 @@ class ClaimsSettings(ServiceSettings):
     notice_inbox: bool = Field(True, validation_alias=AliasChoices("CLAIMS_NOTICE_INBOX", "notice_inbox"))
     notice_gateways: list[dict[str, Any]] = Field(
         default_factory=list, validation_alias=AliasChoices("CLAIMS_NOTICE_GATEWAYS", "notice_gateways"))
+    # Evidence (佐证材料): size per file, accepted types (checked on the content), files per
+    # fulfilment or closing, and the GridFS chunk size (255 KiB: GridFS's default, far below 16 MiB).
+    evidence_max_mb: float = Field(10, gt=0, le=100, validation_alias=AliasChoices("CLAIMS_EVIDENCE_MAX_MB",
+                                                                                 "evidence_max_mb"))
+    evidence_types: list[str] = Field(list(DEFAULT_TYPES), validation_alias=AliasChoices("CLAIMS_EVIDENCE_TYPES",
+                                                                                          "evidence_types"))
+    evidence_per_subject: int = Field(9, ge=1, le=100, validation_alias=AliasChoices("CLAIMS_EVIDENCE_PER_SUBJECT",
+                                                                                   "evidence_per_subject"))
+    evidence_chunk_kb: int = Field(255, ge=16, le=8192, validation_alias=AliasChoices("CLAIMS_EVIDENCE_CHUNK_KB",
+                                                                                    "evidence_chunk_kb"))

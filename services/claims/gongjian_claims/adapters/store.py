@@ -25,6 +25,8 @@ INBOX = "inbox"                # notices the in-app channel delivered (the mobil
 DELIVERIES = "notice_deliveries"  # <channel>|<notice id>: what each channel sent
 MEETINGS = "meetings"
 TASKS = "tasks"                # joint-meeting decisions tracked to closure
+EVIDENCE = "evidence"          # evidence pieces (佐证材料); their bytes are in GridFS bucket "evidence"
+INSPECTIONS = "inspections"    # quarterly inspections (督查) with their rectification items (versioned)
 DISPATCH_STATS = "dispatch_stats"
 SIGNUPS = "shift_signups"      # members signed up per shift of a position (versioned, service/shifts.py)
 PLACES = "places"              # projection of registry.places.v1
@@ -46,6 +48,8 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     NOTIFICATIONS: [[("recipient", ASCENDING), ("at", ASCENDING)]],
     INBOX: [[("recipient", ASCENDING), ("delivered_at", ASCENDING)]],
     TASKS: [[("path", ASCENDING)], [("status", ASCENDING)], [("meeting_id", ASCENDING)]],
+    INSPECTIONS: [[("path", ASCENDING)], [("quarter", ASCENDING)]],
+    EVIDENCE: [[("demand_id", ASCENDING)]],
     HOLDERS: [[("pool", ASCENDING)], [("holder", ASCENDING)]],
     CATALOGUE: [[("category", ASCENDING)]],
     PLACES: [[("path", ASCENDING)]],

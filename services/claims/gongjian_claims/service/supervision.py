@@ -28,7 +28,7 @@ from ..adapters import jobs, journal
 from ..adapters.store import CLAIMS, DEMANDS, JOBS, TASKS
 from ..domain.demands import OPEN_CLAIM_STATES
 from ..domain.supervision import STEP_LABELS, is_settled
-from . import idle, resources
+from . import idle, inspection_jobs, resources
 from .common import demand_event, iso
 from .notifications import notify
 
@@ -37,10 +37,14 @@ SWEEP_EVERY_S = 15.0  # how often to finish what a crash interrupted (resource p
 FLAGS = {"overdue": "overdue", "escalate": "escalated"}
 
 
+# Subjects supervised by their own module: idle claims (idle.py), rectification items (inside their inspection).
+SUBJECT_RUNNERS = {"claim": idle.run_job, "rectification": inspection_jobs.run_job}
+
+
 async def run_job(runtime: Any, job: dict[str, Any]) -> str:
-    if job["subject_kind"] == "claim":
-        return await idle.run_job(runtime, job)
     db = runtime.db
+    if job["subject_kind"] in SUBJECT_RUNNERS:
+        return await SUBJECT_RUNNERS[job["subject_kind"]](runtime, job)
     is_demand = job["subject_kind"] == "demand"
     subject = await (journal.load(db, DEMANDS, job["subject_id"]) if is_demand
                      else db[TASKS].find_one({"_id": job["subject_id"]}))

@@ -44,6 +44,11 @@ FIGURES: tuple[Figure, ...] = (
     Figure("average_rating", "群众评价均分", "分", "群众对服务的评价平均分（满分 5 分）"),
     Figure("points_awarded", "发放积分", "分", "按积分规则发放的奉献积分合计"),
     Figure("activities", "共建活动", "场", "登记的共驻共建活动场次"),
+    Figure("inspections_recorded", "督查次数", "次", "对社区党组织和驻区单位开展的季度督查次数"),
+    Figure("rectifications_opened", "整改事项", "项", "督查提出的限期整改事项数"),
+    Figure("rectifications_open", "在改事项", "项", "尚未销号的整改事项数"),
+    Figure("rectifications_overdue", "逾期整改", "项", "超过整改期限仍未销号的整改事项数（逾期即计，销号后仍计）"),
+    Figure("rectifications_closed", "整改销号", "项", "经督查组复查销号的整改事项数"),
 )
 
 # Time in state (issue 14.8), as 12345 hotlines publish them. An item (诉求) is a need the community

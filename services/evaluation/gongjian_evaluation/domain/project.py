@@ -155,3 +155,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
 from . import project_claims, time_in_state  # noqa: E402  (registers the claims handlers)
 
 HANDLERS.update(project_claims.HANDLERS)
+
+from . import project_inspections  # noqa: E402  (registers the inspection handlers)
+
+HANDLERS.update(project_inspections.HANDLERS)

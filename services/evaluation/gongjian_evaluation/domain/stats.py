@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import inspection_figures
 from .periods import months_of
 
 COUNTERS = (
@@ -12,7 +13,7 @@ COUNTERS = (
     "demands_overdue", "demands_closed", "wishes_posted", "wishes_approved", "wishes_rejected",
     "wishes_fulfilled", "suggestions_received", "suggestions_assigned", "suggestions_resolved", "suggestions_closed", "hours_served",
     "participants", "beneficiaries", "ratings_count", "ratings_sum", "points_awarded", "activities",
-)
+) + inspection_figures.COUNTERS
 
 
 
@@ -44,6 +45,7 @@ def derived(counters: dict[str, float], this_month: dict[str, float] | None = No
         "units_reported_this_month": int((this_month or {}).get("units_reported", 0)),
         "overdue_rate": round(counters["demands_overdue"] / counters["demands_published"], 4)
         if counters.get("demands_published") else None,
+        **inspection_figures.derived(counters),
     }
 
 

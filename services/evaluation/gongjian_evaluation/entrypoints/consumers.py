@@ -18,6 +18,7 @@ from gongjian_shared.deadletter import send_to_dead_letter
 from gongjian_shared.kafka import subscribe
 from gongjian_shared.topics import (
     CLAIMS_DEMANDS,
+    CLAIMS_INSPECTIONS,
     CLAIMS_SUGGESTIONS,
     CLAIMS_WISHES,
     REGISTRY_MEMBERS,
@@ -30,7 +31,8 @@ from ..domain.periods import parse_time
 from ..service.projector import compact
 
 log = logging.getLogger("gongjian.evaluation.consumers")
-CONSUMED = (REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS)
+CONSUMED = (REGISTRY_PLACES, REGISTRY_UNITS, REGISTRY_MEMBERS, CLAIMS_DEMANDS, CLAIMS_WISHES, CLAIMS_SUGGESTIONS,
+            CLAIMS_INSPECTIONS)
 
 
 class _Tolerant(BaseModel):
@@ -118,6 +120,11 @@ class DemandClosed(_Tolerant):
     wish_id: str | None = None
 
 
+class InspectionRecorded(_Tolerant):
+    community_id: str
+    rectifications: list[dict[str, Any]] = []
+
+
 class SuggestionResolved(_Tolerant):
     community_id: str | None = None
     outcome: str = "resolved"
@@ -133,6 +140,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "demand.overdue": DemandCounted, "demand.closed": DemandClosed,
     "wish.posted": DemandCounted, "wish.approved": DemandCounted, "wish.rejected": DemandCounted,
     "suggestion.received": DemandCounted, "suggestion.assigned": DemandCounted, "suggestion.resolved": SuggestionResolved,
+    "inspection.recorded": InspectionRecorded, "inspection.rectification_overdue": DemandCounted,
+    "inspection.rectification_closed": DemandCounted,
 }
 
 

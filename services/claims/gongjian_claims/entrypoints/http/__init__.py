@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import (catalogue, checkin, closure, demands, matching, messages, mine, release, resources, shifts, suggestions,
-               supervision, wishes)
+from . import (catalogue, checkin, closure, demands, evidence, inspections, matching, messages, mine, release,
+               resources, shifts, suggestions, supervision, wishes)
 
 router = APIRouter()
 for module in (demands, release, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching,
-               messages, shifts, closure):
+               messages, shifts, closure, inspections, evidence):
     router.include_router(module.router)
