@@ -161,6 +161,14 @@ async def world(world_ns: Namespace) -> AsyncIterator[World]:
 
 
 @pytest.fixture
+def fast(ns, monkeypatch):
+    """A namespace whose apps (built in the test) run due jobs every 0.2 s with 5 s leases."""
+    monkeypatch.setenv("CLAIMS_SCHEDULER_INTERVAL_S", "0.2")
+    monkeypatch.setenv("CLAIMS_JOB_LEASE_S", "5")
+    return ns
+
+
+@pytest.fixture
 def make_world():
     """World for an app of the test's own (e.g. with ``ns``): ``make_world(ns, client, app)``."""
     return World

@@ -6,20 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from gongjian_claims.bootstrap import build_app
 from gongjian_claims.domain.inspections import quarter_of
 from gongjian_shared.localtime import parse_instant
 from gongjian_shared.testing import app_client, auth, eventually
 
 SECOND = 1 / 3600  # in hours
-
-
-@pytest.fixture
-def fast(ns, monkeypatch):
-    monkeypatch.setenv("CLAIMS_SCHEDULER_INTERVAL_S", "0.2")
-    monkeypatch.setenv("CLAIMS_JOB_LEASE_S", "5")
-    return ns
 
 
 def test_quarter_is_cut_in_local_time():

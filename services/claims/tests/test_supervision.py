@@ -6,19 +6,11 @@ import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from gongjian_claims.adapters import jobs
 from gongjian_claims.bootstrap import build_app
 from gongjian_shared.testing import app_client, auth, eventually
 
 SECOND = 1 / 3600  # in hours
-
-
-@pytest.fixture
-def fast(ns, monkeypatch):
-    monkeypatch.setenv("CLAIMS_SCHEDULER_INTERVAL_S", "0.2")
-    monkeypatch.setenv("CLAIMS_JOB_LEASE_S", "5")
-    return ns
 
 
 async def _overdue_events(world, demand_id: str, wait: float = 2.0) -> list[dict]:
