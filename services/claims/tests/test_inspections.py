@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
+from gongjian_claims.adapters import jobs
 from gongjian_claims.bootstrap import build_app
 from gongjian_claims.domain.inspections import quarter_of
 from gongjian_shared.localtime import parse_instant
@@ -39,7 +40,7 @@ async def test_inspection_life_cycle_escalates_once_with_two_instances(fast, mak
         street, staff = auth("community_admin", world.street), auth("community_admin", c)
         async with app_client(app2):  # a second instance on the same database and topics
             now = datetime.now(UTC)
-            body = _inspection(unit, now, now + timedelta(seconds=3))
+            body = _inspection(unit, now, now + timedelta(seconds=8))  # room for a slow machine
             r = await client.post("/inspections", json=body, headers=staff)
             assert r.status_code == 403 and "督查" in r.json()["detail"]  # the community does not inspect itself
             r = await client.post("/inspections", json=body, headers=street)
@@ -51,10 +52,11 @@ async def test_inspection_life_cycle_escalates_once_with_two_instances(fast, mak
             again = await client.post("/inspections", json=body, headers=street)
             assert again.status_code == 409 and "季度" in again.json()["detail"]
 
-            async def escalated():
+            async def escalated():  # marked, and the job finished (its notices sent, its run logged)
                 doc = await world.db["inspections"].find_one({"_id": insp["id"]})
-                return doc["items"][0].get("escalated")
-            await eventually(escalated, timeout=30)
+                job = await jobs.get(world.db, f"{late}:escalate")
+                return doc["items"][0].get("escalated") and job["status"] == "done"
+            await eventually(escalated, timeout=60)
 
         def marks(events):
             return [e for e in events if e["subject"] == insp["id"] and e["type"].endswith(("overdue", "escalated"))]
@@ -65,15 +67,16 @@ async def test_inspection_life_cycle_escalates_once_with_two_instances(fast, mak
         recorded = [e for e in events if e["type"] == "gongjian.inspection.recorded"]
         assert recorded[0]["data"]["findings"] == 2 and len(recorded[0]["data"]["rectifications"]) == 2
         assert "台账" not in str(recorded[0]["data"])  # counts travel, finding texts do not
+        # A slow run may be taken up again by the other instance in a later lease period: the effects
+        # (the mark with its event, each notice) still happen once.
         ran = app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
-        assert Counter(j for j in ran if j.startswith(late)) == {f"{late}:remind": 1, f"{late}:overdue": 1,
-                                                                   f"{late}:escalate": 1}
-
+        assert {j for j in ran if j.startswith(late)} == {f"{late}:remind", f"{late}:overdue", f"{late}:escalate"}
         notes = (await client.get("/notifications", headers=auth("unit_admin", unit))).json()["items"]
-        assert {n["kind"] for n in notes if n["subject_id"] == late} >= {"rectification.remind",
-                                                                          "rectification.overdue"}
+        assert Counter(n["kind"] for n in notes if n["subject_id"] == late) == {
+            "rectification.remind": 1, "rectification.overdue": 1}
         notes = (await client.get("/notifications", headers=street)).json()["items"]
-        assert [n["text"] for n in notes if n["kind"] == "rectification.escalate"][0].startswith("【上报街道督办】")
+        escalations = [n["text"] for n in notes if n["kind"] == "rectification.escalate"]
+        assert len(escalations) == 1 and escalations[0].startswith("【上报街道督办】")
 
         path = f"/inspections/{insp['id']}/rectifications/{late}"
         assert (await client.get(f"/inspections/{insp['id']}", headers=auth("unit_admin", other_unit))

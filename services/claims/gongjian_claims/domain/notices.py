@@ -22,6 +22,8 @@ KIND_LABELS = {
     # members and staff
     "demand.matched": "新需求匹配", "claim.sent_back": "服务被退回", "claim.approved": "服务已核验通过",
     "claim.handed_over": "认领已转交", "claim.released": "认领已释放", "claim.idle_warning": "认领超时提醒", "inspection.deadline": "整改期限提醒",
+    # inspections (督查): a rectification item's deadline (限期整改)
+    "rectification.remind": "整改到期提醒", "rectification.overdue": "整改逾期", "rectification.escalate": "整改逾期上报街道",
 }
 DEFAULT_LABEL = "通知"
 RECIPIENT_KINDS = ("member", "resident", "unit", "staff", "place")

@@ -34,17 +34,22 @@ async def run_job(runtime: Any, job: dict[str, Any]) -> str:
     item = insp["items"][index]
     if job["step"] == "remind":
         text = f"【整改到期提醒】「{item['title']}」将于 {format_deadline(item['deadline'])} 到期，请抓紧整改"
-        await _tell(runtime.db, job, item, {insp["target_id"], insp["community_id"]}, text)
+        await _tell(runtime, job, insp, item, _owners(insp), text)
         return "applied"
     outcome = await _flag(runtime, job, insp, index)
     if job["step"] == "overdue":
         text = f"【整改逾期】「{item['title']}」已超过整改期限，请尽快整改到位"
-        recipients = {insp["target_id"], insp["community_id"]}
+        recipients = _owners(insp)
     else:
         text = f"【上报街道督办】「{item['title']}」逾期未整改，已上报街道跟踪督办"
-        recipients = {insp.get("street_id") or insp["community_id"]}
-    await _tell(runtime.db, job, item, recipients, text)
+        recipients = {insp.get("street_id") or insp["community_id"]: "place"}
+    await _tell(runtime, job, insp, item, recipients, text)
     return outcome
+
+
+def _owners(insp: dict[str, Any]) -> dict[str, str]:
+    """Who rectifies: the inspected unit (if a unit) and its community's staff."""
+    return {insp["target_id"]: "unit" if insp["target_kind"] == "unit" else "place", insp["community_id"]: "place"}
 
 
 async def _flag(runtime: Any, job: dict[str, Any], insp: dict[str, Any], index: int) -> str:
@@ -64,6 +69,10 @@ async def _flag(runtime: Any, job: dict[str, Any], insp: dict[str, Any], index: 
     return "conflict"
 
 
-async def _tell(db: Any, job: dict[str, Any], item: dict[str, Any], recipients: set[str], text: str) -> None:
-    for recipient in sorted(r for r in recipients if r):
-        await notify(db, job["_id"], recipient, kind=job["kind"], subject_id=item["id"], text=text)
+async def _tell(runtime: Any, job: dict[str, Any], insp: dict[str, Any], item: dict[str, Any],
+                recipients: dict[str, str], text: str) -> None:
+    """One notice per recipient (id → audience: the unit, or a place's staff)."""
+    for recipient, audience in sorted(recipients.items()):
+        if recipient:
+            await notify(runtime, job["_id"], recipient, kind=job["kind"], subject_id=item["id"], text=text,
+                         audience=audience, community_id=insp["community_id"], district_id=insp.get("district_id"))

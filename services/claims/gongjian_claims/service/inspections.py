@@ -65,15 +65,15 @@ async def record(runtime: Any, *, target_kind: str, target_id: str, inspected_at
     place, name = await _target(db, target_kind, target_id)
     path = list(place["path"])
     require_acts_for(acts_for, path[:-1], "督查")
+    quarter = rules.quarter_of(inspected_at)
+    insp_id = rules.inspection_id(target_id, quarter)
+    if await journal.created(db, insp_id):  # before scheduling: the record's jobs are not to be redone
+        raise _already(quarter)
     now = utc_now()
     late = rules.bad_deadlines(items, now)
     if late:
         raise Problem(422, f"第 {'、'.join(map(str, late))} 项整改期限必须晚于当前时间 (deadline in the past)",
                       code="bad-deadline")
-    quarter = rules.quarter_of(inspected_at)
-    insp_id = rules.inspection_id(target_id, quarter)
-    if await journal.created(db, insp_id):  # before scheduling: the record's jobs are not to be redone
-        raise _already(quarter)
     stored = rules.new_items(insp_id, items)
     for item in stored:  # jobs first: a job whose inspection is missing finds nothing to do
         await jobs.schedule(db, deadline_jobs(SUBJECT_KIND, item["id"], item["deadline"], now=now,
