@@ -100,6 +100,17 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/shifts/{shift_id}/cancellation"): P(lambda w, r: req(f"/shifts/{w['shift']}/cancellation"), 2,
                                                    everyone=("member",)),  # one's own sign-up, wherever
     ("GET", "/shift-signups/mine"): P(lambda w, r: req("/shift-signups/mine"), everyone=("member",)),
+    ("POST", "/shifts/{shift_id}/check-in"): P(lambda w, r: req(
+        f"/shifts/{w['shift']}/check-in", json={"token": w["position_token"]}), 1, everyone=("member",)),
+    ("POST", "/shifts/{shift_id}/check-out"): P(lambda w, r: req(
+        f"/shifts/{w['shift']}/check-out", json={"token": w["position_token"]}), 1, everyone=("member",)),
+    ("POST", "/shifts/{shift_id}/signups/{member_id}/attendance"): P(lambda w, r: req(
+        f"/shifts/{w['shift']}/signups/{w['MA']}/attendance",
+        json={"checked_in_at": ago(0.1), "checked_out_at": ago(0.05), "reason": "探针补录"}), 1),
+    ("POST", "/shifts/{shift_id}/correction"): P(lambda w, r: req(
+        f"/shifts/{w['shift']}/correction", json={"hours": 1, "reason": "探针更正"}), 1, everyone=("member",)),
+    ("POST", "/shifts/{shift_id}/signups/{member_id}/correction/decision"): P(lambda w, r: req(
+        f"/shifts/{w['shift']}/signups/{w['MA']}/correction/decision", json={"approved": True}), 1),
     # --- wishes -------------------------------------------------------------------------------
     ("POST", "/wishes"): P(lambda w, r: req("/wishes", json={"community_id": w["A"], "title": "探针心愿"}), 1),
     ("GET", "/wishes"): P(lambda w, r: req("/wishes", {"place_id": w["A"]}), everyone=("resident",)),

@@ -172,6 +172,8 @@ class World:
         self.ids["position"] = position["id"]
         await self.call("claims", "PUT", f"/positions/{position['id']}/schedule", staff, json=SCHEDULE)
         self.ids["shift"] = f"{position['id']}@{add_days(today(), 2).isoformat()}"
+        link = await self.call("claims", "GET", f"/demands/{position['id']}/check-in-link", staff)
+        self.ids["position_token"] = link["token"]
 
     async def _inspection(self) -> None:
         """A district inspection (督查) of A's unit with one rectification item (the unit reaches claims via Kafka)."""

@@ -152,10 +152,11 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "member.deactivated": member_deactivated,
 }
 
-from . import project_claims, time_in_state  # noqa: E402  (registers the claims handlers)
+from . import project_claims, project_shifts, time_in_state  # noqa: E402  (registers the claims handlers)
 
 HANDLERS.update(project_claims.HANDLERS)
 
 from . import project_inspections  # noqa: E402  (registers the inspection handlers)
 
 HANDLERS.update(project_inspections.HANDLERS)
+HANDLERS.update(project_shifts.HANDLERS)

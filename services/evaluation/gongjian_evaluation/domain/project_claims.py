@@ -132,6 +132,8 @@ def activity_recorded(state, ev, data, at, ctx, fx):
 
 
 def points_revocation(state, ev, data, at, ctx, fx):
+    if f"{data['entry_id']}:revoked" in state.entry_index:
+        return  # taken back already (a shift's corrected hours do it themselves; a rebuild replays both)
     _, event = revoke(state, entry_id_=str(data["entry_id"]), reason=str(data.get("reason", "")),
                           command_id=ev["id"])
     fx.events.append(event)

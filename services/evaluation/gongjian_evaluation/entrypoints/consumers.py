@@ -102,6 +102,15 @@ class DemandVerified(_Tolerant):
     beneficiaries: float | None = None
 
 
+class ShiftHoursRecorded(_Tolerant):
+    claimant_id: str
+    claimant_kind: str = "member"
+    hours: float
+    previous_hours: float | None = None
+    replaces_event_id: str | None = None
+    category: str | None = None
+
+
 class RatedClaimant(_Tolerant):
     claimant_id: str
     claimant_kind: str = "member"
@@ -138,6 +147,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "demand.published": DemandCounted, "demand.claimed": DemandClaimed, "demand.claim_released": DemandCounted,
     "demand.fulfilled": DemandCounted, "demand.verified": DemandVerified, "demand.rated": DemandRated,
     "demand.overdue": DemandCounted, "demand.closed": DemandClosed,
+    "shift.hours_recorded": ShiftHoursRecorded,
     "wish.posted": DemandCounted, "wish.approved": DemandCounted, "wish.rejected": DemandCounted,
     "suggestion.received": DemandCounted, "suggestion.assigned": DemandCounted, "suggestion.resolved": SuggestionResolved,
     "inspection.recorded": InspectionRecorded, "inspection.rectification_overdue": DemandCounted,

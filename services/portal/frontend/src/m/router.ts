@@ -15,6 +15,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/member/report', component: () => import('./pages/member/Report.vue'), meta: { title: '报到' } },
   { path: '/member/demands', component: () => import('./pages/member/Demands.vue'), meta: { title: '认领需求', tab: 'member' } },
   { path: '/member/claims', component: () => import('./pages/member/Claims.vue'), meta: { title: '我的认领', tab: 'member' } },
+  { path: '/member/shifts/:demandId?', component: () => import('./pages/member/Shifts.vue'), meta: { title: '岗位班次', tab: 'member' } },
   { path: '/member/points', component: () => import('./pages/member/Points.vue'), meta: { title: '我的积分', tab: 'member' } },
   { path: '/checkin/:demandId', component: () => import('./pages/member/CheckIn.vue'), meta: { title: '扫码签到' } },
   { path: '/notifications', component: () => import('./pages/Notifications.vue'), meta: { title: '消息通知', tab: 'any' } },
