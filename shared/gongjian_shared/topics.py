@@ -53,6 +53,7 @@ TOPICS: dict[str, Topic] = {
                 "demand.closed",
                 "demand.evidence_attached",
                 "shift.hours_recorded",  # a member's hours on one shift of a position (班次工时)
+                "demand.capacity_changed",
             ),
         ),
         Topic("claims.wishes.v1", "wish id", ("wish.posted", "wish.approved", "wish.rejected", "wish.answered")),

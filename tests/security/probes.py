@@ -69,6 +69,10 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("POST", "/demands/{demand_id}/claims/{claim_id}/handover"): P(
         lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/handover",
                          json={"reason": "探针", "to_id": w["MA"]}), 2),
+    ("POST", "/demands/{demand_id}/withdrawal"): P(  # a wish: refused by its state (409), nothing withdrawn
+        lambda w, r: req(f"/demands/{w['wish_open']}/withdrawal", json={"reason": "探针"}), 2),
+    ("POST", "/demands/{demand_id}/capacity"): P(  # the capacity it has: a no-op
+        lambda w, r: req(f"/demands/{w['demand']}/capacity", json={"capacity": 20}), 2),
     ("POST", "/demands/{demand_id}/claims/{claim_id}/fulfilment"): P(
         lambda w, r: req(f"/demands/{w['demand']}/claims/{w['claim']}/fulfilment", json={"hours": 1}), 1,
         deny=("unit_admin",)),

@@ -1,8 +1,11 @@
-"""Issue 14 point 5: rules that agree with each other — the catalogue's claimant kinds hold when a need omits them."""
+"""Issue 14 point 5: rules that agree — the catalogue's claimant kinds, one specialty vocabulary, unknown ones refused."""
 
 from __future__ import annotations
 
+from gongjian_claims.domain.catalogue import seed_items
 from gongjian_claims.domain.rules import kinds_for_item
+from gongjian_shared.contracts import vocabulary
+from gongjian_shared.localtime import add_days, today
 from gongjian_shared.testing import auth
 
 
@@ -37,3 +40,41 @@ async def test_member_only_item_refuses_a_unit_even_where_units_are_the_default(
     assert (await world.claim(need["id"], member)).status_code == 201
     both = await world.demand(c, category="志愿服务", item="法律咨询", title="法律咨询", capacity=2)
     assert both["claimant_kinds"] == ["unit"]  # the community's preference, which the item allows
+
+
+def test_the_catalogue_speaks_the_one_specialty_vocabulary():
+    named = {item["specialty"] for item in seed_items() if item["specialty"]}
+    assert named <= set(vocabulary("specialties")), named - set(vocabulary("specialties"))
+    assert "消防" in named
+
+
+async def test_dispatch_by_fire_safety_finds_the_member_who_has_it(world):
+    c = await world.community()
+    firefighter = await world.member(c, specialties=("消防",))
+    await world.member(c, specialties=("法律",))
+    body = {"title": "冬季消防安全检查", "specialty": "消防", "count": 2, "duty_date": add_days(today(), 1).isoformat()}
+    r = await world.client.post(f"/communities/{c}/dispatches", json=body, headers=auth("community_admin", c))
+    assert r.status_code == 201, r.text
+    assert r.json()["candidates"] == 1 and [m["member_id"] for m in r.json()["roster"]] == [firefighter]
+
+
+async def test_an_unknown_specialty_is_refused_with_the_known_list(world):
+    c = await world.community()
+    staff = auth("community_admin", c)
+    body = {"community_id": c, "category": "志愿服务", "item": "法律咨询", "title": "炼金讲座", "capacity": 1,
+            "required_specialties": ["炼金"]}
+    r = await world.client.post("/demands", json=body, headers=staff)
+    assert r.status_code == 422 and r.json()["code"] == "unknown-specialty"
+    assert "专长目录中没有：炼金" in r.json()["detail"] and "消防" in r.json()["detail"]
+    duty = {"title": "炼金值守", "specialty": "炼金", "count": 1, "duty_date": add_days(today(), 1).isoformat()}
+    r = await world.client.post(f"/communities/{c}/dispatches", json=duty, headers=staff)
+    assert r.status_code == 422 and r.json()["code"] == "unknown-specialty"
+    r = await world.client.post("/catalogue/items", json={"category": "志愿服务", "name": "炼金", "specialty": "炼金"},
+                                headers=auth("city_admin"))
+    assert r.status_code == 422 and r.json()["code"] == "unknown-specialty"
+    r = await world.client.put(f"/communities/{c}/claim-rules", json={"required_specialties": ["炼金"]}, headers=staff)
+    assert r.status_code == 422 and r.json()["code"] == "unknown-specialty"
+    # A specialty the city added in the registry reaches claims with the members who have it.
+    await world.member(c, specialties=("无人机航拍",))
+    body.update(required_specialties=["无人机航拍"], title="无人机航拍社区全景")
+    assert (await world.client.post("/demands", json=body, headers=staff)).status_code == 201

@@ -14,7 +14,7 @@ async def test_catalogue_ships_5_categories_and_35_items_and_is_managed(world):
     assert [c["category"] for c in cat["categories"]] == ["困难帮扶", "资金扶持", "志愿服务", "文体服务", "建议意见"]
     assert cat["item_count"] == 35 and all(c["items"] for c in cat["categories"])
 
-    body = {"category": "志愿服务", "name": "垃圾分类指导", "specialty": "环保"}
+    body = {"category": "志愿服务", "name": "垃圾分类指导", "specialty": "环境卫生"}
     assert (await world.client.post("/catalogue/items", json=body,
                                     headers=auth("district_admin", world.district))).status_code == 403
     r = await world.client.post("/catalogue/items", json=body, headers=auth("city_admin"))

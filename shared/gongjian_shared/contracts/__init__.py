@@ -2,6 +2,8 @@
 
 Each file holds the JSON Schema of the event's ``data`` and example messages (whole
 CloudEvents). ``envelope.schema.json`` is the CloudEvents envelope of CONTRACTS.md.
+``vocabularies/`` holds value lists both sides of a contract must agree on (the specialties
+of member events and of demands): data, so that no service imports another's code for them.
 Tests check that every example validates and that every consumer model reads it.
 """
 
@@ -30,6 +32,12 @@ def contract(event_type: str) -> dict[str, Any]:
     if not path.is_file():
         raise KeyError(f"no contract for event type {event_type!r}")
     return json.loads(path.read_text("utf-8"))
+
+
+@cache
+def vocabulary(name: str) -> tuple[str, ...]:
+    """The values of ``vocabularies/<name>.json`` in their order, e.g. ``vocabulary("specialties")`` (专长目录)."""
+    return tuple(json.loads(_ROOT.joinpath("vocabularies", f"{name}.json").read_text("utf-8"))["values"])
 
 
 def contracted_types() -> list[str]:

@@ -7,6 +7,7 @@
 - Loads: ``<claimant>#0 … #L-1`` — the open claims of one claimant (max-open-claims).
 Releasing deletes the documents. A process that dies half-way leaves a document whose
 claim never appeared; such orphans older than a minute are pruned when space runs out.
+Lowering a pool's capacity closes the seats above it (capacity.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from .store import CLAIMS, HOLDERS, JOURNAL, LOADS, SEATS
 
 ORPHAN_AFTER = timedelta(minutes=1)
+SEALED, SHRUNK = "sealed", "shrunk"  # seat documents that hold no claim: closing, lowered capacity
+NO_CLAIM = [SEALED, SHRUNK]
 
 
 async def holder(db: Any, pool: str, holder_id: str) -> dict[str, Any] | None:
@@ -43,13 +46,13 @@ async def unhold(db: Any, pool: str, holder_id: str, claim_id: str) -> None:
 
 
 async def seats_taken(db: Any, pool: str) -> int:
-    return await db[SEATS].count_documents({"pool": pool})
+    return await db[SEATS].count_documents({"pool": pool, "claim_id": {"$ne": SHRUNK}})
 
 
 async def taken_by_pool(db: Any, pools: list[str]) -> dict[str, int]:
     if not pools:
         return {}
-    cursor = await db[SEATS].aggregate([{"$match": {"pool": {"$in": pools}}},
+    cursor = await db[SEATS].aggregate([{"$match": {"pool": {"$in": pools}, "claim_id": {"$ne": SHRUNK}}},
                                         {"$group": {"_id": "$pool", "n": {"$sum": 1}}}])
     return {row["_id"]: row["n"] for row in await cursor.to_list(None)}
 
@@ -103,7 +106,7 @@ async def take_seat(db: Any, pool: str, capacity: int, claim_id: str, claimant_i
             return HELD
         seat = view.next_free(capacity)
         if seat is None:
-            if len(view.docs) >= capacity:
+            if sum(1 for d in view.docs if d["seat"] < capacity) >= capacity:
                 return None
             await asyncio.sleep(0.01)  # free in the database but handed to others of this turn: let them insert
             continue
@@ -130,7 +133,12 @@ async def free_seat(db: Any, pool: str, seat: int, claim_id: str) -> None:
 
 async def seal(db: Any, pool: str, capacity: int) -> None:
     """Take every free seat (closing): no claim can slip in afterwards."""
-    docs = [seat_doc(pool, k, "sealed", None) for k in range(capacity)]
+    await insert_free(db, [seat_doc(pool, k, SEALED, None) for k in range(capacity)])
+
+
+async def insert_free(db: Any, docs: list[dict[str, Any]]) -> None:
+    if not docs:
+        return
     try:
         await db[SEATS].insert_many(docs, ordered=False)
     except BulkWriteError:
@@ -138,7 +146,7 @@ async def seal(db: Any, pool: str, capacity: int) -> None:
 
 
 async def unseal(db: Any, pool: str) -> None:
-    await db[SEATS].delete_many({"pool": pool, "claim_id": "sealed"})
+    await db[SEATS].delete_many({"pool": pool, "claim_id": SEALED})
 
 
 async def reserve_load(db: Any, claimant_id: str, claim_id: str, limit: int | None, attempts: int = 20) -> str | None:
@@ -173,13 +181,13 @@ async def open_load(db: Any, claimant_id: str) -> int:
 def has_stale(view: SeatView) -> bool:
     """Is any of these seats old enough to be a crash's orphan?"""
     old = utc_now() - ORPHAN_AFTER
-    return any(d.get("claim_id") != "sealed" and d["at"] < old for d in view.docs)
+    return any(d.get("claim_id") not in NO_CLAIM and d["at"] < old for d in view.docs)
 
 
 async def prune(db: Any, collection: str, query: dict[str, Any], states: tuple[str, ...]) -> int:
     """Delete orphans: older than a minute and their claim does not hold the place (any more)."""
     docs = await db[collection].find({**query, "at": {"$lt": utc_now() - ORPHAN_AFTER},
-                                      "claim_id": {"$ne": "sealed"}}).to_list(None)
+                                      "claim_id": {"$nin": NO_CLAIM}}).to_list(None)
     if not docs:
         return 0
     ids = [d["claim_id"] for d in docs]

@@ -5,7 +5,8 @@ The categories are those of the Huangshi "双向认领" list (困难帮扶、资
 households, micro-wishes, legal advice, free clinics, tutoring, patrols, venue sharing,
 square-dance teams, exhibitions, basketball games, joint meetings, visits by officials...
 
-Each item names the specialty (特长) a member usually brings to it, used by matching, and
+Each item names the specialty (特长) a member usually brings to it — a value of the one specialty
+vocabulary (gongjian_shared/contracts/vocabularies/specialties.json) — used by matching, and
 who usually takes it on (members, units or both). The catalogue is managed at run time
 (city officials add, rename or retire items); this list only seeds an empty database.
 """
@@ -42,14 +43,14 @@ _SEED: tuple[tuple[str, str, str | None, tuple[str, ...]], ...] = (
     ("志愿服务", "环境整治", None, BOTH),
     ("志愿服务", "交通疏导", None, ("member",)),
     ("志愿服务", "消防安全演练", "消防", BOTH),
-    ("志愿服务", "政策宣讲", "宣讲", BOTH),
+    ("志愿服务", "政策宣讲", "政策宣讲", BOTH),
     ("志愿服务", "技能培训", "技能培训", BOTH),
     ("志愿服务", "疫情防控值守", None, ("member",)),
     ("文体服务", "场地设施开放共享", None, ("unit",)),
     ("文体服务", "文艺演出", "文艺", BOTH),
     ("文体服务", "广场舞秧歌队辅导", "文艺", ("member",)),
     ("文体服务", "书画摄影展", "书画", BOTH),
-    ("文体服务", "篮球友谊赛", "体育", BOTH),
+    ("文体服务", "篮球友谊赛", "体育健身", BOTH),
     ("文体服务", "图书阅览共享", None, ("unit",)),
     ("文体服务", "老年大学授课", "教学", ("member",)),
     ("建议意见", "社情民意收集", None, BOTH),

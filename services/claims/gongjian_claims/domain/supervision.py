@@ -34,5 +34,5 @@ def deadline_jobs(subject_kind: str, subject_id: str, due_at: datetime | None, *
 
 
 def is_settled(subject: dict[str, Any]) -> bool:
-    """Nothing left to supervise: the demand is closed (销号) or the task is done."""
-    return subject.get("status") in ("closed", "done", "rejected")
+    """Nothing left to supervise: the demand is closed (销号) or withdrawn (撤回), or the task is done."""
+    return subject.get("status") in ("closed", "withdrawn", "done", "rejected")

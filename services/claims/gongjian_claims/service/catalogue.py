@@ -9,6 +9,7 @@ from pymongo import UpdateOne
 
 from ..adapters.store import CATALOGUE
 from ..domain.catalogue import CATEGORIES, CATEGORY_CODES, seed_items
+from . import specialties
 
 
 async def seed(db: Any) -> None:
@@ -49,6 +50,7 @@ async def resolve(db: Any, category: str, item: str) -> dict[str, Any]:
 async def add_item(db: Any, *, category: str, name: str, specialty: str | None,
                    claimant_kinds: list[str]) -> dict[str, Any]:
     check_category(category)
+    await specialties.check(db, [specialty] if specialty else [])
     if await db[CATALOGUE].find_one({"category": category, "name": name}):
         raise Problem(409, f"该类别下已有同名项目：{name} (item exists)", code="item-exists")
     code = CATEGORY_CODES[category]
@@ -64,6 +66,8 @@ async def add_item(db: Any, *, category: str, name: str, specialty: str | None,
 
 async def update_item(db: Any, item_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     changes = {k: v for k, v in changes.items() if k in ("name", "specialty", "claimant_kinds", "active")}
+    if changes.get("specialty"):
+        await specialties.check(db, [changes["specialty"]])
     doc = await db[CATALOGUE].find_one_and_update({"_id": item_id}, {"$set": changes}, return_document=True) \
         if changes else await db[CATALOGUE].find_one({"_id": item_id})
     if doc is None:

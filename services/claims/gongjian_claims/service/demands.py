@@ -15,7 +15,7 @@ from ..adapters import jobs, journal, projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, RATINGS
 from ..domain.rules import RULE_FIELDS, effective_rules, kinds_for_item
 from ..domain.supervision import deadline_jobs
-from . import catalogue
+from . import catalogue, specialties
 from .claiming import view as claim_view
 from .common import claims_of, demand_event, iso, require_acts_for
 from .rules import community, get_rules
@@ -55,6 +55,7 @@ async def build(db: Any, spec: dict[str, Any], *, acts_for: Any, demand_id: str 
     place = await community(db, spec["community_id"])
     require_acts_for(acts_for, place["path"], "发布")
     item = await catalogue.resolve(db, spec["category"], spec["item"])
+    await specialties.check(db, spec.get("required_specialties"))
     rules = effective_rules(await get_rules(db, spec["community_id"]), {k: spec.get(k) for k in RULE_FIELDS})
     if spec.get("claimant_kinds") is None:  # not said: the catalogue item's unit-only/member-only holds
         rules["claimant_kinds"] = kinds_for_item(rules["claimant_kinds"], item.get("claimant_kinds"))

@@ -89,7 +89,7 @@ async def close(runtime: Any, demand: dict[str, Any], by: str) -> dict[str, Any]
     await seats.seal(db, demand["_id"], demand["capacity"])
     claims = await claims_of(db, demand["_id"])
     seated = {s["claim_id"] for s in await db[SEATS].find({"pool": demand["_id"]}, {"claim_id": 1}).to_list(None)}
-    in_flight = seated - {c["_id"] for c in claims} - {"sealed"}  # seat taken, claim not written yet
+    in_flight = seated - {c["_id"] for c in claims} - set(seats.NO_CLAIM)  # seat taken, claim not written yet
     if in_flight or any(c["status"] in OPEN_CLAIM_STATES for c in claims):
         await seats.unseal(db, demand["_id"])
         raise Problem(409, "尚有未办结的认领，核验完成后才能销号 (claims still open)", code="claims-unfinished")

@@ -9,7 +9,7 @@ from .demands import views
 
 
 async def of_place(db: Any, place_id: str) -> dict[str, Any]:
-    demands = await db[DEMANDS].find({"path": place_id, "overdue": True, "status": {"$ne": "closed"}},
+    demands = await db[DEMANDS].find({"path": place_id, "overdue": True, "status": {"$nin": ["closed", "withdrawn"]}},
                                      {}).sort("due_at", 1).to_list(500)
     tasks = await db[TASKS].find({"path": place_id, "status": "open", "overdue": True}).sort("due_at", 1).to_list(500)
     escalated = [d["_id"] for d in demands if d.get("escalated")] + [t["_id"] for t in tasks if t.get("escalated")]

@@ -38,12 +38,13 @@ def released_event(demand: dict[str, Any], claim: dict[str, Any], by: str, reaso
 
 
 async def give_back(runtime: Any, demand: dict[str, Any], claim: dict[str, Any], *, by: str, reason: str | None,
-                    cause: str, handed_to: str | None = None) -> dict[str, Any] | None:
+                    cause: str, handed_to: str | None = None, keep_seat: bool = False) -> dict[str, Any] | None:
     """Release ``claim`` (as read) for ``by`` (domain/release.py); None if it changed meanwhile.
 
     The claimant (and, for an idle claim, the community) is notified, except when they released
     it themselves or it was handed over (the hand-over says so). ``cause`` makes the notices'
-    ids: a job or request run twice notifies nobody twice.
+    ids: a job or request run twice notifies nobody twice. ``keep_seat``: the seat stays taken
+    (a hand-over passes it on; a withdrawal keeps the demand full until it is withdrawn).
     """
     changes = {"status": "released", "released_at": utc_now(), "released_by": by, "release_reason": reason}
     if handed_to:
@@ -52,12 +53,12 @@ async def give_back(runtime: Any, demand: dict[str, Any], claim: dict[str, Any],
                                 [(CLAIMS_DEMANDS, [released_event(demand, claim, by, reason, handed_to)])])
     if done is None:
         return None
-    if handed_to:  # the seat goes to the new claimant (hand_over): only the load slot and holder are given back
+    if keep_seat or handed_to:  # only the load slot and the holder are given back
         await seats.release_load(runtime.db, claim.get("load_id"), claim["_id"])
         await seats.unhold(runtime.db, claim["demand_id"], claim["claimant_id"], claim["_id"])
-        return done
-    await free_places(runtime.db, claim, seat=True)
-    if by != "claimant":
+    else:
+        await free_places(runtime.db, claim, seat=True)
+    if by != "claimant" and not handed_to:
         text = release_text(demand["title"], by, reason)
         recipients = {claim["claimant_id"]: claim["claimant_kind"]}
         if by == "idle":

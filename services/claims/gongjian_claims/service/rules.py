@@ -10,6 +10,7 @@ from gongjian_shared.problems import Problem
 from ..adapters import projections
 from ..adapters.store import COMMUNITY_RULES
 from ..domain.rules import DEFAULT_RULES, RULE_FIELDS
+from . import specialties
 from .common import require_acts_for
 
 
@@ -35,6 +36,7 @@ async def set_rules(db: Any, community_id: str, rules: dict[str, Any], acts_for:
     place = await community(db, community_id)
     require_acts_for(acts_for, place["path"], "设置")
     values = {k: v for k, v in rules.items() if k in RULE_FIELDS}
+    await specialties.check(db, values.get("required_specialties"))
     unset = {k: "" for k, v in values.items() if v is None}
     update: dict[str, Any] = {"$set": {**{k: v for k, v in values.items() if v is not None}, "updated_at": utc_now()}}
     if unset:

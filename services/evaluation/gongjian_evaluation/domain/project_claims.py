@@ -103,6 +103,8 @@ def demand_rated(state, ev, data, at, ctx, fx):
 
 
 def demand_closed(state, ev, data, at, ctx, fx):
+    if data.get("outcome") == "withdrawn":
+        return  # 撤回 is not 销号: the demand was never done (its claims were released, nothing to award)
     place = _place(ev, data)
     _count(state, fx, place, at, "demands_closed")
     if (data.get("kind") == "wish" or data.get("wish_id")) and data.get("outcome", "completed") == "completed":

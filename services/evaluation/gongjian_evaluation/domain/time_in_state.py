@@ -103,7 +103,8 @@ def _demand(step: str):
     def track(state, ev, data, at, place, fx):
         item_id = str(data.get("wish_id") or data.get("demand_id") or ev["subject"])
         if step == "closed" and data.get("outcome", "completed") != "completed":
-            _step(state, ev, data, at, place, _demand_kind(data), item_id, "cancelled", fx)
+            ended = "withdrawn" if data.get("outcome") == "withdrawn" else "cancelled"  # 撤回: dropped, not late
+            _step(state, ev, data, at, place, _demand_kind(data), item_id, ended, fx)
             return
         _step(state, ev, data, at, place, _demand_kind(data), item_id, step, fx)
     return track

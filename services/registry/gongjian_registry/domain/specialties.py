@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
-DEFAULT_SPECIALTIES: tuple[str, ...] = (
-    "法律", "医疗保健", "家教", "文艺", "心理咨询", "技能培训", "政策宣讲", "理发", "家电维修",
-    "摄影", "书画", "体育健身", "信息技术", "财务会计", "环境卫生", "治安巡逻",
-)
+from gongjian_shared.contracts import vocabulary
+
+# The seed of the managed list is the one specialty vocabulary of the system (issue 14 point 5):
+# the catalogue, dispatch and demands in claims check against the same file. It is contract data
+# (gongjian_shared/contracts/vocabularies/specialties.json), not a business rule in shared code:
+# the values member events carry and demands require must agree between the two services.
+DEFAULT_SPECIALTIES: tuple[str, ...] = vocabulary("specialties")
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 
 

@@ -36,8 +36,10 @@ async def managed_specialties(db: Any) -> set[str]:
 
 
 async def check_specialties(db: Any, specialties: list[str]) -> None:
-    if bad := unknown(specialties, await managed_specialties(db)):
-        raise Problem(422, f"专长“{'、'.join(bad)}”不在专长目录中 (unknown specialty)", code="unknown-specialty")
+    managed = await managed_specialties(db)
+    if bad := unknown(specialties, managed):
+        raise Problem(422, f"专长“{'、'.join(bad)}”不在专长目录中；可选专长：{'、'.join(sorted(managed))} (unknown specialty)",
+                      code="unknown-specialty")
 
 
 def personal_fields(vault: Any, id_number: str | None, phone: str | None) -> dict[str, Any]:

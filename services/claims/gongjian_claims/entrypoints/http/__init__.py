@@ -2,11 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import (attendance, catalogue, checkin, closure, demands, evidence, inspections, matching, messages, mine,
-               release, resources, shifts, suggestions, supervision, wishes)
+from . import (adjust, attendance, catalogue, checkin, closure, demands, evidence, inspections, matching, messages,
+               mine, release, resources, shifts, suggestions, supervision, wishes)
 
 router = APIRouter()
-for module in (demands, release, checkin, mine, wishes, resources, catalogue, supervision, suggestions, matching,
-               messages, shifts, closure, inspections, evidence,
-               attendance):
+for module in (demands, release, adjust, checkin, mine, wishes, resources, catalogue, supervision, suggestions,
+               matching, messages, shifts, closure, inspections, evidence, attendance):
     router.include_router(module.router)
