@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from gongjian_claims.adapters import jobs
 from gongjian_claims.bootstrap import build_app
+from gongjian_shared.localtime import frozen
 from gongjian_shared.testing import app_client, auth, eventually
 
 SECOND = 1 / 3600  # in hours
@@ -21,38 +22,48 @@ async def _overdue_events(world, demand_id: str, wait: float = 2.0) -> list[dict
 
 
 async def test_deadline_fires_once_with_two_instances(fast, make_world):
-    app1, app2 = build_app(), build_app()
-    async with app_client(app1) as client1:
-        world = make_world(fast, client1, app1)
-        await world.setup_tree()
-        c = await world.community()
-        member = await world.member(c)
-        async with app_client(app2):  # a second instance on the same database and topics
-            due = datetime.now(UTC) + timedelta(seconds=3)
-            demand = await world.demand(c, due_at=due.isoformat(), remind_before_hours=2 * SECOND,
-                                        escalate_after_hours=1 * SECOND)
-            assert (await world.claim(demand["id"], member)).status_code == 201
+    # Both instances read the test's frozen clock, so the claim always comes before the reminder
+    # however slow the machine is; the test moves time instead of waiting for it.
+    with frozen("2026-12-01T02:00:00Z") as clock:
+        app1, app2 = build_app(), build_app()
+        async with app_client(app1) as client1:
+            world = make_world(fast, client1, app1)
+            await world.setup_tree()
+            c = await world.community()
+            member = await world.member(c)
+            async with app_client(app2):  # a second instance on the same database and topics
+                due = clock.now() + timedelta(days=1)
+                demand = await world.demand(c, due_at=due.isoformat(), remind_before_hours=2,
+                                            escalate_after_hours=1)
+                assert (await world.claim(demand["id"], member)).status_code == 201
+                clock.advance(hours=23)  # inside the reminder's two hours
 
-            async def escalated():
-                doc = await world.db["demands"].find_one({"_id": demand["id"]})
-                return doc.get("escalated")
-            await eventually(escalated, timeout=20)
-            overdue = await _overdue_events(world, demand["id"])
-        assert len(overdue) == 1
-        assert overdue[0]["data"]["open_claims"] == 1 and overdue[0]["data"]["claimant_ids"] == [member]
+                async def reminded():
+                    notes = (await client1.get("/notifications", headers=auth("member", sub=member))).json()
+                    return [n for n in notes["items"] if n["subject_id"] == demand["id"]]
+                await eventually(reminded, timeout=60)
+                clock.advance(hours=3)  # past the deadline and the hour before escalation
 
-        ran = app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
-        mine = [j for j in ran if j.startswith(demand["id"])]
-        assert Counter(mine) == {f"{demand['id']}:remind": 1, f"{demand['id']}:overdue": 1,
-                                 f"{demand['id']}:escalate": 1}
+                async def escalated():
+                    doc = await world.db["demands"].find_one({"_id": demand["id"]})
+                    return doc.get("escalated")
+                await eventually(escalated, timeout=60)
+                overdue = await _overdue_events(world, demand["id"])
+            assert len(overdue) == 1
+            assert overdue[0]["data"]["open_claims"] == 1 and overdue[0]["data"]["claimant_ids"] == [member]
 
-        notes = (await client1.get("/notifications", headers=auth("member", sub=member))).json()["items"]
-        assert [n["kind"] for n in notes if n["subject_id"] == demand["id"]] == ["demand.remind"]
-        street = auth("community_admin", world.street)
-        notes = (await client1.get("/notifications", headers=street)).json()["items"]
-        assert any(n["kind"] == "demand.escalate" and n["subject_id"] == demand["id"] for n in notes)
-        ledger = (await client1.get("/supervision", params={"place_id": world.street}, headers=street)).json()
-        assert demand["id"] in [d["id"] for d in ledger["demands"]] and ledger["summary"]["escalated"] >= 1
+            ran = app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
+            mine = [j for j in ran if j.startswith(demand["id"])]
+            assert Counter(mine) == {f"{demand['id']}:remind": 1, f"{demand['id']}:overdue": 1,
+                                     f"{demand['id']}:escalate": 1}
+
+            notes = (await client1.get("/notifications", headers=auth("member", sub=member))).json()["items"]
+            assert [n["kind"] for n in notes if n["subject_id"] == demand["id"]] == ["demand.remind"]
+            street = auth("community_admin", world.street)
+            notes = (await client1.get("/notifications", headers=street)).json()["items"]
+            assert any(n["kind"] == "demand.escalate" and n["subject_id"] == demand["id"] for n in notes)
+            ledger = (await client1.get("/supervision", params={"place_id": world.street}, headers=street)).json()
+            assert demand["id"] in [d["id"] for d in ledger["demands"]] and ledger["summary"]["escalated"] >= 1
 
 
 async def test_deadline_fires_after_a_restart(fast, make_world):
