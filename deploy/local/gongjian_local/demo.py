@@ -19,6 +19,7 @@ from gongjian_shared.settings import ServiceSettings
 from .cli import infra_env, wait_for_interrupt
 from .demo_activity import Trickle, play_demo_week, show_evaluation
 from .demo_city import load_city, report_members
+from .demo_figures import show_time_figures
 from .demo_portal import MEMBER_PHONE, create_accounts, print_way_in
 from .demo_space import demo_env, reset
 from .services import running_services
@@ -165,6 +166,8 @@ def play_activity(demo: Demo, city: dict[str, Any], stop: threading.Event) -> No
     step(8, "考评：积分、评级与统计随活动变化 (evaluation: points, ratings and statistics follow the activity)")
     time.sleep(3)  # let the last events reach evaluation
     show_evaluation(demo)
+    step(9, "诉求时效与红黑榜：响应率、办结率、满意率、用时中位数 (time in state and the month's 红黑榜)")
+    show_time_figures(demo)
     done = report_members(demo, city["later"], stop=stop)
     print(f"    其余党员报到 (the other members reported): {done} 名", flush=True)
 

@@ -114,12 +114,13 @@ TIME_IN_STATE = {  # issue 14.8: local month "YYYY-MM" -> that month's items and
     "type": "object", "description": "最近 6 个月（本地时间）每月的诉求时效与满意度：month -> figures",
     "additionalProperties": {"type": "object", "properties": {
         "items_received": N, "items_open": N, "items_closed": N, "response_rate": NN, "closure_rate": NN,
-        "satisfaction_rate": NN, "first_claim_hours_median": NN, "first_claim_hours_mean": NN,
+        "satisfaction_rate": NN, "resolved_rate": NN, "first_claim_hours_median": NN, "first_claim_hours_mean": NN,
         "close_days_median": NN, "close_days_mean": NN, "composite_score": NN}, "additionalProperties": True}}
 TIS_EXAMPLE = {"items_received": 12, "items_need": 8, "items_wish": 3, "items_suggestion": 1, "items_dropped": 0,
                "items_responded": 11, "items_responded_in_time": 10, "items_response_due": 12, "items_closed": 9,
-               "items_open": 3, "ratings_received": 7, "ratings_satisfied": 6, "response_hours_limit": 72,
-               "response_rate": 0.8333, "closure_rate": 0.75, "satisfaction_rate": 0.8571,
+               "items_open": 3, "ratings_received": 7, "answers_received": 2, "answers_resolved": 1, "answers_partly": 1,
+               "responses_satisfied": 7, "response_hours_limit": 72, "resolved_rate": 0.5,
+               "response_rate": 0.8333, "closure_rate": 0.75, "satisfaction_rate": 0.7778,
                "first_claim_hours_median": 5.5, "first_claim_hours_mean": 14.2, "close_days_median": 3.0,
                "close_days_mean": 4.6, "composite_score": 81.2, "period": "2026-11"}
 CONTRACTS["stats.snapshot"] = (

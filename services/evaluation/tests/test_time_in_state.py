@@ -140,7 +140,7 @@ async def test_figures_per_month_in_local_time_not_double_counted_ranked_and_rep
             for ws in book.worksheets}
     children = next(v for k, v in rows.items() if "下级地点诉求时效" in k)
     assert list(children[1]) == ["地点", "受理诉求（项）", "未办结诉求（项）", "响应率", "办结率", "满意率",
-                                 "首次认领用时（中位数）（小时）", "办结用时（中位数）（天）", "综合得分（分）"]
+                                 "解决率", "首次认领用时（中位数）（小时）", "办结用时（中位数）（天）", "综合得分（分）"]
     assert list(children[2])[:6] == ["测试c1", "4", "1", "75.0%", "75.0%", "50.0%"]
     red = next(v for k, v in rows.items() if "红榜" in k)
     black = next(v for k, v in rows.items() if "黑榜" in k)
@@ -156,7 +156,7 @@ def _item(kind: str, opened: datetime, claim_h: float | None = None, close_d: fl
           stars: tuple[int, ...] = ()) -> Item:
     item = Item(f"i{opened.timestamp()}{kind}", kind, "c1", opened_at=opened)
     item.responded_at = opened + timedelta(hours=claim_h) if claim_h is not None else None
-    item.closed_at = opened + timedelta(days=close_d) if close_d is not None else None
+    item.closes = {"close": opened + timedelta(days=close_d)} if close_d is not None else {}
     item.ratings = {f"r{n}": s for n, s in enumerate(stars)}
     return item
 
@@ -183,3 +183,34 @@ def test_the_board_never_lists_a_place_both_red_and_black_and_breaks_ties_by_clo
     assert [r["place_id"] for r in board["ranked"]] == ["c", "b", "a"]  # b and a tie on the composite
     assert [r["place_id"] for r in board["red"]] == ["c", "b"] and [r["place_id"] for r in board["black"]] == ["a"]
     assert [r["place_id"] for r in board["unranked"]] == ["z"]
+
+
+def test_a_not_answer_reopens_the_item_whichever_topic_is_read_first():
+    """解决了吗 (issue 14.4): wish.answered (claims.wishes.v1) and demand.closed (claims.demands.v1)
+    may be read in either order; the item ends the same: reopened by "not", closed again later."""
+    from gongjian_evaluation.domain import time_in_state
+    from gongjian_evaluation.domain.project import Effects
+    from gongjian_evaluation.domain.state import State
+
+    opened = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+
+    def ev(type_: str, n: int, hours: float, **data) -> tuple[dict, datetime]:
+        return {"id": f"e{n}", "type": type_, "subject": "w9", "data": {"wish_id": "w9", "community_id": "c1",
+                                                                         **data}}, opened + timedelta(hours=hours)
+
+    events = [ev("wish.posted", 1, 0), ev("demand.claimed", 2, 5, kind="wish"),
+              ev("demand.closed", 3, 24, kind="wish", outcome="completed"),
+              ev("wish.answered", 4, 30, answer="not", reopened=True),
+              ev("demand.closed", 5, 72, kind="wish", outcome="completed"),
+              ev("wish.answered", 6, 80, answer="resolved", reopened=False)]
+    ends = []
+    for order in (events, [events[i] for i in (0, 3, 5, 1, 4, 2)], events[:4]):
+        state = State()
+        for e, at in order:
+            time_in_state.track(state, e, e["data"], at, "c1", Effects())
+        ends.append(time_figures.figures(list(state.items.values()), opened + timedelta(days=10)))
+    done, shuffled, reopened = ends
+    assert done == shuffled
+    assert done["items_closed"] == 1 and done["close_days_mean"] == 3.0  # to the last closing
+    assert done["answers_received"] == 2 and done["resolved_rate"] == 0.5 and done["satisfaction_rate"] == 0.5
+    assert reopened["items_closed"] == 0 and reopened["items_open"] == 1 and reopened["satisfaction_rate"] == 0.0

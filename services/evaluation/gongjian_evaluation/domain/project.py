@@ -46,12 +46,13 @@ def _count(state: State, fx: Effects, place: str, at: Any, counter: str, amount:
 
 
 def apply(state: State, ev: dict[str, Any], ctx: Ctx, fx: Effects) -> None:
-    handler = HANDLERS.get(ev["type"])
-    if handler is None:
+    handler, tracked = HANDLERS.get(ev["type"]), ev["type"] in time_in_state.TRACKERS
+    if handler is None and not tracked:
         return
     data, at = ev.get("data") or {}, parse_time(ev.get("time"))
-    handler(state, ev, data, at, ctx, fx)
-    if ev["type"] in time_in_state.TRACKERS:
+    if handler is not None:
+        handler(state, ev, data, at, ctx, fx)
+    if tracked:
         time_in_state.track(state, ev, data, at, project_claims.place_of(ev, data), fx)
 
 

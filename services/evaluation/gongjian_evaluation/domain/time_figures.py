@@ -7,7 +7,11 @@ Which figures, and why so (the glossary says the same in officials' words):
   of being opened ÷ items whose window has passed or that were answered (an item opened an hour
   ago and not yet claimed is not late yet, so it is not counted against the place).
 - 办结率 closure rate: items closed with the work done (销号; a suggestion answered) ÷ items.
-- 满意率 satisfaction rate: ratings of 4 or 5 stars (满意 + 基本满意, as hotlines count them) ÷ ratings.
+- 满意率 satisfaction rate: what the people served said, each saying once: ratings of 4 or 5 stars
+  (满意 + 基本满意, as hotlines count them) and 解决了吗 answers "resolved" ÷ all ratings and answers.
+- 解决率 resolved rate: 解决了吗 answers "resolved" ÷ answers ("partly" is not resolved; counted apart).
+- A "not" answer that reopened an item takes its closing back: the item is open until closed again,
+  and its time to close runs to the last closing.
 - 首次认领用时 and 办结用时: the **median** (中位数) over the items that got there, in hours and
   days; the mean (平均) is given next to it because hotline reports publish averages. The median
   is the headline: one wish left for months would otherwise make a place that answers everything
@@ -69,7 +73,9 @@ def figures(items: list[Item], now: datetime, response_hours: float = RESPONSE_H
     due = [i for i in live if i.responded_at or i.opened_at + window <= now]
     in_time = [i for i in live if i.responded_at and i.responded_at - i.opened_at <= window]
     scores = [s for i in live for s in i.ratings.values()]
-    satisfied = sum(1 for s in scores if s >= SATISFIED_STARS)
+    answers = [a for i in live for a in i.answers.values()]
+    resolved = answers.count("resolved")
+    satisfied = sum(1 for s in scores if s >= SATISFIED_STARS) + resolved
     claim_median, claim_mean = _middle(claim_hours)
     close_median, close_mean = _middle(close_hours, 24)
     out = {
@@ -82,11 +88,15 @@ def figures(items: list[Item], now: datetime, response_hours: float = RESPONSE_H
         "items_closed": len(close_hours),
         "items_open": len(live) - len(close_hours),
         "ratings_received": len(scores),
-        "ratings_satisfied": satisfied,
+        "answers_received": len(answers),
+        "answers_resolved": resolved,
+        "answers_partly": answers.count("partly"),
+        "responses_satisfied": satisfied,
         "response_hours_limit": response_hours,
         "response_rate": _rate(len(in_time), len(due)),
         "closure_rate": _rate(len(close_hours), len(live)),
-        "satisfaction_rate": _rate(satisfied, len(scores)),
+        "satisfaction_rate": _rate(satisfied, len(scores) + len(answers)),
+        "resolved_rate": _rate(resolved, len(answers)),
         "first_claim_hours_median": claim_median,
         "first_claim_hours_mean": claim_mean,
         "close_days_median": close_median,

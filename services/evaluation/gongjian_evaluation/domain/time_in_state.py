@@ -25,6 +25,7 @@ from typing import Any
 from .periods import month_key
 
 ITEM_KINDS = ("need", "wish", "suggestion")
+ANSWERS = ("resolved", "partly", "not")  # 解决了吗: 已解决 / 部分解决 / 未解决
 # An item ended this way was never a piece of work to answer: it leaves the figures (counted apart).
 DROPPED = ("rejected", "withdrawn")
 
@@ -36,10 +37,19 @@ class Item:
     place: str = "_unplaced"
     opened_at: datetime | None = None
     responded_at: datetime | None = None  # first claim (need, wish) or assignment (suggestion)
-    closed_at: datetime | None = None     # 销号 with service done / suggestion resolved
     ended: str | None = None               # rejected | withdrawn | cancelled
+    closes: dict[str, datetime] = field(default_factory=dict)   # closing event id -> when (销号 / resolved)
+    reopens: dict[str, datetime] = field(default_factory=dict)  # answer event id -> when ("not" reopened it)
     ratings: dict[str, int] = field(default_factory=dict)  # rating event id -> stars 1..5
     answers: dict[str, str] = field(default_factory=dict)  # resident's 解决了吗: event id -> resolved|partly|not
+
+    @property
+    def closed_at(self) -> datetime | None:
+        """The last closing, while the item is closed: every reopening took one closing back.
+
+        Counting (not ordering) closings and reopenings keeps this right whichever of the two
+        topics (claims.demands.v1 closes a wish, claims.wishes.v1 reopens it) is read first."""
+        return max(self.closes.values()) if len(self.closes) > len(self.reopens) else None
 
 
 def _earliest(old: datetime | None, new: datetime) -> datetime:
@@ -88,7 +98,13 @@ def _step(state: Any, ev: dict[str, Any], data: dict[str, Any], at: datetime, pl
     elif step == "responded":
         item.responded_at = _earliest(item.responded_at, at)
     elif step == "closed":
-        item.closed_at = _earliest(item.closed_at, at)
+        item.closes[ev["id"]] = at
+    elif step == "answered":
+        answer = str(data.get("answer") or "")
+        if answer in ANSWERS:
+            item.answers[ev["id"]] = answer
+        if data.get("reopened"):
+            item.reopens[ev["id"]] = at
     elif step == "rated":
         score = data.get("score", data.get("stars", data.get("rating")))
         if score is not None:
@@ -126,9 +142,9 @@ def _suggestion(step: str):
 TRACKERS = {
     "demand.published": _demand("opened"), "demand.claimed": _demand("responded"),
     "demand.closed": _demand("closed"), "demand.rated": _demand("rated"),
-    "wish.posted": _wish("opened"), "wish.rejected": _wish("rejected"),
+    "wish.posted": _wish("opened"), "wish.rejected": _wish("rejected"), "wish.answered": _wish("answered"),
     "suggestion.received": _suggestion("opened"), "suggestion.assigned": _suggestion("responded"),
-    "suggestion.resolved": _suggestion("closed"),
+    "suggestion.resolved": _suggestion("closed"), "suggestion.answered": _suggestion("answered"),
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ..domain import glossary
 
 Table = tuple[str, list[str], list[list[Any]]]
-COLUMNS = ("items_received", "items_open", "response_rate", "closure_rate", "satisfaction_rate",
+COLUMNS = ("items_received", "items_open", "response_rate", "closure_rate", "satisfaction_rate", "resolved_rate",
            "first_claim_hours_median", "close_days_median", "composite_score")
 
 

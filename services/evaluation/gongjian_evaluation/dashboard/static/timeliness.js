@@ -9,10 +9,11 @@ window.GJ = window.GJ || {};
   const $ = (id) => document.getElementById(id);
   const TILES = [
     ["items_received", "受理诉求", "项"], ["response_rate", "响应率", "%"], ["closure_rate", "办结率", "%"],
-    ["satisfaction_rate", "满意率", "%"], ["first_claim_hours_median", "首次认领用时（中位数）", "小时"],
+    ["satisfaction_rate", "满意率", "%"], ["resolved_rate", "解决率", "%"], ["first_claim_hours_median", "首次认领用时（中位数）", "小时"],
     ["close_days_median", "办结用时（中位数）", "天"], ["composite_score", "综合得分", "分"],
   ];
-  const RATES = [["response_rate", "响应率"], ["closure_rate", "办结率"], ["satisfaction_rate", "满意率"]];
+  const RATES = [["response_rate", "响应率"], ["closure_rate", "办结率"], ["satisfaction_rate", "满意率"],
+    ["resolved_rate", "解决率"]];
 
   function shown(key, value) {
     if (value == null) return "—";
@@ -53,7 +54,7 @@ window.GJ = window.GJ || {};
     const months = Object.keys(t.by_month).sort();
     const chart = GJ.charts["chart-tis"] || (GJ.charts["chart-tis"] = echarts.init($("chart-tis")));
     chart.setOption({
-      textStyle: { color: "#dbe8ff" }, color: ["#38c8ff", "#27c281", "#f5a623"],
+      textStyle: { color: "#dbe8ff" }, color: ["#38c8ff", "#27c281", "#f5a623", "#9b7bff"],
       legend: { top: 0, textStyle: { color: "#dbe8ff" } }, grid: { left: 44, right: 16, top: 28, bottom: 24 },
       tooltip: { trigger: "axis", valueFormatter: (v) => (v == null ? "暂无" : `${v}%`) },
       xAxis: { type: "category", data: months, axisLabel: { color: "#a9c1e6" } },

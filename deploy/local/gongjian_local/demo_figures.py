@@ -1,0 +1,40 @@
+"""Demo step 9: the time-in-state figures (issue 14.8) of the demo district for this month, and
+its 红黑榜, as the statistics API gives them (the dashboard shows the same, live)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongjian_shared.localtime import this_month
+
+DISTRICT = "tj-d1"
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _num(value: float | None, unit: str) -> str:
+    return "—" if value is None else f"{value:g} {unit}"
+
+
+def time_figures(demo: Any, district: str = DISTRICT) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the district's ``time_in_state`` this month, the month's 红黑榜 of its communities)."""
+    headers, month = demo.headers("district_admin", district), this_month()
+    stats = demo.call("GET", "evaluation", f"/stats/district:{district}", headers=headers, params={"period": month})
+    board = demo.call("GET", "evaluation", "/leaderboards/red-black", headers=headers,
+                      params={"parent_id": district, "month": month})
+    return stats["time_in_state"], board
+
+
+def show_time_figures(demo: Any, district: str = DISTRICT) -> dict[str, Any]:
+    figures, board = time_figures(demo, district)
+    print(f"    本月诉求时效 ({board['month']}): 受理 {figures['items_received']} 项"
+          f"（需求 {figures['items_need']}、微心愿 {figures['items_wish']}、建议 {figures['items_suggestion']}），"
+          f"响应率 {_pct(figures['response_rate'])}，办结率 {_pct(figures['closure_rate'])}，"
+          f"满意率 {_pct(figures['satisfaction_rate'])}；首次认领用时中位数 "
+          f"{_num(figures['first_claim_hours_median'], '小时')}，办结用时中位数 {_num(figures['close_days_median'], '天')}")
+    for title, rows in (("红榜", board["red"]), ("黑榜", board["black"])):
+        shown = "、".join(f"{r['name']} {r['figures']['composite_score']:g} 分" for r in rows) or "暂无"
+        print(f"    本月{title}: {shown}")
+    return {"figures": figures, "board": board}
