@@ -10,7 +10,9 @@ Each day, every community publishes needs, residents post micro-wishes and sugge
 the community approves, triages and assigns; members find demands through matching and
 claim them, record yesterday's work, get verified (a few sent back with a reason);
 residents confirm wishes, finished demands are closed (销号) and rated. Day 1 opens a
-service position per community, day 3 dispatches a patrol roster.
+service position per community (with a shift schedule members sign up for), day 3 dispatches
+a patrol roster; from day 2 officials take back or hand over stalled claims (demo_week_cycle.py);
+the residents served answer 解决了吗 (demo_week_steps.py).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any
 import httpx
 from gongjian_shared.localtime import add_days, later, now, rfc3339, today
 
+from .demo_week_cycle import life_cycle
 from .demo_week_steps import fulfil_and_verify
 
 NEEDS = [("志愿服务", "法律咨询", "周末法律咨询进社区"), ("志愿服务", "义诊与健康咨询", "老年人义诊"),
@@ -39,7 +42,9 @@ SUGGESTIONS = ["小区路灯不亮", "楼道堆放杂物有安全隐患", "希�
 DAY_LABELS = {
     "demands published": "发布需求", "members dispatched": "选派党员", "wishes posted": "收到微心愿",
     "wishes approved": "审核通过微心愿", "wishes rejected": "未通过微心愿", "suggestions received": "收到建议",
-    "claims": "党员认领", "unit claims": "单位认领",
+    "claims": "党员认领", "unit claims": "单位认领", "claims revoked": "收回认领", "claims handed over": "转交认领",
+    "positions scheduled": "岗位排班", "shift sign-ups": "班次报名", "answered resolved": "答已解决",
+    "answered partly": "答部分解决", "answered not": "答未解决", "reopened": "重新办理",
 }
 
 class _Week:
@@ -51,6 +56,7 @@ class _Week:
         self.claims: list[dict[str, Any]] = []      # {demand, claim, who, kind, state}
         self.wishes: dict[str, str] = {}            # wish id → poster
         self.suggestions: list[tuple[str, str, bool]] = []  # (id, community, not yet assigned)
+        self.positions: list[tuple[str, str]] = []  # (position id, community)
         self.gate = asyncio.Semaphore(16)
 
     def auth(self, role: str, *places: str, sub: str | None = None) -> dict[str, str]:
@@ -88,8 +94,11 @@ class _Week:
             await self.publish(community, day, self.rng.choice(UNIT_NEEDS), claimant_kinds=["unit"])
         if day == 1:
             start = now()
-            await self.publish(community, day, ("文体服务", "老年大学授课", "老年大学志愿教师岗"), kind="position",
-                               period_start=rfc3339(start), period_end=rfc3339(later(start, days=90)))
+            position = await self.publish(community, day, ("文体服务", "老年大学授课", "老年大学志愿教师岗"),
+                                          kind="position", period_start=rfc3339(start),
+                                          period_end=rfc3339(later(start, days=90)))
+            if position:
+                self.positions.append((position, community))
         if day == 3:
             r = await self.call("POST", f"/communities/{community}/dispatches", staff, json={
                 "title": "夜间平安巡逻", "count": 4, "duty_date": add_days(today(), 1).isoformat()})
@@ -163,6 +172,7 @@ async def play_week(claims_url: str, *, token: Callable[..., str], community_ids
             await asyncio.gather(*[week.community_day(c, day) for c in week.communities])
             await week.member_claims(members_per_day)
             await week.fulfil_and_verify()
+            await life_cycle(week, day)
             if progress:
                 shown = "，".join(f"{DAY_LABELS.get(k, k)} {v}" for k, v in sorted(week.count.items()))
                 progress(f"[认领 claims] 第 {day}/{days} 天 day: {shown}")

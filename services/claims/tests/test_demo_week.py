@@ -18,7 +18,9 @@ async def test_a_week_of_activity(world):
                               client=world.client)
     assert len(lines) == 3 and lines[-1].startswith("[认领 claims] 第 3/3 天")
     for key in ("demands published", "claims", "fulfilments", "verified", "wishes posted", "suggestions received",
-                "members dispatched", "wishes approved", "ratings", "suggestions resolved"):
+                "members dispatched", "wishes approved", "ratings", "suggestions resolved",
+                # issue 14: take back and hand over (1), shifts (2)
+                "claims revoked", "claims handed over", "positions scheduled", "shift sign-ups"):
         assert summary.get(key, 0) > 0, (key, summary)
     assert summary.get("wishes fulfilled", 0) + summary.get("demands closed", 0) > 0, summary
     # 解决了吗 (issue 14.4): each resolved suggestion and fulfilled wish is answered by the person served.
