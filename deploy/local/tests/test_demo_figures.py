@@ -1,10 +1,12 @@
 """The demo's activity shows the issue-14 figures where an official looks: the statistics API,
-the demo's printed step 9 and the dashboard (its overview API, which the page draws).
+the demo's printed step 9 and the dashboard (its overview API, which the page draws): time in
+state and the 红黑榜 (point 8), 解决了吗 answers in 满意率/解决率 (point 4), claims taken back and
+handed over (point 1). Shift sign-ups (point 2) are played; they publish no event evaluation reads.
 
 Registry, claims and evaluation run as in ``make demo`` (own processes, real Kafka and FerretDB);
 the demo's own code creates the places (the demo city's district, streets and communities),
 members register and report through registry's HTTP API, and the demo week plays through
-claims' HTTP API (two days, fewer members: the full city takes minutes on a loaded machine).
+claims' HTTP API (three days, fewer members: the full city takes minutes on a loaded machine).
 """
 
 from __future__ import annotations
@@ -55,8 +57,9 @@ def _city(demo: Demo) -> dict[str, list[str]]:
 async def test_the_demo_week_shows_time_in_state_and_the_red_black_board(demo, capsys):
     city = await asyncio.to_thread(_city, demo)
     summary = await play_week(demo.urls["claims"], token=dev_token, community_ids=city["communities"],
-                              member_ids=city["members"], days=2, members_per_day=len(city["members"]), progress=None)
-    assert summary.get("demands published", 0) > 0 and summary.get("claims", 0) > 0, summary
+                              member_ids=city["members"], days=3, members_per_day=len(city["members"]), progress=None)
+    for key in ("demands published", "claims", "claims revoked", "claims handed over", "answers", "shift sign-ups"):
+        assert summary.get(key, 0) > 0, (key, summary)
     # Items: the needs published (less the one position per community: not an item), the wishes
     # posted (less those rejected: counted apart) and the suggestions. Duties come by dispatch.
     items = summary["demands published"] - COMMUNITIES + summary.get("wishes posted", 0) \
@@ -64,11 +67,14 @@ async def test_the_demo_week_shows_time_in_state_and_the_red_black_board(demo, c
 
     async def figures_arrived():
         shown = await asyncio.to_thread(show_time_figures, demo)
-        return shown if shown["figures"]["items_received"] == items else None
+        got = shown["figures"]
+        return shown if (got["items_received"], got["answers_received"]) == (items, summary["answers"]) else None
     shown = await eventually(figures_arrived, timeout=120, interval=1)
     figures, board = shown["figures"], shown["board"]
     assert figures["items_responded"] > 0 and figures["response_rate"] is not None
     assert figures["closure_rate"] is not None and figures["first_claim_hours_median"] is not None
+    # 解决了吗 (point 4): every answer reached evaluation (waited for above) and counts in 满意率 and 解决率
+    assert figures["resolved_rate"] is not None and figures["satisfaction_rate"] is not None
     assert {r["place_id"] for r in board["ranked"]} == set(city["communities"])  # the others had no items
     assert len(board["ranked"]) + len(board["unranked"]) == 9 and board["red"] and board["black"]
     printed = capsys.readouterr().out
@@ -84,6 +90,10 @@ async def test_the_demo_week_shows_time_in_state_and_the_red_black_board(demo, c
         t = (ov or {}).get("timeliness") or {}
         # Snapshots sit on several partitions (key = scope): the communities' may come after the district's.
         ranked = [(r["place_id"], r["figures"]["composite_score"]) for r in (t.get("board") or {}).get("ranked", [])]
+        stats = (ov or {}).get("stats") or {}  # point 1 on the key figures: taken back, handed over
+        if (stats.get("claims_revoked"), stats.get("claims_handed_over")) != \
+                (summary["claims revoked"], summary["claims handed over"]):
+            return None
         seen[:] = [t.get("figures"), ranked, [(r["place_id"], r["figures"]["composite_score"]) for r in board["ranked"]],
                    figures]
         return t if (t.get("figures") or {}).get("items_received") == figures["items_received"] \

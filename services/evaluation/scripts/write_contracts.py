@@ -100,7 +100,8 @@ CONTRACTS = {
                           "place_id": "community-hb-01"}, cause=False)]),
 }
 COUNTERS = ["members_registered", "members_reported", "registered_reported", "units_registered", "units_reported",
-            "demands_published", "demands_claimed", "claims_released", "demands_fulfilled", "demands_verified",
+            "demands_published", "demands_claimed", "claims_released", "claims_revoked", "claims_handed_over",
+            "claims_idle_released", "demands_fulfilled", "demands_verified",
             "demands_overdue", "demands_closed", "wishes_posted", "wishes_approved", "wishes_rejected",
             "wishes_fulfilled", "suggestions_received", "suggestions_assigned", "suggestions_resolved",
             "suggestions_closed", "hours_served", "participants", "beneficiaries", "ratings_count", "ratings_sum",

@@ -48,6 +48,20 @@ def demand_claimed(state, ev, data, at, ctx, fx):
     if data.get("claim_id") and data.get("claimant_id"):
         state.claims[str(data["claim_id"])] = (str(data["claimant_id"]), str(data.get("claimant_kind", "member")))
     _count(state, fx, _place(ev, data), at, "demands_claimed")
+    if data.get("via") == "handover":
+        _count(state, fx, _place(ev, data), at, "claims_handed_over")
+
+
+def claim_released(state, ev, data, at, ctx, fx):
+    """Issue 14.1: a claim ended without service; who ended it is counted apart (a hand-over is
+    counted once, by the demand.claimed that follows it)."""
+    place = _place(ev, data)
+    _count(state, fx, place, at, "claims_released")
+    by = data.get("released_by")
+    if by == "official" and not data.get("handed_over_to"):
+        _count(state, fx, place, at, "claims_revoked")
+    elif by == "idle":
+        _count(state, fx, place, at, "claims_idle_released")
 
 
 def demand_fulfilled(state, ev, data, at, ctx, fx):
@@ -143,7 +157,7 @@ def points_revocation(state, ev, data, at, ctx, fx):
 
 HANDLERS: dict[str, Callable[..., None]] = {
     "demand.published": counter("demands_published"), "demand.claimed": demand_claimed,
-    "demand.claim_released": counter("claims_released"), "demand.fulfilled": demand_fulfilled,
+    "demand.claim_released": claim_released, "demand.fulfilled": demand_fulfilled,
     "demand.verified": demand_verified, "demand.rated": demand_rated,
     "demand.overdue": counter("demands_overdue"), "demand.closed": demand_closed,
     "wish.posted": counter("wishes_posted"), "wish.approved": counter("wishes_approved"),
