@@ -25,7 +25,7 @@ from playwright.async_api import Page, async_playwright, expect
 from gongjian_registry.adapters.sheets import write_xlsx
 from gongjian_registry.domain.idcard import make_id_number
 from gongjian_shared.localtime import today as local_today
-from gongjian_shared.testing import auth, eventually
+from gongjian_shared.testing import auth, eventually, png_pixel
 from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
@@ -207,16 +207,25 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await expect(rows.first).to_contain_text("周建国")  # the name, not the id
     await expect(rows.first).to_contain_text("已认领，待服务")
     await desk.shot("04-claim-arrived")
+    r = await http.post(f"{claims}/demands/{need}/claims/{claim_id}/evidence", headers=helper,
+                        files={"file": ("服务照片.png", png_pixel(), "image/png")})
+    assert r.status_code == 201, r.text
     r = await http.post(f"{claims}/demands/{need}/claims/{claim_id}/fulfilment", headers=helper,
                         json={"hours": 2, "note": "为 5 位居民解答法律问题", "beneficiaries": 5})
     assert r.status_code == 200, r.text
     await expect(rows.first).to_contain_text("已登记，待核验", timeout=30_000)
+    # The verifier sees the claimant's photo beside the claim (fetched with the token, shown from memory).
+    await expect(rows.first.locator('[data-test="evidence-photo"] img')).to_be_visible(timeout=30_000)
     assert not loads, f"the page was reloaded: {loads}"
 
     await rows.first.locator('[data-test="verify"]').click()
     await desk.message("已核验通过")
     await expect(rows.first).to_contain_text("已核验")
     await desk.shot("05-verified")
+    await page.locator('[data-test="closing-evidence"] input[type="file"]').set_input_files(
+        files=[{"name": "验收照片.png", "mimeType": "image/png", "buffer": png_pixel((40, 160, 60))}])
+    await desk.message("已上传销号佐证")
+    await expect(page.locator('[data-test="closing-evidence"] [data-test="evidence-photo"] img')).to_be_visible()
     await page.locator('[data-test="close"]').click()
     await page.locator(".el-message-box").get_by_role("button", name="销号").click()
     await desk.message("已销号办结")

@@ -255,3 +255,16 @@ async def _delete_topics(namespace: Namespace) -> None:
             await admin.delete_topics(topics)
     finally:
         await admin.close()
+
+
+def png_pixel(rgb: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    """A real one-pixel PNG (signature, IHDR, IDAT, IEND with their CRCs): a photo a browser shows."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1×1, 8-bit RGB
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes([0, *rgb])))
+            + chunk(b"IEND", b""))
