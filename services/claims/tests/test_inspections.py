@@ -78,6 +78,10 @@ async def test_inspection_life_cycle_escalates_once_with_two_instances(fast, mak
         escalations = [n["text"] for n in notes if n["kind"] == "rectification.escalate"]
         assert len(escalations) == 1 and escalations[0].startswith("【上报街道督办】")
 
+        ledger = (await client.get("/supervision", params={"place_id": world.street}, headers=street)).json()
+        assert [(r["id"], r["escalated"]) for r in ledger["rectifications"]] == [(late, True)]
+        assert ledger["summary"]["overdue_rectifications"] == 1
+
         path = f"/inspections/{insp['id']}/rectifications/{late}"
         assert (await client.get(f"/inspections/{insp['id']}", headers=auth("unit_admin", other_unit))
                 ).status_code == 403

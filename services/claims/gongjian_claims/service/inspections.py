@@ -162,3 +162,13 @@ async def listing(db: Any, *, place_id: str | None, quarter: str | None, status:
         flt["status"] = status
     found = await db[INSPECTIONS].find(flt).sort([("quarter", -1), ("_id", 1)]).to_list(limit)
     return {"summary": rules.summary(found), "items": found}
+
+
+async def overdue_items(db: Any, place_id: str) -> list[dict[str, Any]]:
+    """Open rectification items past their deadline beneath ``place_id`` (for the 督办台账), earliest first."""
+    found = await db[INSPECTIONS].find({"path": place_id, "status": "open"}).to_list(1000)
+    items = [{"id": i["id"], "inspection_id": insp["_id"], "title": i["title"], "deadline": i["deadline"],
+              "escalated": bool(i.get("escalated")), "target_kind": insp["target_kind"],
+              "target_name": insp.get("target_name"), "community_id": insp["community_id"]}
+             for insp in found for i in insp["items"] if i["status"] == "open" and i.get("overdue")]
+    return sorted(items, key=lambda i: i["deadline"])
