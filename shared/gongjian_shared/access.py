@@ -71,13 +71,16 @@ def _role_guard(roles: tuple[str, ...], principal_dependency: Callable[..., Any]
 
 
 def allow(*roles: str, place: str, why: str = "", principal: Callable[..., Any] = current_principal,
-          **route_kwargs: Any) -> dict[str, Any]:
+          reveals: bool = False, **route_kwargs: Any) -> dict[str, Any]:
     """Route keyword arguments declaring and enforcing who may call the route.
 
     ``roles``: the roles that may call it (``ANYONE_SIGNED_IN`` for all six). ``place``: where
     the place it acts on comes from (see the module docstring). ``why``: a short reason,
     for ``shared`` the name of a policy in ``SHARED_POLICIES``. ``principal``: the dependency that authenticates (the
-    dashboard's also takes ``?token=``). Further keyword arguments (``responses``,
+    dashboard's also takes ``?token=``). ``reveals``: the answer holds personal data in clear
+    by design (a reveal to staff) and every call is written to the audit log first; declared so
+    that tests/security/test_personal_data.py checks the audit entry instead of a masked answer.
+    Further keyword arguments (``responses``,
     ``openapi_extra``, ``dependencies``) are merged, not replaced.
     """
     unknown = [r for r in roles if r not in ROLES]
@@ -88,7 +91,9 @@ def allow(*roles: str, place: str, why: str = "", principal: Callable[..., Any] 
         raise ValueError(f"place='shared' names its policy: why= one of {sorted(SHARED_POLICIES)}")
     if place in ("public", "internal"):
         raise ValueError(f"use {place}(why=...) for routes without a person's token")
-    rule = {"roles": list(roles), "place": place, **({"why": why} if why else {})}
+    rule: dict[str, Any] = {"roles": list(roles), "place": place, **({"why": why} if why else {})}
+    if reveals:
+        rule["reveals"] = True
     return _merge(route_kwargs, rule, [Depends(_role_guard(tuple(roles), principal))], problem_responses(401, 403))
 
 

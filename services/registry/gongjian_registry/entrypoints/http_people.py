@@ -115,7 +115,8 @@ def _need_acts_for(principal: Principal, path: list[str], roles: tuple[str, ...]
 
 
 @router.post("/members/{member_id}/reveal", tags=["个人信息 personal data"],
-             summary="社区管理员查看党员姓名与手机号（须说明原因，记入审计） reveal, audited", **allow(*REVEALERS, place="object"))
+             summary="社区管理员查看党员姓名与手机号（须说明原因，记入审计） reveal, audited",
+             **allow(*REVEALERS, place="object", reveals=True))
 async def reveal_member(member_id: str, body: RevealIn, request: Request, principal: CurrentPrincipal) -> dict:
     """{id, kind, name, phone, audit_id}; 403 unless a community admin of a community the member reported to."""
     db = request.app.state.runtime.db
@@ -127,7 +128,8 @@ async def reveal_member(member_id: str, body: RevealIn, request: Request, princi
 
 
 @router.post("/residents/{resident_id}/reveal", tags=["个人信息 personal data"],
-             summary="社区管理员查看居民姓名与手机号（须说明原因，记入审计） reveal, audited", **allow(*REVEALERS, place="object"))
+             summary="社区管理员查看居民姓名与手机号（须说明原因，记入审计） reveal, audited",
+             **allow(*REVEALERS, place="object", reveals=True))
 async def reveal_resident(resident_id: str, body: RevealIn, request: Request, principal: CurrentPrincipal) -> dict:
     db = request.app.state.runtime.db
     doc = await people.get_resident(db, resident_id)
