@@ -30,6 +30,12 @@ def test_a_printed_code_expires_and_its_expiry_cannot_be_changed():
     assert token_problem("key", "demand-2", token, datetime.fromtimestamp(0, UTC)) == "bad"
 
 
+def test_any_typed_token_is_just_bad():
+    """Found by schemathesis (tests/security/test_fuzz.py): non-ASCII tokens and Unicode digits gave 500."""
+    for typed in ("签到码", "abc.²", "abc.٣٤", "\U000e9a33x.12", "ｘ.１２"):
+        assert token_problem("key", "demand-1", typed, datetime.fromtimestamp(0, UTC)) == "bad"
+
+
 async def test_qr_image_and_expired_code(world):
     c = await world.community()
     a = await world.member(c)

@@ -28,12 +28,14 @@ def link_token(secret: str, demand_id: str, expires: int | None = None) -> str:
 
 def token_expiry(token: str) -> int | None:
     _, dot, tail = (token or "").partition(".")
-    return int(tail) if dot and tail.isdigit() else None
+    # ASCII digits only: str.isdigit() also accepts "²" or "٣", which int() refuses.
+    return int(tail) if dot and tail.isascii() and tail.isdigit() else None
 
 
 def token_valid(secret: str, demand_id: str, token: str) -> bool:
     """The signature only (the demand's own, with the expiry it names); see ``token_problem``."""
-    return hmac.compare_digest(link_token(secret, demand_id, token_expiry(token)), token or "")
+    # As bytes: compare_digest refuses str with non-ASCII characters, and a token is anything typed into a URL.
+    return hmac.compare_digest(link_token(secret, demand_id, token_expiry(token)).encode(), (token or "").encode())
 
 
 def token_problem(secret: str, demand_id: str, token: str, now: datetime) -> str | None:

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from gongjian_shared.access import OFFICIALS, allow
 from gongjian_shared.access import internal as service_only
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, Principal
 from gongjian_shared.internal import ServiceCaller
 from gongjian_shared.privacy import FreeText, MaskedName, mask_name, mask_phone
@@ -151,7 +151,7 @@ async def _revealing_community(db, principal: Principal, communities: list[str])
             **allow(*AUDIT_READERS, place="query:place_id"))
 async def audit(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                 subject_id: str | None = None, limit: int = Query(50, ge=1, le=500),
-                offset: int = Query(0, ge=0)) -> dict:
+                offset: Offset = 0) -> dict:
     """{total, items: [{id, at, by, by_role, subject_id, subject_kind, community_id, community_name, reason}]}."""
     need_role(principal, AUDIT_READERS, "查看审计日志")
     if place_id:

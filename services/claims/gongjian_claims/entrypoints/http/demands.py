@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.ratelimit import RATE_LIMITED, limited
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline, StartTime
 from gongjian_shared.text import Folded
@@ -81,7 +81,7 @@ async def publish(body: DemandIn, request: Request, principal: CurrentPrincipal)
             **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
 async def list_demands(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                        kind: str | None = None, status: str | None = None, category: str | None = None,
-                       limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                       limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     if status in wishes.UNPUBLISHED:  # a wish under review is its poster's and the community's (GET /wishes)
         return {"total": 0, "items": []}
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=[kind] if kind else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.auth import CurrentPrincipal, require_role
+from gongjian_shared.requests import Offset
 
 from ...service import mine, suggestions
 from .common import OFFICIALS, out, runtime
@@ -17,7 +18,7 @@ router = APIRouter(tags=["我的 mine"])
             **allow("member", "unit_admin", *OFFICIALS, place="own|object"))
 async def claims_of_claimant(claimant_id: str, request: Request, principal: CurrentPrincipal,
                              status: str | None = None, limit: int = Query(50, ge=1, le=200),
-                             offset: int = Query(0, ge=0)) -> dict:
+                             offset: Offset = 0) -> dict:
     """``{total, items: [claim view + demand: {id, title, kind, category, community_name, status, due_at}]}``.
 
     Officials see only the claims on demands in their places; 403 for anyone else.
@@ -33,7 +34,7 @@ async def claims_of_claimant(claimant_id: str, request: Request, principal: Curr
 @router.get("/suggestions/mine", summary="我提交的意见建议 the caller's own suggestions with their progress",
             **allow(*ANYONE_SIGNED_IN, place="own"))
 async def my_suggestions(request: Request, principal: CurrentPrincipal, limit: int = Query(50, ge=1, le=200),
-                         offset: int = Query(0, ge=0)) -> dict:
+                         offset: Offset = 0) -> dict:
     """``{total, items: [suggestion]}``, newest first: what the caller (resident or member) sent."""
     found = await suggestions.listing(runtime(request).db, place_id=None, status=None, limit=limit, offset=offset,
                                       author_id=principal.sub)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.ratelimit import RATE_LIMITED, limited
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded
@@ -79,7 +79,7 @@ async def post(body: SuggestionIn, request: Request, principal: CurrentPrincipal
 @router.get("/suggestions", summary="意见建议列表 list suggestions of a place (officials)",
             **allow(*OFFICIALS, place="query:place_id"))
 async def list_suggestions(request: Request, principal: CurrentPrincipal, place_id: str, status: str | None = None,
-                           limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                           limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     await _official_for(request, principal, place_id)
     found = await suggestions.listing(runtime(request).db, place_id=place_id, status=status, limit=limit,
                                       offset=offset)

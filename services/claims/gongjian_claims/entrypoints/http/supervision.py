@@ -31,8 +31,8 @@ class MeetingIn(RequestModel):
     title: FreeText = Field(min_length=1, max_length=200)
     held_at: Instant = Field(description="会议时间（不带时区按本地时间）")
     decisions: list[DecisionIn] = Field(default=[], max_length=100)
-    remind_before_hours: float = Field(24, ge=0)
-    escalate_after_hours: float = Field(48, ge=0)
+    remind_before_hours: float = Field(24, ge=0, le=24 * 60)  # the bounds of the claim rules (catalogue.py)
+    escalate_after_hours: float = Field(48, ge=0, le=24 * 180)
 
 
 class NoteIn(RequestModel):

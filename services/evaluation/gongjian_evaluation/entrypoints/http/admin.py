@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from gongjian_shared.access import OFFICIALS, allow
@@ -11,7 +11,7 @@ from gongjian_shared.requests import RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import StartTime, local_date, rfc3339
 from gongjian_shared.problems import Problem
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from pymongo.errors import DuplicateKeyError
 
 from ...adapters.store import CONFIG, RULES
@@ -30,17 +30,26 @@ async def list_rules(request: Request, principal: CurrentPrincipal) -> dict:
     return {"versions": [r.as_dict() for r in sorted(ev.projector.rules, key=lambda r: r.version)]}
 
 
+# Points are bounded (a 1e308 rule would overflow every balance) and named by keys MongoDB can store
+# (no "$", ".", NUL): schemathesis found both as 500s (tests/security/test_fuzz.py).
+Points = Annotated[float, Field(ge=0, le=100_000)]
+Category = Annotated[str, StringConstraints(min_length=1, max_length=50, pattern=r"^[^.$\x00]+$")]
+Stars = Literal["1", "2", "3", "4", "5"]
+
+
 class Caps(RequestModel):
-    day: float | None = Field(50, ge=0)
-    year: float | None = Field(2000, ge=0)
+    day: float | None = Field(50, ge=0, le=1_000_000)
+    year: float | None = Field(2000, ge=0, le=1_000_000)
 
 
 class NewRules(RequestModel):
     effective_from: StartTime = Field(description="生效时间（不带时区按本地时间；只给日期即当日零点），不得早于当前时间 (not in the past: history keeps its rules)")
-    hourly: dict[str, float] = Field(default_factory=dict, description="按类别每小时积分 points per hour by category")
-    default_hourly: float = Field(10, ge=0)
-    joint_activity: float = Field(20, ge=0)
-    rating: dict[str, float] = Field(default_factory=lambda: {"5": 5, "4": 3})
+    hourly: dict[Category, Points] = Field(default_factory=dict, max_length=200,
+                                           description="按类别每小时积分 points per hour by category")
+    default_hourly: Points = 10
+    joint_activity: Points = 20
+    rating: dict[Stars, Points] = Field(default_factory=lambda: {"5": 5, "4": 3},
+                                        description="按评价星级加分 points by rating stars (\"1\"–\"5\")")
     caps: Caps = Caps()
 
 
