@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
@@ -17,8 +18,10 @@ log = logging.getLogger("gongjian.admin")
 
 
 async def ensure_topics(bootstrap: str, names: Iterable[str], *, prefix: str = "", partitions: int = 3,
-                        replication: int = 1) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, client_id="gongjian-admin")
+                        replication: int = 1, security: dict[str, Any] | None = None) -> None:
+    """Create the missing topics of ``names`` (with ``prefix``); ``security``: aiokafka's security arguments."""
+    options = {**(security or {}), "bootstrap_servers": bootstrap}
+    admin = AIOKafkaAdminClient(client_id="gongjian-admin", **options)
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -17,6 +17,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 
 from .deadletter import dead_letter_middleware
+from .kafka_security import broker_security
 from .observe import observe_consumer
 from .producer import EventProducer
 from .settings import ServiceSettings
@@ -34,6 +35,7 @@ def make_broker(settings: ServiceSettings, producer: EventProducer, *, service: 
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"gongjian-{service}",
+        security=broker_security(settings),  # SASL/SCRAM and TLS when configured
         decoder=cloudevents_decoder,
         # Outermost first: the trace span (from the record's traceparent), then metrics and
         # correlation id, then retries and dead letters closest to the handler.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaProducer
 
@@ -17,8 +18,10 @@ Record = tuple[str, bytes | None, bytes, list[tuple[str, bytes]]]
 
 
 class EventProducer:
-    def __init__(self, bootstrap_servers: str, *, client_id: str, linger_ms: int = 5) -> None:
+    def __init__(self, bootstrap_servers: str, *, client_id: str, linger_ms: int = 5, **security: Any) -> None:
+        """``security``: aiokafka's security keyword arguments (kafka_security.client_options)."""
         self._bootstrap = bootstrap_servers
+        self._security = security
         self._client_id = client_id
         self._linger_ms = linger_ms
         self._producer: AIOKafkaProducer | None = None
@@ -32,6 +35,7 @@ class EventProducer:
             linger_ms=self._linger_ms,
             max_batch_size=1024 * 1024,
             max_request_size=4 * 1024 * 1024,
+            **self._security,
         )
         await self._producer.start()
 

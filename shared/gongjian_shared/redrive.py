@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
@@ -46,12 +47,15 @@ async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -
     return any([await consumer.position(tp) < end for tp, end in ends.items()])
 
 
-async def redrive(bootstrap: str, dlq_topic: str, *, group: str = GROUP, dry_run: bool = False) -> Redriven:
-    """Re-drive what ``dlq_topic`` holds past ``group``'s position, up to its end when called."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
-                                auto_offset_reset="earliest")
+async def redrive(bootstrap: str, dlq_topic: str, *, group: str = GROUP, dry_run: bool = False,
+                  security: dict[str, Any] | None = None) -> Redriven:
+    """Re-drive what ``dlq_topic`` holds past ``group``'s position, up to its end when called.
+
+    ``security``: aiokafka's security arguments (kafka_security.client_options)."""
+    options = {**(security or {}), "bootstrap_servers": bootstrap}
+    consumer = AIOKafkaConsumer(group_id=group, enable_auto_commit=False, auto_offset_reset="earliest", **options)
     await consumer.start()
-    producer = EventProducer(bootstrap, client_id="gongjian-redrive")
+    producer = EventProducer(client_id="gongjian-redrive", **options)
     done = Redriven()
     try:
         if dlq_topic not in await consumer.topics():
@@ -84,6 +88,7 @@ async def redrive(bootstrap: str, dlq_topic: str, *, group: str = GROUP, dry_run
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .kafka_security import client_options
     from .logs import configure_logging
     from .settings import ServiceSettings
 
@@ -94,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = ServiceSettings()
     configure_logging(settings.log_level, fmt="text")
     done = asyncio.run(redrive(settings.kafka_bootstrap_servers, settings.topic(args.topic),
-                               group=settings.group(GROUP), dry_run=args.dry_run))
+                               group=settings.group(GROUP), dry_run=args.dry_run, security=client_options(settings)))
     print(f"{'would re-drive' if args.dry_run else 're-drove'} {done.records} records: {done.by_topic}")
     return 0
 

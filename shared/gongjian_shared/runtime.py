@@ -19,6 +19,7 @@ from faststream.kafka import KafkaBroker
 
 from .admin import ensure_topics
 from .kafka import make_broker
+from .kafka_security import client_options
 from .mongo import make_client, ping
 from .outbox import OutboxRelay
 from .producer import EventProducer
@@ -55,7 +56,7 @@ class ServiceRuntime:
         self.outbox_collections = list(outbox_collections)
         # The role setting chooses unless the caller does (GONGJIAN_ROLE=api starts no subscriber).
         self.start_subscribers = settings.runs_consumers if start_subscribers is None else start_subscribers
-        self.producer = EventProducer(settings.kafka_bootstrap_servers, client_id=f"gongjian-{service}")
+        self.producer = EventProducer(client_id=f"gongjian-{service}", **client_options(settings))
         self.broker: KafkaBroker = make_broker(settings, self.producer, service=service)
         self.broker.gongjian_consumed = []  # filled by gongjian_shared.kafka.subscribe
         self.mongo: Any = None
@@ -77,7 +78,7 @@ class ServiceRuntime:
         if wanted:
             await ensure_topics(self.settings.kafka_bootstrap_servers, wanted,
                                 prefix=self.settings.topic_prefix, partitions=self.settings.topic_partitions,
-                                replication=self.settings.topic_replication)
+                                replication=self.settings.topic_replication, security=client_options(self.settings))
         self.mongo = make_client(self.settings.mongodb_url)
         self.db = self.mongo[self.database_name]
         await self.producer.start()

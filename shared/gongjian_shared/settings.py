@@ -6,7 +6,7 @@ The names of the shared variables are fixed by CONTRACTS.md, so they carry no pr
 
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RATE_LIMIT_DEFAULTS = {"claim": "30/60", "post": "20/3600", "client": "6000/60"}
@@ -19,6 +19,15 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         "127.0.0.1:9092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers")
     )
+    # Kafka security (kafka_security.py): SASL/SCRAM user of this service and TLS; plaintext locally.
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = Field(
+        "PLAINTEXT", validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol"))
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = Field(
+        "SCRAM-SHA-512", validation_alias=AliasChoices("KAFKA_SASL_MECHANISM", "kafka_sasl_mechanism"))
+    kafka_sasl_username: str = Field("", validation_alias=AliasChoices("KAFKA_SASL_USERNAME", "kafka_sasl_username"))
+    kafka_sasl_password: SecretStr = Field(
+        SecretStr(""), validation_alias=AliasChoices("KAFKA_SASL_PASSWORD", "kafka_sasl_password"))
+    kafka_ssl_cafile: str = Field("", validation_alias=AliasChoices("KAFKA_SSL_CAFILE", "kafka_ssl_cafile"))
     mongodb_url: str = Field(
         "mongodb://127.0.0.1:27017/?directConnection=true",
         validation_alias=AliasChoices("MONGODB_URL", "mongodb_url"),
@@ -84,6 +93,13 @@ class ServiceSettings(BaseSettings):
 
     topic_partitions: int = Field(3, validation_alias=AliasChoices("GONGJIAN_TOPIC_PARTITIONS", "topic_partitions"))
     topic_replication: int = Field(1, validation_alias=AliasChoices("GONGJIAN_TOPIC_REPLICATION", "topic_replication"))
+
+    @model_validator(mode="after")
+    def _sasl_has_a_user(self) -> "ServiceSettings":
+        if self.kafka_security_protocol.startswith("SASL_") and not (
+                self.kafka_sasl_username and self.kafka_sasl_password.get_secret_value()):
+            raise ValueError("KAFKA_SECURITY_PROTOCOL=SASL_* 需要 KAFKA_SASL_USERNAME 与 KAFKA_SASL_PASSWORD")
+        return self
 
     @property
     def runs_consumers(self) -> bool:

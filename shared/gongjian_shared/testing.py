@@ -168,13 +168,17 @@ async def app_client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def read_topic(
-    bootstrap: str, topic: str, *, until: Any = None, min_count: int = 1, timeout: float = 30
+    bootstrap: str, topic: str, *, until: Any = None, min_count: int = 1, timeout: float = 30,
+    security: dict[str, Any] | None = None,
 ) -> list[Any]:
-    """Read a topic from the beginning until ``until(records)`` is true (or ``min_count``)."""
+    """Read a topic from the beginning until ``until(records)`` is true (or ``min_count``).
+
+    ``security``: aiokafka's security arguments (kafka_security.client_options) for a secured broker."""
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None
+        topic, auto_offset_reset="earliest", enable_auto_commit=False, group_id=None,
+        **{**(security or {}), "bootstrap_servers": bootstrap},
     )
     await consumer.start()
     records: list[Any] = []

@@ -21,6 +21,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from gongjian_shared.kafka_security import client_options
 from gongjian_shared.mongo import make_client
 from gongjian_shared.outbox import OutboxRelay
 from gongjian_shared.producer import EventProducer
@@ -39,9 +40,11 @@ from .service.projector import Projector, compact
 Progress = Callable[[str], None]
 
 
-async def read_topic(bootstrap: str, topic: str, until: dict[int, int] | None, progress: Progress, label: str):
-    """Yield (partition, offset, event dict) from the beginning up to ``until[partition]`` (inclusive)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+async def read_topic(kafka: dict[str, Any], topic: str, until: dict[int, int] | None, progress: Progress, label: str):
+    """Yield (partition, offset, event dict) from the beginning up to ``until[partition]`` (inclusive).
+
+    ``kafka``: aiokafka's connection arguments (kafka_security.client_options)."""
+    consumer = AIOKafkaConsumer(enable_auto_commit=False, group_id=None, **kafka)
     await consumer.start()
     try:
         parts = consumer.partitions_for_topic(topic) or set()
@@ -80,7 +83,7 @@ async def rebuild(settings: EvaluationSettings | None = None, progress: Progress
     started = time.monotonic()
     client = make_client(settings.mongodb_url)
     db = client[settings.database]
-    producer = EventProducer(settings.kafka_bootstrap_servers, client_id="gongjian-evaluation-rebuild")
+    producer = EventProducer(client_id="gongjian-evaluation-rebuild", **client_options(settings))
     await producer.start()
     try:
         progress("1/5 发布待发事件 flushing outboxes")
@@ -98,7 +101,7 @@ async def rebuild(settings: EvaluationSettings | None = None, progress: Progress
             targets.setdefault(topic, {})[int(part)] = offset
         progress("3/5 读取积分台账事实 reading evaluation.ledger.v1")
         facts, revocations, activities = {}, [], {}
-        async for _, _, raw in read_topic(settings.kafka_bootstrap_servers, settings.topic(EVALUATION_LEDGER),
+        async for _, _, raw in read_topic(client_options(settings), settings.topic(EVALUATION_LEDGER),
                                           None, progress, EVALUATION_LEDGER):
             ev = json.loads(raw)
             data = ev["data"]
@@ -117,7 +120,7 @@ async def rebuild(settings: EvaluationSettings | None = None, progress: Progress
         ctx = Ctx(fresh.rules, fresh.decide)
         count = 0
         for topic in CONSUMED:
-            async for part, offset, raw in read_topic(settings.kafka_bootstrap_servers, settings.topic(topic),
+            async for part, offset, raw in read_topic(client_options(settings), settings.topic(topic),
                                                       targets.get(topic, {}), progress, topic):
                 state.applied[f"{topic}:{part}"] = offset
                 try:

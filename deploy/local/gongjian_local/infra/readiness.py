@@ -24,12 +24,12 @@ def kafka_ready(bootstrap: str, timeout: float) -> bool:
 async def _produce_probe(bootstrap: str, deadline: float) -> bool:
     from aiokafka import AIOKafkaProducer
 
-    with _quiet_unconfigured_logging():
+    with quiet_unconfigured_logging():
         return await _produce_until(AIOKafkaProducer, bootstrap, deadline)
 
 
 @contextlib.contextmanager
-def _quiet_unconfigured_logging():
+def quiet_unconfigured_logging():
     """Hide aiokafka's start-up warnings ("topic not found", "not leader") while probing,
     but only when nobody configured logging (they would go to stderr via lastResort)."""
     logger = logging.getLogger("aiokafka")

@@ -18,6 +18,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from gongjian_shared.admin import ensure_topics
+from gongjian_shared.kafka_security import client_options
 from gongjian_shared.localtime import earlier, now, today
 from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_SUGGESTIONS, CLAIMS_WISHES, EVALUATION_STATS, REGISTRY_PLACES
 
@@ -60,8 +61,9 @@ class DashboardHub:
     async def start(self) -> None:
         # Dashboards may start before the services that produce these: create them the standard way.
         await ensure_topics(self.settings.kafka_bootstrap_servers, PUBLIC_TOPICS, prefix=self.settings.topic_prefix,
-                            partitions=self.settings.topic_partitions, replication=self.settings.topic_replication)
-        consumer = AIOKafkaConsumer(bootstrap_servers=self.settings.kafka_bootstrap_servers, group_id=None,
+                            partitions=self.settings.topic_partitions, replication=self.settings.topic_replication,
+                            security=client_options(self.settings))
+        consumer = AIOKafkaConsumer(**client_options(self.settings), group_id=None,
                                     enable_auto_commit=False, auto_offset_reset="earliest",
                                     client_id="gongjian-dashboard-hub", fetch_max_wait_ms=200)
         await consumer.start()

@@ -19,6 +19,8 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
+from gongjian_shared.kafka_security import client_options
+
 from . import positions as pos
 from .filters import Scope, type_matches
 from .hub import partitions
@@ -75,7 +77,7 @@ def _caught_up(where: pos.Positions, ends: pos.Positions) -> bool:
 
 async def events(settings: Any, req: StreamRequest, path_of: Callable[[str], list[str] | None]
                  ) -> AsyncIterator[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap_servers, group_id=None,
+    consumer = AIOKafkaConsumer(**client_options(settings), group_id=None,
                                 enable_auto_commit=False, auto_offset_reset="earliest",
                                 client_id="gongjian-dashboard-sse", fetch_max_wait_ms=100)
     await consumer.start()
