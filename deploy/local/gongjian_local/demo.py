@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from gongjian_registry import demo_city
 from gongjian_shared.auth import issue_token
 from gongjian_shared.localtime import add_days, format_deadline, format_local, today
 from gongjian_shared.settings import ServiceSettings
@@ -61,8 +62,10 @@ def foundation_flow(demo: Demo) -> None:
     step(1, "创建社区 (create a community: city → district → street → community)")
     parent = None
     for kind, name in (("city", "同江市"), ("district", "演示区"), ("street", "演示街道"), ("community", "滨湖世纪社区")):
-        place = demo.call("POST", "registry", "/places", headers=city_admin,
-                          json={"kind": kind, "name": name, "parent_id": parent})
+        # The walkthrough's city is the demo city itself (same id), so the city loaded next adds to
+        # it instead of making a second 同江市 that would make the city scope ambiguous (issue 13).
+        spec = {"kind": kind, "name": name, "parent_id": parent} | ({"id": demo_city.CITY_ID} if kind == "city" else {})
+        place = demo.call("POST", "registry", "/places", headers=city_admin, json=spec)
         parent = place["id"]
         print(f"    {name} ({kind}) → {parent}")
     community = parent
