@@ -67,11 +67,18 @@ async def _credit(runtime: Any, demand: dict[str, Any], signup: dict[str, Any], 
     return done
 
 
-async def check_in(runtime: Any, *, shift_id: str, member_id: str, token: str, secret: str) -> dict[str, Any]:
-    """扫码签到. 403 bad/expired code; 409 not signed up, already checked in, outside the window."""
+async def _scanned(runtime: Any, shift_id: str, member_id: str, token: str,
+                   secret: str) -> tuple[dict[str, Any], Any, dict[str, Any]]:
+    """The shift behind a scanned QR code and the member's sign-up on it (403 bad code, 409 not signed up)."""
     demand, shift = await load_shift(runtime.db, shift_id)
     check_token(secret, demand["_id"], token)
     _, _, signup = await _signup(runtime, shift_id, member_id)
+    return demand, shift, signup
+
+
+async def check_in(runtime: Any, *, shift_id: str, member_id: str, token: str, secret: str) -> dict[str, Any]:
+    """扫码签到. 403 bad/expired code; 409 not signed up, already checked in, outside the window."""
+    demand, shift, signup = await _scanned(runtime, shift_id, member_id, token, secret)
     if signup["status"] != "signed_up":
         raise _conflict("您已签到过该班次 (already checked in)", "already-checked-in")
     if refusal := check_in_refusal(shift, utc_now()):
@@ -84,9 +91,7 @@ async def check_in(runtime: Any, *, shift_id: str, member_id: str, token: str, s
 
 async def check_out(runtime: Any, *, shift_id: str, member_id: str, token: str, secret: str) -> dict[str, Any]:
     """扫码签退: the hours are credited (domain/shifts.py rule). 409 not checked in, window passed."""
-    demand, shift = await load_shift(runtime.db, shift_id)
-    check_token(secret, demand["_id"], token)
-    _, _, signup = await _signup(runtime, shift_id, member_id)
+    demand, shift, signup = await _scanned(runtime, shift_id, member_id, token, secret)
     if signup["status"] != "checked_in":
         raise _conflict("尚未签到或已签退 (not checked in)", "not-checked-in")
     now = utc_now()
