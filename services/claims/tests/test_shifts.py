@@ -118,3 +118,31 @@ async def test_sign_up_never_exceeds_a_shifts_capacity_under_concurrency(world):
         mine = await world.client.get("/shift-signups/mine", headers=auth("member", sub=loser))
         assert [s["shift_id"] for s in mine.json()["items"]] == [shift]
         assert mine.json()["items"][0]["title"] == "老年大学志愿教师"
+
+
+async def test_a_dead_sign_ups_seat_is_freed_and_a_running_shift_still_takes_people(world):
+    c = await world.community()
+    a, b = await world.members(c, 2)
+    with frozen("2026-11-30T12:00:00Z") as clock:
+        pid = await position(world, c, capacity=1)
+        shift, other = f"{pid}@2026-12-05", f"{pid}@2026-12-06"
+        # A process died after taking the only seat and before writing the sign-up: ten minutes ago...
+        await world.db["seats"].insert_one({"_id": f"{shift}#0", "pool": shift, "seat": 0, "claim_id": f"{shift}~{a}",
+                                            "claimant_id": a, "at": parse_instant("2026-11-30T11:50:00Z")})
+        r = await world.client.post(f"/shifts/{shift}/signups", headers=auth("member", sub=b))
+        assert r.status_code == 201, r.text
+        # ...while a seat taken a moment ago may still become a sign-up: it is left alone.
+        await world.db["seats"].insert_one({"_id": f"{other}#0", "pool": other, "seat": 0, "claim_id": f"{other}~{a}",
+                                            "claimant_id": a, "at": parse_instant("2026-11-30T11:59:30Z")})
+        r = await world.client.post(f"/shifts/{other}/signups", headers=auth("member", sub=b))
+        assert r.status_code == 409 and r.json()["code"] == "shift-full"
+
+        running = f"{pid}@2026-12-07"
+        clock.set(parse_instant("2026-12-07T01:00:00Z"))  # 09:00 local: the 08:00–10:00 shift is running
+        r = await world.client.post(f"/shifts/{running}/signups", headers=auth("member", sub=b))
+        assert r.status_code == 201, r.text
+        assert (await world.client.post(f"/shifts/{running}/cancellation",
+                                        headers=auth("member", sub=b))).json()["code"] == "shift-started"
+        clock.set(parse_instant("2026-12-07T02:00:00Z"))  # 10:00 local: over
+        r = await world.client.post(f"/shifts/{running}/signups", headers=auth("member", sub=a))
+        assert r.status_code == 409 and r.json()["code"] == "shift-over" and "已结束" in r.json()["detail"]

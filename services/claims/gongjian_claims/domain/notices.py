@@ -25,6 +25,9 @@ KIND_LABELS = {
     # inspections (督查): a rectification item's deadline (限期整改)
     "rectification.remind": "整改到期提醒", "rectification.overdue": "整改逾期", "rectification.escalate": "整改逾期上报街道",
 }
+# shifts of positions (service/attendance.py)
+KIND_LABELS.update({"shift.manual_entry": "班次工时补录", "shift.correction_requested": "工时更正申请",
+                    "shift.correction_decided": "工时更正审核结果"})
 DEFAULT_LABEL = "通知"
 RECIPIENT_KINDS = ("member", "resident", "unit", "staff", "place")
 

@@ -19,7 +19,7 @@ from gongjian_shared.problems import Problem
 from pymongo.errors import DuplicateKeyError
 
 from ..adapters import journal, projections, seats
-from ..adapters.store import DEMANDS, SIGNUPS
+from ..adapters.store import DEMANDS, SEATS, SIGNUPS
 from ..domain.rules import eligibility
 from ..domain.shifts import Schedule, Shift, expand, occurrence, parse_shift_id
 from .common import changed_meanwhile, get_demand, not_found, refuse, require_acts_for
@@ -119,8 +119,8 @@ async def sign_up(runtime: Any, *, shift_id: str, member_id: str) -> dict[str, A
     demand, shift = await load_shift(db, shift_id)
     if demand["status"] != "open":
         raise _conflict("该岗位已办结，不能报名 (the position is closed)", "demand-not-open")
-    if utc_now() >= shift.starts_at:
-        raise _conflict("该班次已开始，不能报名 (the shift has started)", "shift-started")
+    if utc_now() >= shift.ends_at:  # a running shift still takes someone who turns up (check-in is open)
+        raise _conflict("该班次已结束，不能报名 (the shift is over)", "shift-over")
     claimant = await projections.load_claimant(db, member_id, "member",
                                                with_streets=demand["rules"].get("scope") == "street")
     if refusal := eligibility(demand, claimant):
@@ -130,6 +130,8 @@ async def sign_up(runtime: Any, *, shift_id: str, member_id: str) -> dict[str, A
     if existing is not None and existing["status"] in LIVE:
         raise _already()
     seat = await seats.take_seat(db, shift.id, shift.capacity, sid, member_id)
+    if seat is None and await prune_orphans(db, shift.id):
+        seat = await seats.take_seat(db, shift.id, shift.capacity, sid, member_id)
     if seat is None:
         raise _conflict("该班次名额已满 (the shift is full)", "shift-full")
     if seat == seats.HELD:
@@ -150,6 +152,20 @@ async def sign_up(runtime: Any, *, shift_id: str, member_id: str) -> dict[str, A
         await seats.free_seat(db, shift.id, seat, sid)
         raise _already()
     return view(done)
+
+
+async def prune_orphans(db: Any, shift_id: str) -> int:
+    """Free the seats of a full shift that no sign-up holds: older than a minute (a process that died
+    between taking the seat and writing the sign-up, or between cancelling and freeing it)."""
+    pruned = 0
+    for doc in await db[SEATS].find({"pool": shift_id, "at": {"$lt": earlier(utc_now(), minutes=1)}}) \
+            .to_list(None):
+        signup = await db[SIGNUPS].find_one({"_id": doc["claim_id"]}, {"status": 1, "seat": 1})
+        held = signup["status"] in LIVE and signup.get("seat") == doc["seat"] if signup \
+            else await journal.created(db, doc["claim_id"])
+        if not held:
+            pruned += (await db[SEATS].delete_one({"_id": doc["_id"], "claim_id": doc["claim_id"]})).deleted_count
+    return pruned
 
 
 def _already() -> Problem:

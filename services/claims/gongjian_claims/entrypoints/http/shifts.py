@@ -55,7 +55,7 @@ async def list_shifts(demand_id: str, request: Request, principal: CurrentPrinci
 
 
 @router.post("/shifts/{shift_id}/signups", status_code=201,
-             summary="班次报名 sign up for a shift (member): 409 full / already / started; 403 not eligible",
+             summary="班次报名 sign up for a shift until it ends (member): 409 full / already / over; 403 not eligible",
              **allow("member", place="object"))
 async def sign_up(shift_id: ShiftId, request: Request, principal: CurrentPrincipal) -> dict:
     """The sign-up ``{id, shift_id, status: signed_up, starts_at, ends_at, …}``."""
