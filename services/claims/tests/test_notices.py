@@ -53,3 +53,22 @@ async def test_the_same_cause_notices_a_recipient_once_and_masks_phone_numbers(w
     assert data["kind_label"] == "新需求匹配" and data["recipient_kind"] == "member"
     stored = await world.db["notifications"].find_one({"_id": data["notice_id"]})
     assert stored["text"] == data["text"]
+
+
+async def test_a_notice_to_a_community_is_its_staffs_not_its_members_or_residents(world):
+    """Attack pass (issue 11): /notifications listed a community's staff notices to anyone whose
+    token named the community (members who reported there, residents). Now only staff see them."""
+    c = await world.community()
+    await notify(world.db, f"staff-{c}", c, kind="demand.escalate", subject_id=f"d-{c}", community_id=c,
+                 audience="place", text="需求逾期未办结，请督办")
+    await notify(world.db, f"own-{c}", "member-own", kind="demand.remind", subject_id=f"d-{c}", community_id=c,
+                 audience="member", text="需求即将到期")
+
+    async def seen(*args, sub):
+        items = (await world.client.get("/notifications", headers=auth(*args, sub=sub))).json()["items"]
+        return {n["recipient"] for n in items if n["subject_id"] == f"d-{c}"}
+
+    assert await seen("community_admin", c, sub="admin-x") == {c}
+    assert await seen("member", c, sub="member-own") == {"member-own"}
+    assert await seen("member", c, sub="member-other") == set()
+    assert await seen("resident", c, sub="resident-x") == set()

@@ -24,6 +24,7 @@ from ..adapters import journal
 from ..adapters.store import NOTIFICATIONS
 from ..domain.notices import kind_label, notice_id
 from .common import SOURCE, iso
+from .messages import recipients_of
 
 # The runtime that owns a database handle, so a caller holding only ``db`` still wakes the relay.
 _RUNTIMES: weakref.WeakValueDictionary[Any, Any] = weakref.WeakValueDictionary()
@@ -77,8 +78,13 @@ async def notify(target: Any, cause: str, recipient: str, *, kind: str, subject_
     return True
 
 
-async def for_principal(db: Any, sub: str, places: list[str], limit: int = 100) -> list[dict[str, Any]]:
-    docs = await db[NOTIFICATIONS].find({"recipient": {"$in": [sub, *places]}}).sort("at", -1).limit(limit) \
-        .to_list(None)
+async def for_principal(db: Any, principal: Any, limit: int = 100) -> list[dict[str, Any]]:
+    """The caller's notices, newest first: ``[{id, kind_label, recipient, kind, subject_id, text, at}]``.
+
+    A member or resident reads only what was sent to them; a notice to a place is its staff's
+    (messages.recipients_of), never its residents' or reporting members'.
+    """
+    flt = {"recipient": {"$in": recipients_of(principal)}}
+    docs = await db[NOTIFICATIONS].find(flt).sort("at", -1).limit(limit).to_list(None)
     return [{"id": d["_id"], "kind_label": kind_label(d["kind"]),
              **{k: d.get(k) for k in ("recipient", "kind", "subject_id", "text", "at")}} for d in docs]

@@ -107,7 +107,7 @@ async def close_task(task_id: str, body: NoteIn, request: Request, principal: Cu
 @router.get("/notifications", tags=["督办 supervision"], summary="我的提醒 my reminders and notices",
             **allow(*ANYONE_SIGNED_IN, place="own"))
 async def my_notifications(request: Request, principal: CurrentPrincipal) -> dict:
-    items = await notifications.for_principal(runtime(request).db, principal.sub, principal.places)
+    items = await notifications.for_principal(runtime(request).db, principal)
     return {"items": items}
 
 
