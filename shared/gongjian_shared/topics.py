@@ -52,7 +52,12 @@ TOPICS: dict[str, Topic] = {
                 "demand.overdue",
                 "demand.closed",
                 "demand.evidence_attached",
-                "shift.hours_recorded",  # a member's hours on one shift of a position (班次工时)
+                # shifts of a position (班次): sign-up, cancel, check-in/out, a member's hours on one shift
+                "shift.signed_up",
+                "shift.signup_cancelled",
+                "shift.checked_in",
+                "shift.checked_out",
+                "shift.hours_recorded",
                 "demand.capacity_changed",
             ),
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gongjian_shared.contracts import validate_event
 from gongjian_shared.localtime import frozen, parse_instant
 from gongjian_shared.testing import auth
 
@@ -23,9 +24,10 @@ async def test_check_in_window_manual_entry_and_corrections(world):
     with frozen("2026-11-30T12:00:00Z") as clock:
         pid = await position(world, c)
         token = await link_token(world, pid, c)
-        first, second = f"{pid}@2026-12-02", f"{pid}@2026-12-03"
-        for shift in (first, second):
+        first, second, third = f"{pid}@2026-12-02", f"{pid}@2026-12-03", f"{pid}@2026-12-04"
+        for shift in (first, second, third):
             assert (await world.client.post(f"/shifts/{shift}/signups", headers=me)).status_code == 201
+        assert (await world.client.post(f"/shifts/{third}/cancellation", headers=me)).status_code == 200
 
         # 07:00 local on 2 Dec, an hour before the 08:00 start: too early (the window opens at 07:30).
         clock.set(parse_instant("2026-12-01T23:00:00Z"))
@@ -80,7 +82,8 @@ async def test_check_in_window_manual_entry_and_corrections(world):
         assert body["manual"]["reason"] == "手机没电，现场登记" and body["manual"]["by"]
 
         mine = (await world.client.get("/shift-signups/mine", headers=me)).json()["items"]
-        assert [(s["day"], s["hours"]) for s in mine] == [("2026-12-03", 1.5), ("2026-12-02", 2.0)]
+        assert [(s["day"], s["hours"]) for s in mine if s["status"] != "cancelled"] == [("2026-12-03", 1.5),
+                                                                                        ("2026-12-02", 2.0)]
 
     # The hours travel as events, each credit once; a correction names the credit it replaces.
     def credits(events):
@@ -92,3 +95,19 @@ async def test_check_in_window_manual_entry_and_corrections(world):
     assert events[2]["data"]["replaces_event_id"] is None and events[2]["data"]["shift_id"] == second
     notices = await world.db["notifications"].count_documents({"subject_id": {"$regex": f"~{m}$"}})
     assert notices >= 4  # request (to the community), two decisions and the manual entry (to the member)
+
+    # Each step of the sign-ups travels too (issue 14.2: evaluation counts sign-ups and attendance),
+    # contract-shaped, in the order it happened: a check-out's event before its hours.
+    def steps(events):
+        return [e for e in events if e["type"].startswith("gongjian.shift.") and e["data"]["claimant_id"] == m]
+    events = steps(await world.events("claims.demands.v1", lambda evs: len(steps(evs)) >= 11))
+    for e in events:
+        validate_event(e)
+    assert [(e["type"].removeprefix("gongjian.shift."), e["data"]["shift_id"][-5:], e["data"].get("source"))
+            for e in events] == [
+        ("signed_up", "12-02", None), ("signed_up", "12-03", None), ("signed_up", "12-04", None),
+        ("signup_cancelled", "12-04", None), ("checked_in", "12-02", "qr"), ("checked_out", "12-02", "qr"),
+        ("hours_recorded", "12-02", "qr"), ("hours_recorded", "12-02", "correction"),
+        ("checked_in", "12-03", "manual"), ("checked_out", "12-03", "manual"), ("hours_recorded", "12-03", "manual")]
+    assert events[4]["data"]["checked_in_at"] == "2026-12-01T23:35:00Z" and events[1]["data"]["day"] == "2026-12-03"
+    assert all("name" not in e["data"] for e in events)  # ids only: no personal data on Kafka

@@ -20,14 +20,15 @@ from typing import Any
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.localtime import format_short
 from gongjian_shared.problems import Problem
-from gongjian_shared.topics import CLAIMS_DEMANDS
 
 from ..adapters import journal
 from ..adapters.store import SIGNUPS
 from ..domain.shifts import Shift, check_in_refusal, check_out_refusal, credited_hours
 from .checkin import check_token
-from .common import changed_meanwhile, demand_event, refuse, require_acts_for
+from . import shift_events
+from .common import changed_meanwhile, refuse, require_acts_for
 from .notifications import notify
+from .shift_events import signup_event
 from .shifts import LIVE, load_shift, signup_id, view
 
 
@@ -49,19 +50,17 @@ async def _signup(runtime: Any, shift_id: str, member_id: str,
 def hours_recorded(demand: dict[str, Any], signup: dict[str, Any], hours: float, source: str,
                    reason: str | None) -> Any:
     """The ``shift.hours_recorded`` event of a sign-up's hours as they now stand."""
-    return demand_event(demand, "shift.hours_recorded", {
-        "shift_id": signup["shift_id"], "signup_id": signup["_id"], "day": signup["day"],
-        "claimant_id": signup["claimant_id"], "claimant_kind": signup.get("claimant_kind", "member"),
-        "hours": hours, "previous_hours": signup.get("hours"), "replaces_event_id": signup.get("credit_event_id"),
-        "source": source, "reason": reason})
+    return signup_event(demand, signup, "shift.hours_recorded", hours=hours, previous_hours=signup.get("hours"),
+                        replaces_event_id=signup.get("credit_event_id"), source=source, reason=reason)
 
 
 async def _credit(runtime: Any, demand: dict[str, Any], signup: dict[str, Any], hours: float, source: str,
-                  reason: str | None, changes: dict[str, Any]) -> dict[str, Any]:
+                  reason: str | None, changes: dict[str, Any], steps: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """Credit ``hours``; ``steps``: the check-in/out events of the same change, published before the hours."""
     event = hours_recorded(demand, signup, hours, source, reason)
     done = await journal.change(runtime, SIGNUPS, signup, {
         **changes, "hours": hours, "hours_source": source, "credit_event_id": event.id},
-        [(CLAIMS_DEMANDS, [event])])
+        shift_events.on_topic(*steps, event))
     if done is None:
         raise changed_meanwhile()
     return done
@@ -83,7 +82,9 @@ async def check_in(runtime: Any, *, shift_id: str, member_id: str, token: str, s
         raise _conflict("您已签到过该班次 (already checked in)", "already-checked-in")
     if refusal := check_in_refusal(shift, utc_now()):
         raise refuse(refusal)
-    done = await journal.change(runtime, SIGNUPS, signup, {"status": "checked_in", "checked_in_at": utc_now()})
+    now = utc_now()
+    done = await journal.change(runtime, SIGNUPS, signup, {"status": "checked_in", "checked_in_at": now},
+                                shift_events.on_topic(shift_events.checked_in(demand, signup, now, "qr")))
     if done is None:
         raise changed_meanwhile()
     return view(done)
@@ -99,7 +100,8 @@ async def check_out(runtime: Any, *, shift_id: str, member_id: str, token: str, 
         raise refuse(refusal)
     hours = credited_hours(shift, signup["checked_in_at"], now)
     return view(await _credit(runtime, demand, signup, hours, "qr", None,
-                              {"status": "checked_out", "checked_out_at": now}))
+                              {"status": "checked_out", "checked_out_at": now},
+                              (shift_events.checked_out(demand, signup, now, "qr"),)))
 
 
 async def record_by_hand(runtime: Any, *, shift_id: str, member_id: str, checked_in_at: datetime,
@@ -114,8 +116,14 @@ async def record_by_hand(runtime: Any, *, shift_id: str, member_id: str, checked
         raise Problem(422, "补录时间与班次时间不重叠 (the times miss the shift)", code="bad-attendance")
     hours = credited_hours(shift, checked_in_at, checked_out_at)
     manual = {"by": by, "reason": reason, "at": utc_now()}
+    steps = []  # the status steps this entry makes (a sign-up checked out already only gets new hours)
+    if signup["status"] == "signed_up":
+        steps.append(shift_events.checked_in(demand, signup, checked_in_at, "manual"))
+    if signup["status"] != "checked_out":
+        steps.append(shift_events.checked_out(demand, signup, checked_out_at, "manual"))
     done = await _credit(runtime, demand, signup, hours, "manual", reason, {
-        "status": "checked_out", "checked_in_at": checked_in_at, "checked_out_at": checked_out_at, "manual": manual})
+        "status": "checked_out", "checked_in_at": checked_in_at, "checked_out_at": checked_out_at, "manual": manual},
+        tuple(steps))
     await notify(runtime, f"shift-manual|{signup['_id']}|{done['v']}", member_id, kind="shift.manual_entry",
                  subject_id=signup["_id"], audience="member", community_id=demand["community_id"],
                  text=f"社区已为您补录 {format_short(shift.starts_at)} 班次的签到签退，计 {hours} 小时。原因：{reason}")

@@ -22,6 +22,7 @@ from ..adapters import journal, projections, seats
 from ..adapters.store import DEMANDS, SEATS, SIGNUPS
 from ..domain.rules import eligibility
 from ..domain.shifts import Schedule, Shift, expand, occurrence, parse_shift_id
+from . import shift_events
 from .common import changed_meanwhile, get_demand, not_found, refuse, require_acts_for
 
 LIVE = ("signed_up", "checked_in", "checked_out")  # hold a seat of the shift
@@ -139,13 +140,15 @@ async def sign_up(runtime: Any, *, shift_id: str, member_id: str) -> dict[str, A
     fields = {"seat": seat, "status": "signed_up", "signed_up_at": utc_now(), "cancelled_at": None}
     try:
         if existing is None:
-            done = await journal.create(runtime, SIGNUPS, {
-                "_id": sid, "shift_id": shift.id, "demand_id": demand["_id"], "day": shift.day.isoformat(),
-                "starts_at": shift.starts_at, "ends_at": shift.ends_at, "community_id": demand["community_id"],
-                "path": demand["path"], "category": demand["category"], "claimant_id": member_id,
-                "claimant_kind": "member", **fields})
+            doc = {"_id": sid, "shift_id": shift.id, "demand_id": demand["_id"], "day": shift.day.isoformat(),
+                   "starts_at": shift.starts_at, "ends_at": shift.ends_at, "community_id": demand["community_id"],
+                   "path": demand["path"], "category": demand["category"], "claimant_id": member_id,
+                   "claimant_kind": "member", **fields}
+            done = await journal.create(runtime, SIGNUPS, doc,
+                                        shift_events.on_topic(shift_events.signed_up(demand, doc)))
         else:  # signed up again after cancelling
-            done = await journal.change(runtime, SIGNUPS, existing, fields)
+            done = await journal.change(runtime, SIGNUPS, existing, fields, shift_events.on_topic(
+                shift_events.signed_up(demand, {**existing, **fields})))
     except DuplicateKeyError:
         done = None  # the same member's other request won
     if done is None:
@@ -175,13 +178,14 @@ def _already() -> Problem:
 async def cancel(runtime: Any, *, shift_id: str, member_id: str) -> dict[str, Any]:
     """Give the place back before the shift starts. 409 after the start or when not signed up."""
     db = runtime.db
-    _, shift = await load_shift(db, shift_id)
+    demand, shift = await load_shift(db, shift_id)
     signup = await journal.load(db, SIGNUPS, signup_id(shift.id, member_id))
     if signup is None or signup["status"] != "signed_up":
         raise _conflict("您未报名该班次或已签到 (not signed up, or checked in)", "not-signed-up")
     if utc_now() >= shift.starts_at:
         raise _conflict("班次已开始，不能取消报名 (the shift has started)", "shift-started")
-    done = await journal.change(runtime, SIGNUPS, signup, {"status": "cancelled", "cancelled_at": utc_now()})
+    done = await journal.change(runtime, SIGNUPS, signup, {"status": "cancelled", "cancelled_at": utc_now()},
+                                shift_events.on_topic(shift_events.cancelled(demand, signup)))
     if done is None:
         raise changed_meanwhile()
     await seats.free_seat(db, shift.id, signup["seat"], signup["_id"])

@@ -102,11 +102,13 @@ class State:
     commands: set[str] = field(default_factory=set)  # ids of HTTP commands applied
     items: dict[str, Item] = field(default_factory=dict)  # time in state: item id -> its instants
     item_index: dict[str, set[str]] = field(default_factory=dict)  # "place|YYYY-MM" (opened) -> item ids
+    signups: dict[str, str] = field(default_factory=dict)  # shift sign-up id -> signed / attended / cancelled
+    shifts_held: set[str] = field(default_factory=set)  # shift ids someone attended
 
     def __setstate__(self, saved: dict[str, Any]) -> None:
         # A checkpoint written before a field existed loads with that field empty (the rebuild
         # script fills it from the topics).
-        self.__dict__.update({"items": {}, "item_index": {}, **saved})
+        self.__dict__.update({"items": {}, "item_index": {}, "signups": {}, "shifts_held": set(), **saved})
 
     def first_time(self, event_id: str) -> bool:
         if event_id in self.seen:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import inspection_figures
+from . import inspection_figures, shift_figures
 from .periods import months_of
 
 COUNTERS = (
@@ -14,7 +14,7 @@ COUNTERS = (
     "demands_overdue", "demands_closed", "wishes_posted", "wishes_approved", "wishes_rejected",
     "wishes_fulfilled", "suggestions_received", "suggestions_assigned", "suggestions_resolved", "suggestions_closed", "hours_served",
     "participants", "beneficiaries", "ratings_count", "ratings_sum", "points_awarded", "activities",
-) + inspection_figures.COUNTERS
+) + inspection_figures.COUNTERS + shift_figures.COUNTERS
 
 
 
@@ -47,6 +47,7 @@ def derived(counters: dict[str, float], this_month: dict[str, float] | None = No
         "overdue_rate": round(counters["demands_overdue"] / counters["demands_published"], 4)
         if counters.get("demands_published") else None,
         **inspection_figures.derived(counters),
+        **shift_figures.derived(counters),
     }
 
 

@@ -111,6 +111,15 @@ class ShiftHoursRecorded(_Tolerant):
     category: str | None = None
 
 
+class ShiftStep(_Tolerant):
+    """shift.signed_up / signup_cancelled / checked_in / checked_out: a sign-up of one shift."""
+    shift_id: str
+    signup_id: str
+    day: str
+    claimant_id: str
+    community_id: str | None = None
+
+
 class RatedClaimant(_Tolerant):
     claimant_id: str
     claimant_kind: str = "member"
@@ -147,7 +156,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "demand.published": DemandCounted, "demand.claimed": DemandClaimed, "demand.claim_released": DemandCounted,
     "demand.fulfilled": DemandCounted, "demand.verified": DemandVerified, "demand.rated": DemandRated,
     "demand.overdue": DemandCounted, "demand.closed": DemandClosed,
-    "shift.hours_recorded": ShiftHoursRecorded,
+    "shift.hours_recorded": ShiftHoursRecorded, "shift.signed_up": ShiftStep, "shift.signup_cancelled": ShiftStep,
+    "shift.checked_in": ShiftStep, "shift.checked_out": ShiftStep,
     "wish.posted": DemandCounted, "wish.approved": DemandCounted, "wish.rejected": DemandCounted,
     "suggestion.received": DemandCounted, "suggestion.assigned": DemandCounted, "suggestion.resolved": SuggestionResolved,
     "inspection.recorded": InspectionRecorded, "inspection.rectification_overdue": DemandCounted,
