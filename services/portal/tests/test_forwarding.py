@@ -44,6 +44,16 @@ async def test_requests_and_answers_go_through(stack, city):
         assert "/api/auth/sign-in" in (await client.get("/openapi.json")).json()["paths"]
 
 
+@pytest.mark.parametrize("target", ["/api/registry/./internal/communities", "/api/registry/x/../internal/communities",
+                                    "/api/registry/%2e/internal/communities", "/api/registry//internal/communities"])
+async def test_internal_endpoints_are_not_reached_through_dot_segments(stack, target):
+    """Attack pass (issue 11): the upstream URL drops dot segments, so ``./internal/…`` reached the
+    registry's service-token endpoints (which answered 401, not the portal's 404)."""
+    async with httpx.AsyncClient(base_url=stack, timeout=30) as client:  # the raw target: no client normalisation
+        r = await client.get("/api/registry/x", headers=auth("city_admin"), extensions={"target": target.encode()})
+    assert r.status_code == 404 and r.json()["code"] == "not-forwarded", r.text
+
+
 async def test_server_sent_events_stream_through(stack):
     token = httpx.QueryParams({"token": auth("city_admin")["Authorization"][7:]})
     async with httpx.AsyncClient(base_url=stack, timeout=httpx.Timeout(30)) as client:

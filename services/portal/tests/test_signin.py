@@ -79,6 +79,19 @@ async def test_rate_limits_answer_429_with_retry_after(make_portal):
         assert "本设备" in blocked.json()["detail"]
 
 
+async def test_a_forged_forwarded_for_does_not_make_a_new_client(make_portal):
+    """Attack pass (issue 11): behind a proxy the portal counted the first X-Forwarded-For entry,
+    which the client writes itself; a new one per request escaped the per-client limit."""
+    async with make_portal(resend_after_s=60, codes_per_client_hour=2, trust_forwarded_for=True) as (client, _):
+        answers = [(await client.post("/api/auth/sms-code", json={"phone": new_phone()},
+                                      headers={"X-Forwarded-For": f"198.51.100.{i}, 203.0.113.7"})).status_code
+                   for i in range(3)]
+        assert answers == [202, 202, 429]
+        other = await client.post("/api/auth/sms-code", json={"phone": new_phone()},
+                                  headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.8"})
+        assert other.status_code == 202  # another client behind the same proxy has its own count
+
+
 async def test_bad_phone_is_a_chinese_422(portal):
     client, _ = portal
     r = await client.post("/api/auth/sms-code", json={"phone": "12345"})

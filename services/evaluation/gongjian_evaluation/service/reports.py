@@ -13,6 +13,9 @@ import logging
 import os
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
+
+from gongjian_shared.spreadsheets import formula_like
 
 from ..domain import glossary
 from ..domain.ratings import WEIGHT_LABELS
@@ -74,15 +77,19 @@ def xlsx(title: str, tables: list[Table]) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Names are typed by people: a string is never turned into a formula or a link, and one
+    # that looks like a formula keeps Excel's quote prefix, so editing the cell does not run it.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     bold = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
     heading = book.add_format({"bold": True, "font_size": 14})
+    quoted = book.add_format({"quote_prefix": True})
     for index, (name, header, rows) in enumerate(tables):
         sheet = book.add_worksheet(f"{index + 1} {name}"[:31])
         sheet.write(0, 0, f"{title}——{name}", heading)
         sheet.write_row(2, 0, header, bold)
         for r, row in enumerate(rows):
-            sheet.write_row(3 + r, 0, ["" if v is None else v for v in row])
+            for c, value in enumerate(row):
+                sheet.write(3 + r, c, "" if value is None else value, quoted if formula_like(value) else None)
         sheet.set_column(0, max(len(header) - 1, 0), 16)
     book.close()
     return buffer.getvalue()
@@ -122,10 +129,11 @@ def pdf(title: str, subtitle: str, tables: list[Table]) -> bytes:
     h2 = ParagraphStyle("h2", fontName=font, fontSize=12, leading=18)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     cell = ParagraphStyle("cell", fontName=font, fontSize=8, leading=10)
-    story: list[Any] = [Paragraph(title, h1), Paragraph(subtitle, body), Spacer(1, 8)]
+    # Paragraph reads its text as markup (<img src=…>, <a href=…>): names typed by people are escaped.
+    story: list[Any] = [Paragraph(escape(title), h1), Paragraph(escape(subtitle), body), Spacer(1, 8)]
     for name, header, rows in tables:
-        story += [Paragraph(name, h2), Spacer(1, 4)]
-        data = [header] + [[Paragraph("" if v is None else str(v), cell) for v in row] for row in rows]
+        story += [Paragraph(escape(name), h2), Spacer(1, 4)]
+        data = [header] + [[Paragraph(escape("" if v is None else str(v)), cell) for v in row] for row in rows]
         table = PdfTable(data, repeatRows=1)
         table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")),

@@ -19,8 +19,11 @@ def parts(request: Request) -> Any:
 
 
 def client_of(request: Request) -> str:
-    if request.app.state.settings.trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
-        return forwarded.split(",")[0].strip()
+    """The address the per-client limits count. Behind a proxy (``PORTAL_TRUST_FORWARDED_FOR``) it is
+    the last ``X-Forwarded-For`` entry, the one the proxy appended: the entries before it are whatever
+    the client sent, and taking the first let anyone pick a new address per request."""
+    if request.app.state.settings.trust_forwarded_for and (forwarded := request.headers.getlist("x-forwarded-for")):
+        return ",".join(forwarded).split(",")[-1].strip() or "unknown"
     return request.client.host if request.client else "unknown"
 
 

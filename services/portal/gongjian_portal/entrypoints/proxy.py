@@ -32,7 +32,7 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
     base = request.app.state.settings.upstreams().get(service)
     if base is None:
         raise Problem(404, f"未知的服务：{service} (unknown service)", code="unknown-service")
-    if path.split("/", 1)[0] == "internal":  # service-to-service endpoints are not for browsers
+    if not forwardable(path):  # service-to-service endpoints are not for browsers
         raise Problem(404, "未找到 (not found)", code="not-forwarded")
     client: httpx.AsyncClient = request.app.state.upstream
     headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST]
@@ -52,6 +52,14 @@ async def forward(service: str, path: str, request: Request) -> StreamingRespons
         out_headers["x-accel-buffering"] = "no"  # a reverse proxy in front must not buffer events
     return StreamingResponse(_relay(answer), status_code=answer.status_code, headers=out_headers,
                              background=BackgroundTask(answer.aclose))
+
+
+def forwardable(path: str) -> bool:
+    """False for the services' ``/internal/…`` endpoints, however spelled: the upstream URL drops
+    dot segments (RFC 3986 §5.2.4), so ``./internal/…`` or ``x/../internal/…`` (also as ``%2e``)
+    would reach them; such segments are refused outright, as are empty leading ones."""
+    parts = path.split("/")
+    return not any(part in (".", "..") for part in parts) and next((p for p in parts if p), "") != "internal"
 
 
 async def _relay(answer: httpx.Response) -> AsyncIterator[bytes]:

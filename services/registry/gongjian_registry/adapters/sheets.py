@@ -20,6 +20,7 @@ from typing import Any
 import xlsxwriter
 from python_calamine import CalamineError, CalamineWorkbook
 
+from gongjian_shared.spreadsheets import csv_cell
 from gongjian_shared.text import fold
 
 # What Excel writes into a CSV for a long number kept as a number: "3.20102E+17".
@@ -135,9 +136,11 @@ def write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: 
 
 
 def write_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 CSV with a BOM; a cell Excel would run as a formula starts with an apostrophe
+    (gongjian_shared.spreadsheets: names and places are typed by people)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else csv_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets Excel open it as UTF-8
