@@ -55,7 +55,8 @@ class Desk:
         await self.page.locator("input[name=username]").fill(username)
         await self.page.locator("input[name=password]").fill(PASSWORD)
         await self.page.locator('[data-test="sign-in"]').click()
-        await expect(self.page.locator('[data-test="who"]')).to_be_visible()
+        # Password hashing is slow on purpose, and slower still on a loaded machine.
+        await expect(self.page.locator('[data-test="who"]')).to_be_visible(timeout=60_000)
 
     async def message(self, text: str) -> None:
         await expect(self.page.locator(".el-message").filter(has_text=text)).to_be_visible()

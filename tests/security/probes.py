@@ -145,6 +145,8 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/supervision"): P(lambda w, r: req("/supervision", {"place_id": w["A"]})),
     ("POST", "/meetings"): P(lambda w, r: req("/meetings", json={
         "place_id": w["A"], "title": "探针会议", "held_at": ago()}), 1),
+    ("GET", "/meetings"): P(lambda w, r: req("/meetings", {"place_id": w["A"]})),
+    ("GET", "/board"): P(lambda w, r: req("/board", {"place_id": w["A"], "stage": "claimed"})),
     ("GET", "/meetings/{meeting_id}"): P(lambda w, r: req(f"/meetings/{w['meeting']}")),
     ("GET", "/tasks"): P(lambda w, r: req("/tasks", {"place_id": w["A"]})),
     ("POST", "/tasks/{task_id}/progress"): P(lambda w, r: req(f"/tasks/{w['task']}/progress", json={"note": "进展"}),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 
 DEMANDS = "demands"            # needs, positions, wishes, duties, projects (versioned, see journal.py)
 CLAIMS = "claims"              # one document per claim (versioned)
@@ -36,8 +36,10 @@ OUTBOX_COLLECTIONS = (JOURNAL,)
 
 _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     DEMANDS: [[("community_id", ASCENDING), ("status", ASCENDING)], [("street_id", ASCENDING), ("status", ASCENDING)],
-              [("path", ASCENDING)], [("kind", ASCENDING), ("status", ASCENDING)], [("poster_id", ASCENDING)]],
-    CLAIMS: [[("demand_id", ASCENDING)], [("claimant_id", ASCENDING), ("status", ASCENDING)]],
+              [("path", ASCENDING)], [("kind", ASCENDING), ("status", ASCENDING)], [("poster_id", ASCENDING)],
+              [("path", ASCENDING), ("published_at", DESCENDING)]],  # the board's default order
+    CLAIMS: [[("demand_id", ASCENDING)], [("claimant_id", ASCENDING), ("status", ASCENDING)],
+             [("path", ASCENDING), ("status", ASCENDING)]],  # the board's stage filter
     SEATS: [[("pool", ASCENDING)]],
     LOADS: [[("claimant_id", ASCENDING)]],
     RATINGS: [[("demand_id", ASCENDING)]],
@@ -48,6 +50,7 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     NOTIFICATIONS: [[("recipient", ASCENDING), ("at", ASCENDING)]],
     INBOX: [[("recipient", ASCENDING), ("delivered_at", ASCENDING)]],
     TASKS: [[("path", ASCENDING)], [("status", ASCENDING)], [("meeting_id", ASCENDING)]],
+    MEETINGS: [[("path", ASCENDING), ("held_at", DESCENDING)]],
     INSPECTIONS: [[("path", ASCENDING)], [("quarter", ASCENDING)]],
     EVIDENCE: [[("demand_id", ASCENDING)]],
     HOLDERS: [[("pool", ASCENDING)], [("holder", ASCENDING)]],

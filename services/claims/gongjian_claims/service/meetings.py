@@ -112,3 +112,12 @@ async def task_list(db: Any, *, places: list[str] | None, status: str | None) ->
     summary = {"total": len(tasks), "open": sum(t["status"] == "open" for t in tasks),
                "done": sum(t["status"] == "done" for t in tasks), "overdue": sum(bool(t.get("overdue")) for t in tasks)}
     return {"summary": summary, "items": tasks}
+
+
+async def meeting_list(db: Any, *, place_id: str, limit: int, offset: int) -> dict[str, Any]:
+    """Meetings held in or beneath ``place_id``, latest first, each with its tasks; paged in the database."""
+    flt = {"path": place_id}
+    total = await db[MEETINGS].count_documents(flt)
+    meetings = await db[MEETINGS].find(flt).sort([("held_at", -1), ("_id", 1)]).skip(offset).limit(limit).to_list(None)
+    tasks = await db[TASKS].find({"meeting_id": {"$in": [m["_id"] for m in meetings]}}).sort("number", 1).to_list(None)
+    return {"total": total, "items": [{**m, "tasks": [t for t in tasks if t["meeting_id"] == m["_id"]]} for m in meetings]}

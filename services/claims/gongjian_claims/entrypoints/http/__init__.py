@@ -2,10 +2,10 @@
 
 from fastapi import APIRouter
 
-from . import (adjust, attendance, catalogue, checkin, closure, demands, evidence, inspections, matching, messages,
+from . import (adjust, attendance, board, catalogue, checkin, closure, demands, evidence, inspections, matching, messages,
                mine, release, resources, shifts, suggestions, supervision, wishes)
 
 router = APIRouter()
 for module in (demands, release, adjust, checkin, mine, wishes, resources, catalogue, supervision, suggestions,
-               matching, messages, shifts, closure, inspections, evidence, attendance):
+               matching, messages, shifts, closure, inspections, evidence, attendance, board):
     router.include_router(module.router)

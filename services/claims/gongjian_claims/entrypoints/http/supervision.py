@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
 from gongjian_shared.localtime import Day, Deadline, Instant
 from gongjian_shared.text import Folded
@@ -67,6 +67,20 @@ async def record_meeting(body: MeetingIn, request: Request, principal: CurrentPr
                                             decisions=[d.model_dump() for d in body.decisions],
                                             **body.model_dump(exclude={"decisions"}))
     return {**out(meeting), "tasks": [out(t) for t in meeting["tasks"]]}
+
+
+@router.get("/meetings", tags=["督办 supervision"], summary="联席会议台账：本社区或街道的会议及议定事项，分页 "
+            "joint meetings of a place with their tasks, latest first (officials)",
+            **allow(*OFFICIALS, place="query:place_id"))
+async def list_meetings(request: Request, principal: CurrentPrincipal,
+                        place_id: str = Query(title="社区或街道", description="社区或街道编号"),
+                        limit: int = Query(20, ge=1, le=200, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{total, items: [meeting + tasks]}``; 403 outside the caller's places."""
+    require_role(principal, *OFFICIALS)
+    if not await acts_for_place(request, principal, place_id):
+        raise outside("该地点的联席会议")
+    found = await meetings.meeting_list(runtime(request).db, place_id=place_id, limit=limit, offset=offset)
+    return {"total": found["total"], "items": [{**out(m), "tasks": [out(t) for t in m["tasks"]]} for m in found["items"]]}
 
 
 @router.get("/meetings/{meeting_id}", tags=["督办 supervision"], summary="查看联席会议 get a meeting",

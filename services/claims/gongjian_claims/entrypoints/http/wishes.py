@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import allow
 from gongjian_shared.ratelimit import RATE_LIMITED, limited
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded
@@ -48,7 +48,7 @@ async def post(body: WishIn, request: Request, principal: CurrentPrincipal) -> d
 @router.get("/wishes", summary="微心愿列表 list wishes (by place and status)",
             **allow("resident", *OFFICIALS, place="own|object"))
 async def list_wishes(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
-                      status: str | None = None, limit: int = Query(50, ge=1, le=500)) -> dict:
+                      status: str | None = None, limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     if principal.role == "resident":
         query: dict | None = {"poster_id": principal.sub}
     elif place_id:
@@ -58,7 +58,7 @@ async def list_wishes(request: Request, principal: CurrentPrincipal, place_id: s
     else:
         query = None if principal.role == "city_admin" else {"path": {"$in": principal.places}}
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=["wish"], status=status,
-                                 query=query, limit=limit)
+                                 query=query, limit=limit, offset=offset)
 
 
 @router.get("/wishes/{wish_id}", summary="查看微心愿 get a wish", **allow("resident", *OFFICIALS, place="own|object"))

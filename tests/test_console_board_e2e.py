@@ -1,0 +1,281 @@
+"""The console's demand board and supervision desks in a real browser, against the real services.
+
+Debian's headless Chromium (Playwright, 1440×900, zh-CN) plays issue 15 point 3: a community
+admin sees the board (清单看板) with items in several stages and an overdue one, opens the one
+waiting for verification and sends it back (退回) with a reason; approves a micro-wish (微心愿);
+triages a suggestion and hands it on as 代办; reads the supervision ledger (督办) and records a
+joint meeting (联席会议) with a task. The street's staff record a quarter's inspection (督查)
+of the community with a 限期整改 item; the community's own staff may not (no button, and 403).
+A unit admin sees none of these desks and the services answer 403 (point 5). Screenshots of
+each desk go to artifacts/console/ (board-*.png).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import async_playwright, expect
+
+from gongjian_shared.localtime import add_days, today as local_today
+from gongjian_shared.testing import auth, eventually
+from test_console_e2e import ARTIFACTS, DESKTOP, Desk, make_staff
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(600)
+UNIT = "同江市司法局"
+
+
+async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str) -> dict[str, str]:
+    """Through the APIs: two members who claim, four needs in different stages (one falls overdue), a pending
+    wish and a suggestion of a resident. Returns their ids."""
+    registry, claims = stack["registry"], stack["claims"]
+    staff = auth("community_admin", ids["home"], sub="e2e-secretary")
+    members = []
+    for name in ("周建国", "郑秀兰"):
+        r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={"name": name, "home_community_id": ids["home"]})
+        assert r.status_code == 201, r.text
+        members.append(r.json()["id"])
+        r = await http.post(f"{registry}/members/{members[-1]}/reports", headers=CITY_ADMIN,
+                            json={"community_id": ids["home"], "kind": "home"})
+        assert r.status_code == 201, r.text
+
+    async def publish(title: str, **extra) -> str | None:  # claims learns the community through Kafka
+        r = await http.post(f"{claims}/demands", headers=staff, json={
+            "community_id": ids["home"], "category": "志愿服务", "item": "法律咨询", "title": title, "capacity": 1,
+            "due_at": str(add_days(local_today(), 20)), **extra})
+        return r.json()["id"] if r.status_code == 201 else None
+    made = {"open": await eventually(lambda: publish("楼道照明义务检修"), timeout=60, interval=1)}
+    made["claimed"] = await publish("周末法律咨询进社区")
+    made["fulfilled"] = await publish("独居老人上门探访")
+    due = (datetime.now(UTC) + timedelta(seconds=25)).isoformat()
+    made["overdue"] = await publish("小区消防通道清理", due_at=due, escalate_after_hours=0)
+
+    async def claim(need: str, member: str) -> str | None:  # claims learns the member's report through Kafka
+        r = await http.post(f"{claims}/demands/{need}/claims", headers=auth("member", sub=member))
+        return r.json()["claim_id"] if r.status_code == 201 else None
+    await eventually(lambda: claim(made["claimed"], members[0]), timeout=60, interval=1)
+    claim_id = await eventually(lambda: claim(made["fulfilled"], members[1]), timeout=60, interval=1)
+    r = await http.post(f"{claims}/demands/{made['fulfilled']}/claims/{claim_id}/fulfilment",
+                        headers=auth("member", sub=members[1]), json={"hours": 2, "note": "陪老人聊天、打扫卫生"})
+    assert r.status_code == 200, r.text
+    resident = auth("resident", ids["home"], sub="resident-e2e")
+    r = await http.post(f"{claims}/wishes", headers=resident, json={
+        "community_id": ids["home"], "title": "想要一台收音机听戏", "description": "家里老收音机坏了"})
+    assert r.status_code == 201, r.text
+    made["wish"] = r.json()["id"]
+    r = await http.post(f"{claims}/suggestions", headers=resident, json={
+        "community_id": ids["home"], "title": "3 号楼前路灯不亮", "content": "晚上出门不方便，请尽快修理"})
+    assert r.status_code == 201, r.text
+    made["suggestion"] = r.json()["id"]
+    return made
+
+
+async def test_demand_board_and_supervision_desks(stack, http, ns):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
+    registry, portal = stack["registry"], stack["portal"]
+    ids = await build_city(http, registry)
+    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
+        "name": UNIT, "kind": "organ", "paired_community_id": ids["home"]})
+    assert r.status_code == 201, r.text
+    unit = r.json()["id"]
+    users = {"secretary": "binhu-board", "street": "shuangta-street", "unit": "sifaju-board"}
+    await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
+    await make_staff(http, portal, users["street"], "双塔街道党工委", "community_admin", [ids["street"]])
+    await make_staff(http, portal, users["unit"], "司法局管理员", "unit_admin", [unit])
+    made = await seed(http, stack, ids, unit)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    expect.set_options(timeout=20_000)  # a loaded machine: password hashing, lazy chunks, Kafka hops
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            desks = []
+            for who in ("secretary", "street", "unit"):
+                desk = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, f"board-{who}")
+                await desk.sign_in(users[who])
+                desks.append(desk)
+            secretary, street, unit_admin = desks
+            await play_board(secretary, http, stack, ids, made)
+            await play_wish_and_suggestion(secretary, http, stack, ids, made)
+            await play_supervision(secretary, http, stack, ids, unit)
+            await play_inspection(street, secretary, http, stack, ids)
+            await play_unit_refused(unit_admin, http, stack, ids, unit, made)
+            for desk in desks:
+                assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
+                assert not desk.errors, f"script errors on the page: {desk.errors}"
+        finally:
+            await browser.close()
+            expect.set_options(timeout=5_000)
+
+
+async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                     made: dict[str, str]) -> None:
+    """Stages with counts; the overdue one appears; 待核验 → the item → 退回 with a reason."""
+    page, claims = desk.page, stack["claims"]
+    staff = auth("community_admin", ids["home"], sub="e2e-secretary")
+
+    async def overdue() -> bool:  # claims' scheduler marks it when its due time has passed
+        r = await http.get(f"{claims}/board", params={"place_id": ids["home"], "stage": "overdue"}, headers=staff)
+        return r.json()["total"] == 1
+    await eventually(overdue, timeout=90, interval=1)
+    await page.get_by_role("menuitem", name="清单看板").click()
+    await expect(page).to_have_url(re.compile(r"/console/board$"))
+    board = page.locator('[data-test="board"]')
+    await expect(board.locator(".el-table__row")).to_have_count(4)
+    stages = board.locator('[data-test="stage"]')
+    for label in ("未认领", "已认领", "待核验", "已逾期"):
+        await expect(stages.filter(has_text=label)).to_have_count(1)
+    await expect(page.locator('[data-test="stage-overdue"]')).to_contain_text("已逾期 1")
+    await expect(page.locator('[data-test="stage-open"]')).to_contain_text("未认领 2")  # the overdue one too
+    await desk.shot("01-board")
+    await page.locator('[data-test="sort"]').click()
+    await page.get_by_role("option", name="期限最近").click()
+    await expect(board.locator(".el-table__row").first).to_contain_text("小区消防通道清理")
+
+    await page.locator('[data-test="stage-fulfilled"]').click()
+    await expect(board.locator(".el-table__row")).to_have_count(1)
+    await board.get_by_role("link", name="独居老人上门探访").click()
+    await expect(page).to_have_url(re.compile(rf"/console/demands/{made['fulfilled']}$"))
+    rows = page.locator('[data-test="claims"] .el-table__row')
+    await rows.first.locator('[data-test="send-back"]').click()
+    box = page.locator(".el-message-box")
+    await box.locator("input").fill("请补充上门服务照片")
+    await box.get_by_role("button", name="退回").click()
+    await desk.message("已退回")
+    await expect(rows.first).to_contain_text("退回：请补充上门服务照片")
+    await expect(rows.first).to_contain_text("已认领，待服务")
+    await desk.shot("02-sent-back")
+    r = await http.get(f"{claims}/board", params={"place_id": ids["home"], "stage": "fulfilled"}, headers=staff)
+    assert r.json()["total"] == 0, r.text
+
+
+async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                                   made: dict[str, str]) -> None:
+    page, claims = desk.page, stack["claims"]
+    staff = auth("community_admin", ids["home"], sub="e2e-secretary")
+    await page.get_by_role("menuitem", name="微心愿审核").click()
+    wishes = page.locator('[data-test="wishes"]')
+    await expect(wishes.locator(".el-table__row")).to_have_count(1)
+    await expect(wishes).to_contain_text("想要一台收音机听戏")
+    await expect(wishes).to_contain_text("待审核")
+    await desk.shot("03-wishes")
+    await wishes.locator('[data-test="approve"]').click()
+    await desk.message("已通过，党员可认领")
+    await expect(wishes.locator(".el-table__row")).to_have_count(0)  # the page lists those still to review
+    r = await http.get(f"{claims}/wishes/{made['wish']}", headers=staff)
+    assert r.json()["status"] == "open", r.text
+
+    await page.get_by_role("menuitem", name="意见建议").click()
+    table = page.locator('[data-test="suggestions"]')
+    row = table.locator(".el-table__row").filter(has_text="3 号楼前路灯不亮")
+    await expect(row).to_have_count(1)
+    await row.locator('[data-test="assign"]').click()
+    form = page.locator('[data-test="assign-form"]')
+    await page.locator('[data-test="topic"]').click()
+    await page.get_by_role("option", name="设施维修").click()
+    await form.get_by_text("代办", exact=True).click()
+    await form.get_by_placeholder("可不填").fill(str(add_days(local_today(), 7)))
+    await form.get_by_placeholder("可不填").press("Enter")
+    await desk.shot("04-suggestion-triage")
+    await page.locator('[data-test="assign-submit"]').click()
+    await desk.message("已分拣并交办（代办）")
+    await expect(row.locator('[data-test="mode"]')).to_have_text("代办")
+    await expect(row).to_contain_text("办理中")
+    await desk.shot("05-suggestions")
+    r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
+    assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text
+
+
+async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                           unit: str) -> None:
+    """The ledger lists the overdue need; a joint meeting is recorded with one task for the unit."""
+    page = desk.page
+    await page.get_by_role("menuitem", name="督办与联席会议").click()
+    ledger = page.locator('[data-test="ledger"]')
+    await expect(ledger).to_contain_text("小区消防通道清理")
+    await expect(ledger).to_contain_text("已上报街道督办")
+    await page.locator('[data-test="new-meeting"]').click()
+    form = page.locator('[data-test="meeting-form"]')
+    await form.locator("input[name=meeting-title]").fill("第四季度共驻共建联席会议")
+    await form.get_by_placeholder("选择会议时间").fill(f"{local_today()} 09:30:00")
+    await form.get_by_placeholder("选择会议时间").press("Enter")
+    await form.locator("input[name=decision-0]").fill("修缮 3 号楼前路灯")
+    await form.locator("input[name=owner-0]").fill(unit)
+    await form.get_by_placeholder("完成期限").fill(str(add_days(local_today(), 30)))
+    await form.get_by_placeholder("完成期限").press("Enter")
+    await desk.shot("06-meeting-form")
+    await page.locator('[data-test="meeting-submit"]').click()
+    await desk.message("联席会议已登记")
+    meetings = page.locator('[data-test="meetings"]')
+    await expect(meetings).to_contain_text("第四季度共驻共建联席会议")
+    await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("修缮 3 号楼前路灯")
+    await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("办理中")
+    await desk.shot("07-supervision")
+
+
+async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient, stack: dict[str, str],
+                          ids: dict[str, str]) -> None:
+    """The street inspects the community; the community's own staff only read and follow up."""
+    page, claims = street.page, stack["claims"]
+    await page.get_by_role("menuitem", name="督查整改").click()
+    await page.locator('[data-test="new-inspection"]').click()
+    form = page.locator('[data-test="inspection-form"]')
+    await page.locator('[data-test="target-community"]').click()
+    await page.get_by_role("option", name="滨湖世纪社区").click()
+    await form.get_by_placeholder("选择督查时间").fill(f"{local_today()} 10:00:00")
+    await form.get_by_placeholder("选择督查时间").press("Enter")
+    await form.locator("input[name=group]").fill("第一巡回督查组")
+    await form.locator("textarea[name=findings]").fill("党员报到台账未及时更新\n微心愿公示栏信息陈旧")
+    await form.locator("input[name=item-0]").fill("更新党员报到台账")
+    await form.get_by_placeholder("整改期限").fill(str(add_days(local_today(), 15)))
+    await form.get_by_placeholder("整改期限").press("Enter")
+    await street.shot("01-inspection-form")
+    await page.locator('[data-test="inspection-submit"]').click()
+    await street.message("督查记录已登记")
+    card = page.locator('[data-test="inspection"]')
+    await expect(card).to_contain_text("社区党组织：滨湖世纪社区")
+    await expect(card).to_contain_text("微心愿公示栏信息陈旧")
+    await expect(card.locator('[data-test="rectifications"]')).to_contain_text("更新党员报到台账")
+    await expect(card.locator('[data-test="rectifications"]')).to_contain_text("整改中")
+    await street.shot("02-inspections")
+    # The street's board holds its communities' items.
+    await page.get_by_role("menuitem", name="清单看板").click()
+    await expect(page.locator('[data-test="stage-overdue"]')).to_contain_text("已逾期 1")
+
+    # The community's own staff: the record is there, no 登记督查 button; the service refuses too.
+    spage = secretary.page
+    await spage.get_by_role("menuitem", name="督查整改").click()
+    await expect(spage.locator('[data-test="inspection"]')).to_contain_text("更新党员报到台账")
+    await expect(spage.locator('[data-test="new-inspection"]')).to_have_count(0)
+    await expect(spage.locator('[data-test="close-item"]')).to_have_count(0)
+    await secretary.shot("08-inspections-community")
+    r = await http.post(f"{claims}/inspections", headers=auth("community_admin", ids["home"]), json={
+        "target_kind": "community", "target_id": ids["home"], "inspected_at": str(local_today())})
+    assert r.status_code == 403, r.text
+
+
+async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                            unit: str, made: dict[str, str]) -> None:
+    """A unit admin: none of these desks in the menu, /board is refused, and so is every API call."""
+    page, claims = desk.page, stack["claims"]
+    for title in ("清单看板", "微心愿审核", "意见建议", "督办与联席会议", "督查整改"):
+        await expect(page.get_by_role("menuitem", name=title)).to_have_count(0)
+    await page.goto(f"{desk.portal}/console/board")
+    await expect(page).to_have_url(re.compile(r"/console/forbidden$"))
+    await desk.shot("01-forbidden")
+    who = auth("unit_admin", unit)
+    refused = [await http.get(f"{claims}/board", params={"place_id": ids["home"]}, headers=who),
+               await http.post(f"{claims}/wishes/{made['wish']}/decision", headers=who, json={"approved": True}),
+               await http.post(f"{claims}/suggestions/{made['suggestion']}/assignment", headers=who, json={
+                   "mode": "上门", "assignee_id": unit, "assignee_kind": "unit"}),
+               await http.post(f"{claims}/meetings", headers=who, json={
+                   "place_id": ids["home"], "title": "越权", "held_at": str(local_today())}),
+               await http.get(f"{claims}/meetings", params={"place_id": ids["home"]}, headers=who),
+               await http.post(f"{claims}/inspections", headers=who, json={
+                   "target_kind": "community", "target_id": ids["home"], "inspected_at": str(local_today())})]
+    assert [r.status_code for r in refused] == [403] * len(refused), [(r.status_code, r.text[:80]) for r in refused]
