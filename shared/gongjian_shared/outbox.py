@@ -30,6 +30,7 @@ from .tracing import carrier, record_headers
 log = logging.getLogger("gongjian.outbox")
 
 FIELD = "outbox"
+IN_CHUNK = 500  # ids per $in: the most the project's FerretDB answers from an index (BENCHMARKS.md)
 
 
 def outbox_entries(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]]:
@@ -142,13 +143,13 @@ class OutboxRelay:
         try:
             for collection, ids in hints.items():
                 ids_list = _in_write_order(ids)
-                for i in range(0, len(ids_list), 50):
-                    # One find per id: an exact ``_id`` filter is what every MongoDB-wire server
-                    # answers from its primary key (FerretDB scans the collection for ``$in``).
-                    found = await asyncio.gather(
-                        *(self._db[collection].find_one({"_id": doc_id}, {FIELD: 1}) for doc_id in ids_list[i : i + 50])
-                    )
-                    await self._publish_docs(collection, [doc for doc in found if doc])
+                for i in range(0, len(ids_list), IN_CHUNK):
+                    # One ``$in`` per chunk, answered from the primary key (by the project's FerretDB
+                    # build too, up to 500 values), then published in write order.
+                    chunk = ids_list[i : i + IN_CHUNK]
+                    found = {d["_id"]: d for d in await self._db[collection].find(
+                        {"_id": {"$in": chunk}}, {FIELD: 1}).to_list(None)}
+                    await self._publish_docs(collection, [found[doc_id] for doc_id in chunk if doc_id in found])
         except BaseException:
             for collection, ids in hints.items():  # keep the hints for the next try
                 self._hints.setdefault(collection, set()).update(ids)

@@ -1,8 +1,8 @@
 """Abuse limits: at most N requests per window per claimant (or author) and per client.
 
-A fixed window is one MongoDB document per (limit, key, window start) whose counter is raised
-by one atomic ``$inc`` upsert, so every instance of a service counts into the same number and
-the limit holds however many instances run (no process memory, no home-made coordination).
+Fixed windows counted in MongoDB (ratecount.py: unique slot ids for small limits, an atomic
+``$inc`` for large ones, batched), so every instance of a service counts into the same number
+and the limit holds however many instances run (no process memory, no home-made coordination).
 Windows that have ended are deleted now and then by whichever instance passes (FerretDB has
 no TTL indexes). Over the limit: 429 problem+json with ``Retry-After`` (seconds to the next
 window), and the request does nothing.
@@ -13,20 +13,17 @@ Limits are settings (``GONGJIAN_RATE_<NAME>``, "count/seconds", ``0/…`` switch
 from __future__ import annotations
 
 import math
-import random
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, Request
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from .auth import Principal, current_principal
 from .problems import Problem, problem_responses
+from .ratecount import COLLECTION, counter_for
 
-COLLECTION = "rate_limits"
-CLEANUP_EVERY = 200  # on average one request in this many sweeps ended windows
+__all__ = ["COLLECTION", "RATE_LIMITED", "Limit", "client_of", "hit", "limited"]
 
 
 @dataclass(frozen=True)
@@ -45,27 +42,19 @@ class Limit:
 
 
 async def hit(db: Any, name: str, key: str, limit: Limit, now: float | None = None) -> float | None:
-    """Count one request; None if within ``limit``, else the seconds until the window ends."""
+    """Count one request; None if within ``limit``, else the seconds until the window ends.
+
+    Counted in batches with the other requests of the moment (ratecount.py): exact under any
+    concurrency and number of instances; a refused request of a small limit is not stored.
+    """
     if limit.count == 0:
         return None
     now = time.time() if now is None else now
     start = math.floor(now / limit.window_s) * limit.window_s
-    doc_id = f"{name}|{key}|{start}"
-    for _ in range(3):  # two first hits of a window may race on the upsert: the loser retries as an update
-        try:
-            doc = await db[COLLECTION].find_one_and_update(
-                {"_id": doc_id}, {"$inc": {"n": 1}, "$setOnInsert": {"ends": start + limit.window_s}},
-                upsert=True, return_document=ReturnDocument.AFTER)
-            break
-        except DuplicateKeyError:
-            continue
-    else:  # pragma: no cover - three lost races in a row
-        raise Problem(503, "请稍后重试 (busy, retry)", code="busy")
-    if random.random() < 1 / CLEANUP_EVERY:  # noqa: S311 - spreading the sweep, not security
-        await db[COLLECTION].delete_many({"ends": {"$lt": now - 60}})
-    if doc["n"] > limit.count:
-        return max(1.0, start + limit.window_s - now)
-    return None
+    ends = start + limit.window_s
+    if await counter_for(db).count(f"{name}|{key}|{start}", limit.count, ends):
+        return None
+    return max(1.0, ends - now)
 
 
 def client_of(request: Request) -> str:
@@ -85,7 +74,7 @@ def limited(name: str, *, per: str = "caller") -> Any:
         limits = settings.rate_limits
         for limit_name, key in ((name, principal.sub), ("client", client_of(request))):
             wait = await hit(db, limit_name, key, Limit.parse(limits.get(limit_name, "0/60")))
-            if wait is not None:
+            if wait is not None:  # refused by the caller's limit: not counted for the client
                 raise Problem(429, f"操作过于频繁，请 {math.ceil(wait)} 秒后再试 (rate limited)", code="rate-limited",
                               headers={"Retry-After": str(math.ceil(wait))})
 

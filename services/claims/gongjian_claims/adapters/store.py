@@ -46,7 +46,7 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     SUGGESTIONS: [[("path", ASCENDING)], [("community_id", ASCENDING), ("status", ASCENDING)],
                   [("author_id", ASCENDING)]],
     RESOURCES: [[("unit_id", ASCENDING)], [("status", ASCENDING)]],
-    JOBS: [[("status", ASCENDING), ("due_at", ASCENDING)]],
+    JOBS: [[("due_hour", ASCENDING)], [("due_at", ASCENDING)]],
     NOTIFICATIONS: [[("recipient", ASCENDING), ("at", ASCENDING)]],
     INBOX: [[("recipient", ASCENDING), ("delivered_at", ASCENDING)]],
     TASKS: [[("path", ASCENDING)], [("status", ASCENDING)], [("meeting_id", ASCENDING)]],

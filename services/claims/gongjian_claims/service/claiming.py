@@ -24,13 +24,13 @@ from gongjian_shared.metrics import CLAIMS as CLAIM_OUTCOMES
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
-from ..adapters import batching, jobs, journal, projections, seats
-from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, LOADS, MEMBERS, SEATS, UNITS
+from ..adapters import jobs, journal, projections, seats
+from ..adapters.store import CLAIMS, HOLDERS, LOADS, SEATS
 from ..domain.demands import ALREADY, FULL, OPEN_CLAIM_STATES, SEATED_CLAIM_STATES, limit_refusal, precheck
 from ..domain.release import idle_jobs, since_of
 from ..domain.rules import eligibility
 from .common import demand_event, get_demand, refuse
-from .turns import Turns
+from .claim_loaders import Loaders, loaders
 
 HOLDER_WAIT_S = 5.0  # how long a repeat on another instance waits for the first claim to settle
 
@@ -107,24 +107,6 @@ async def _prune_loads(db: Any, claimant_id: str) -> int:
     return await seats.prune(db, LOADS, {"claimant_id": claimant_id}, OPEN_CLAIM_STATES)
 
 
-class Loaders:
-    """Batched reads for the claim path (adapters/batching.py), one set per database handle."""
-
-    def __init__(self, db: Any) -> None:
-        self.db = db
-        self.demands = batching.by_id(db, DEMANDS)
-        self.claimants = {"member": batching.by_id(db, MEMBERS), "unit": batching.by_id(db, UNITS)}
-        self.seats = batching.BatchLoader(lambda pools: seats.read_seats(db, pools))
-        self.turns = Turns()  # one claim at a time per (demand, claimant) in this process
-
-
-def loaders(runtime: Any) -> Loaders:
-    found = runtime.state.get("claim_loaders")
-    if found is None or found.db is not runtime.db:
-        found = runtime.state["claim_loaders"] = Loaders(runtime.db)
-    return found
-
-
 async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claimant_kind: str) -> dict[str, Any]:
     """Claim a place on a demand (see the module doc); counted in ``gongjian_claims_total`` by outcome."""
     try:
@@ -163,8 +145,8 @@ async def _take_place(runtime: Any, load: Loaders, demand: dict[str, Any], claim
     seen = await load.seats.load(demand_id)
     seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id, seen=seen,
                                  read=lambda: load.seats.load(demand_id))
-    if seat in (None, seats.HELD) and seats.has_stale(seen) and \
-            await seats.prune(db, SEATS, {"pool": demand_id}, SEATED_CLAIM_STATES):
+    if seat in (None, seats.HELD) and load.may_search(demand_id) and seats.has_stale(seen) and \
+            load.searched(demand_id, await seats.prune(db, SEATS, {"pool": demand_id}, SEATED_CLAIM_STATES)):
         seat = await seats.take_seat(db, demand_id, demand["capacity"], claim_id, claimant_id)  # orphans gone
     if seat is None:
         raise refuse(FULL)

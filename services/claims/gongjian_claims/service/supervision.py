@@ -126,6 +126,7 @@ class Scheduler:
         self.ran: list[str] = []  # job ids this instance ran (for tests and logs)
         self._task: asyncio.Task | None = None
         self._last_sweep = 0.0
+        self._last_full = -jobs.FULL_EVERY_S  # the first tick looks at every due job
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._loop(), name="claims-scheduler")
@@ -148,7 +149,10 @@ class Scheduler:
 
     async def tick(self) -> int:
         db, count = self.runtime.db, 0
-        for job in await jobs.due(db, utc_now(), self.batch):
+        full = time.monotonic() - self._last_full >= jobs.FULL_EVERY_S
+        if full:
+            self._last_full = time.monotonic()
+        for job in await jobs.due(db, utc_now(), self.batch, full=full):
             if not await jobs.take(db, job, self.owner, self.lease):
                 continue  # another instance runs it in this lease period
             if await db[JOBS].find_one({"_id": job["_id"]}, {"_id": 1}) is None:
