@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from .body_limit import BodyLimit
 from .fold_query import FoldQuery
 from .idempotency_keys import IdempotencyKeyMiddleware, document_header
 from .metrics import install_metrics_route
@@ -25,7 +27,10 @@ TELEMETRY = {"tracing": True, "metrics": False, "logs": False, "operation_spans"
              "exclude": lambda scope: scope.get("path") in ("/healthz", "/readyz", "/metrics")}
 
 
-def create_app(runtime: ServiceRuntime, *, title: str, description: str, version: str = "0.1.0") -> FastAPI:
+def create_app(runtime: ServiceRuntime, *, title: str, description: str, version: str = "0.1.0",
+               uploads: Mapping[str, int | None] | None = None) -> FastAPI:
+    """The service's app with the shared middleware; ``uploads``: path pattern → largest file in bytes
+    for upload routes (body_limit.py; every other body is limited to its default)."""
     app = FastAPI(title=title, description=description, version=version, lifespan=runtime.lifespan,
                   telemetry=TELEMETRY)
     app.state.runtime = runtime
@@ -35,6 +40,7 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
     _document_idempotency(app)
     app.add_middleware(ObserveHTTP, service=runtime.service)
     app.add_middleware(FoldQuery)  # full-width query values folded before routing (issue 9)
+    app.add_middleware(BodyLimit, uploads=uploads)  # outermost: before anything reads a body
     install_metrics_route(app, runtime)
     document_answers(app)
 

@@ -108,7 +108,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        response = problem_response(exc.status_code, chinese_detail(exc.status_code, exc.detail), request)
+        response = problem_response(exc.status_code, chinese_detail(exc.status_code, exc.detail), request,
+                                    code=getattr(exc, "code", None))
         for name, value in (getattr(exc, "headers", None) or {}).items():
             response.headers[name] = value
         return response

@@ -12,7 +12,6 @@ from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
 from .entrypoints.http import router
-from .entrypoints.http.upload_limit import EvidenceUploadLimit
 from .service import catalogue, notifications
 from .service.supervision import Scheduler
 
@@ -42,7 +41,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     app = create_app(runtime, title="共建 · 认领服务 gongjian claims",
                      description="三张清单、服务清单、微心愿、服务岗位、认领规则、选派、服务登记与核验、销号评价、督办、"
                                  "意见建议、精准对接 (needs, resources, projects, wishes, positions, claims, dispatch, "
-                                 "verification, supervision, suggestions, matching)")
+                                 "verification, supervision, suggestions, matching)",
+                     uploads={r"/evidence$": int(settings.evidence_max_mb * 1024 * 1024)})
     app.include_router(router)
-    app.add_middleware(EvidenceUploadLimit, max_bytes=int(settings.evidence_max_mb * 1024 * 1024))
     return app

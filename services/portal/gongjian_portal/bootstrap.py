@@ -79,7 +79,8 @@ def build_app(settings: PortalSettings | None = None) -> FastAPI:
     runtime = PortalRuntime(settings)
     app = create_app(runtime, title="共建 · 门户 gongjian portal",
                      description="浏览器唯一入口：手机端与管理后台页面、短信验证码/密码/统一身份认证登录、"
-                                 "转发到报到、认领、考评服务 (pages, sign-in, forwarding to the services)")
+                                 "转发到报到、认领、考评服务 (pages, sign-in, forwarding to the services)",
+                     uploads={r"^/api/(registry|claims|evaluation)/": None})  # streamed on; each service limits
 
     async def _prepare(rt: ServiceRuntime) -> None:
         await ensure_indexes(rt.db)

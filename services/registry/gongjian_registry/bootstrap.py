@@ -39,7 +39,8 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
 
     runtime.on_startup.append(_prepare)
     app = create_app(runtime, title="共建 · 报到服务 gongjian registry",
-                     description="地点、驻区单位、党员与双报到、批量导入 (places, units, members, dual reporting, bulk import)")
+                     description="地点、驻区单位、党员与双报到、批量导入 (places, units, members, dual reporting, bulk import)",
+                     uploads={r"^/imports/(members|units)$": settings.max_upload_mb * 1024 * 1024})
     app.state.vault = vault
     app.include_router(router)
     return app
