@@ -186,6 +186,7 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     await desk.message("已分拣并交办（代办）")
     await expect(row.locator('[data-test="mode"]')).to_have_text("代办")
     await expect(row).to_contain_text("办理中")
+    await expect(row).to_contain_text("王书记（本人）")
     await desk.shot("05-suggestions")
     r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
     assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text
@@ -205,7 +206,8 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
     await form.get_by_placeholder("选择会议时间").fill(f"{local_today()} 09:30:00")
     await form.get_by_placeholder("选择会议时间").press("Enter")
     await form.locator("input[name=decision-0]").fill("修缮 3 号楼前路灯")
-    await form.locator("input[name=owner-0]").fill(unit)
+    await page.locator('[data-test="owner-unit-0"]').click()
+    await page.get_by_role("option", name=UNIT).click()
     await form.get_by_placeholder("完成期限").fill(str(add_days(local_today(), 30)))
     await form.get_by_placeholder("完成期限").press("Enter")
     await desk.shot("06-meeting-form")
@@ -215,6 +217,7 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
     await expect(meetings).to_contain_text("第四季度共驻共建联席会议")
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("修缮 3 号楼前路灯")
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("办理中")
+    await expect(meetings.locator('[data-test="tasks"]')).to_contain_text(f"单位：{UNIT}")  # by name, not id
     await desk.shot("07-supervision")
 
 

@@ -231,6 +231,8 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await page.locator(".el-message-box").get_by_role("button", name="销号").click()
     await desk.message("已销号办结")
     await expect(page.locator(".head")).to_contain_text("已办结")
+    await expect(page.locator('[data-test="totals"]')).to_contain_text("2 小时")  # 销号合计: hours and people served
+    await expect(page.locator('[data-test="totals"]')).to_contain_text("5 人次")
     await desk.shot("06-closed")
 
     # Commendation lists are the district's: the community's page offers none, the service refuses.
