@@ -43,7 +43,10 @@ DAY_LABELS = {
     "demands published": "发布需求", "members dispatched": "选派党员", "wishes posted": "收到微心愿",
     "wishes approved": "审核通过微心愿", "wishes rejected": "未通过微心愿", "suggestions received": "收到建议",
     "claims": "党员认领", "unit claims": "单位认领", "claims revoked": "收回认领", "claims handed over": "转交认领",
-    "positions scheduled": "岗位排班", "shift sign-ups": "班次报名", "answered resolved": "答已解决",
+    "positions scheduled": "岗位排班", "shift sign-ups": "班次报名", "shift QR check-ins": "扫码签到",
+    "shift hours by hand": "补录工时", "shift corrections approved": "工时更正通过", "shift no-shows": "报名未到岗",
+    "inspections recorded": "季度督查", "rectification items": "限期整改事项",
+    "answered resolved": "答已解决",
     "answered partly": "答部分解决", "answered not": "答未解决", "reopened": "重新办理",
 }
 
@@ -172,7 +175,7 @@ async def play_week(claims_url: str, *, token: Callable[..., str], community_ids
             await asyncio.gather(*[week.community_day(c, day) for c in week.communities])
             await week.member_claims(members_per_day)
             await week.fulfil_and_verify()
-            await life_cycle(week, day)
+            await life_cycle(week, day, last=day == days)
             if progress:
                 shown = "，".join(f"{DAY_LABELS.get(k, k)} {v}" for k, v in sorted(week.count.items()))
                 progress(f"[认领 claims] 第 {day}/{days} 天 day: {shown}")

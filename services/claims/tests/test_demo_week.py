@@ -23,6 +23,11 @@ async def test_a_week_of_activity(world):
                 "claims revoked", "claims handed over", "positions scheduled", "shift sign-ups"):
         assert summary.get(key, 0) > 0, (key, summary)
     assert summary.get("wishes fulfilled", 0) + summary.get("demands closed", 0) > 0, summary
+    # Today's shift is served (demo_shifts.py): a QR check-in with an approved correction, hours by hand.
+    # ...and one community inspected with a 限期整改 item (point 6).
+    for key in ("shift QR check-ins", "shift corrections approved", "shift hours by hand", "inspections recorded",
+                "rectification items"):
+        assert summary.get(key, 0) > 0, (key, summary)
     # 解决了吗 (issue 14.4): each resolved suggestion and fulfilled wish is answered by the person served.
     answered = sum(v for k, v in summary.items() if k.startswith("answered "))
     assert answered >= summary["suggestions resolved"] > 0, summary

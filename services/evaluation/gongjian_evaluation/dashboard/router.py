@@ -23,7 +23,7 @@ from gongjian_shared.localtime import zone as local_zone
 from gongjian_shared.problems import Problem
 
 from . import positions as pos
-from . import timeliness
+from . import shifts, timeliness
 from .access import dashboard_principal, place_for, require_official, visible_roots
 from .figures import combine, health, snapshot_for
 from .filters import BadFilter, Scope, parse_types, scope_of, topics_for
@@ -92,6 +92,8 @@ async def overview(principal: Official, hub: Hub,
         "activity": hub.activity.summary(communities, today, names),
         "timeliness": timeliness.panel(tree["stats"], [{"id": c["id"], "name": c["name"], "stats": c["stats"]}
                                                        for c in _communities(tree)], month),
+        "shifts": shifts.panel(tree["stats"], [{"id": c["id"], "name": c["name"], "stats": c["stats"]}
+                                               for c in _communities(tree)], month),
         "version": hub.version,
         "timezone": local_zone().key,  # the page shows times in the deployment's zone, whatever the browser's
     }

@@ -59,7 +59,8 @@ SHIFT_FIGURES: tuple[Figure, ...] = (
     Figure("shifts_held", "开展班次", "班", "至少有一人到岗（签到或补录）的岗位班次数"),
     Figure("shift_signups", "班次报名", "人次", "党员报名岗位班次的人次；开班前取消的不计"),
     Figure("shift_attended", "到岗人次", "人次", "报名后扫码签到或由社区补录签到的人次；未签到但工时更正获批的也算到岗"),
-    Figure("shift_attendance_rate", "到岗率", "%", "到岗人次 ÷ 班次报名", percent=True),
+    Figure("shift_attendance_rate", "到岗率", "%", "到岗人次 ÷ 班次报名；当月尚未开始的班次的报名也计入分母，月末后的数字为准",
+           percent=True),
     Figure("shift_hours", "岗位服务时长", "小时", "班次计入的服务小时数（扫码签到签退、补录或更正获批后的工时）"),
 )
 FIGURES = FIGURES + SHIFT_FIGURES

@@ -49,11 +49,15 @@ def city_scope(state: State, city: str | None) -> str:
     return "city" if city is None or len(city_ids(state)) <= 1 else f"city:{city}"
 
 
-def check_period(period: str) -> str:
+def check_period(period: str, *, quarters: bool = False) -> str:
+    """``period`` if it is all | YYYY | YYYY-MM, or (``quarters``: the statistics) YYYY-Qn; else 422."""
     try:
-        period_kind(period)
+        kind = period_kind(period)
     except ValueError:
-        raise Problem(422, f"周期应为 all、YYYY 或 YYYY-MM (bad period {period!r})", code="bad-period") from None
+        kind = None
+    if kind is None or (kind == "quarter" and not quarters):
+        shapes = "all、YYYY、YYYY-Qn（季度）或 YYYY-MM" if quarters else "all、YYYY 或 YYYY-MM"
+        raise Problem(422, f"周期应为 {shapes} (bad period {period!r})", code="bad-period")
     return period
 
 

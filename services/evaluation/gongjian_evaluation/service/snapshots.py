@@ -15,6 +15,7 @@ from typing import Any
 from gongjian_shared.envelope import new_event, rfc3339
 from gongjian_shared.topics import EVALUATION_STATS
 
+from ..domain import shift_figures, stats
 from . import time_figures
 from .queries import SCOPE_KINDS, city_ids, city_scope, figures, leaves_under
 
@@ -52,7 +53,11 @@ class SnapshotPublisher:
         body = {k: found[k] for k in ("scope", "place_id", "kind", "name", "period", "health")}
         body |= found["counters"] | found["derived"] | {"as_of": rfc3339(now)}
         # Time in state of the recent local months (month -> figures): the dashboard's monthly view.
-        body["time_in_state"] = time_figures.by_month(state, leaves_under(state, kind, place_id or None), now)
+        leaves = leaves_under(state, kind, place_id or None)
+        body["time_in_state"] = time_figures.by_month(state, leaves, now)
+        # 岗位服务 of the same months (issue 14.2): shifts held, sign-ups, attendance, hours.
+        body["shifts"] = {m: shift_figures.of(stats.total(state.buckets, leaves, m))
+                          for m in time_figures.recent_months(now)}
         path = list(state.path_of(place_id)) if place_id else []
         return new_event(source="gongjian/evaluation", type="stats.snapshot", subject=scope, data=body,
                          districtid=path[1] if len(path) > 1 else None,

@@ -134,6 +134,7 @@ window.GJ = window.GJ || {};
     GJ.drawRatings(ov);
     renderLists(ov);
     GJ.renderTimeliness(ov);
+    GJ.renderShifts(ov);
     $("updated-at").textContent = clock(Date.now());
   }
 

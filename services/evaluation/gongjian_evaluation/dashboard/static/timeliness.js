@@ -15,40 +15,44 @@ window.GJ = window.GJ || {};
   const RATES = [["response_rate", "响应率"], ["closure_rate", "办结率"], ["satisfaction_rate", "满意率"],
     ["resolved_rate", "解决率"]];
 
-  function shown(key, value) {
+  // Shared with the 岗位服务 panel (shifts.js): a rate as a percentage, tiles, month tabs.
+  GJ.shownFigure = function (key, value) {
     if (value == null) return "—";
     if (key.endsWith("_rate")) return (Math.round(value * 1000) / 10).toFixed(1);
     return String(value);
-  }
+  };
 
-  function tiles(figures) {
-    const box = $("tis-figures");
+  GJ.figureTiles = function (boxId, prefix, specs, figures) {
+    const box = $(boxId);
     box.replaceChildren();
-    TILES.forEach(([key, label, unit]) => {
+    specs.forEach(([key, label, unit]) => {
       const el = document.createElement("div");
       el.className = "figure";
-      el.dataset.key = `tis_${key}`;
+      el.dataset.key = `${prefix}${key}`;
       el.innerHTML = `<div class="label"></div><div class="value"><span></span><small></small></div>`;
       el.querySelector(".label").textContent = label;
-      el.querySelector(".value span").textContent = shown(key, (figures || {})[key]);
+      el.querySelector(".value span").textContent = GJ.shownFigure(key, (figures || {})[key]);
       el.querySelector(".value small").textContent = unit;
       box.appendChild(el);
     });
-  }
+  };
 
-  function tabs(t) {
-    const box = $("tis-months");
+  GJ.monthName = (m) => `${Number(m.slice(0, 4))}年${Number(m.slice(5))}月`;
+
+  // One month for both monthly panels: a tab in either picks it for both.
+  GJ.monthTabs = function (boxId, months, current) {
+    const box = $(boxId);
     box.replaceChildren();
-    t.months.forEach((m) => {
+    months.forEach((m) => {
       const b = document.createElement("button");
       b.type = "button";
-      b.textContent = `${Number(m.slice(0, 4))}年${Number(m.slice(5))}月`;
+      b.textContent = GJ.monthName(m);
       b.dataset.month = m;
-      b.className = m === t.month ? "active" : "";
+      b.className = m === current ? "active" : "";
       b.onclick = () => { GJ.state.tisMonth = m; GJ.refresh(); };
       box.appendChild(b);
     });
-  }
+  };
 
   function trend(t) {
     const months = Object.keys(t.by_month).sort();
@@ -85,8 +89,8 @@ window.GJ = window.GJ || {};
 
   GJ.renderTimeliness = function (ov) {
     const t = ov.timeliness || { months: [], month: null, figures: null, by_month: {}, board: null };
-    tabs(t);
-    tiles(t.figures);
+    GJ.monthTabs("tis-months", t.months, t.month);
+    GJ.figureTiles("tis-figures", "tis_", TILES, t.figures);
     trend(t);
     board(t);
   };

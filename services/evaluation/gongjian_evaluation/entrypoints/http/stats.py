@@ -12,33 +12,36 @@ from .access import evaluation, official_for
 
 router = APIRouter(tags=["统计 stats"])
 PERIOD = Query("all", description="all | YYYY | YYYY-MM")
+STATS_PERIOD = Query("all", description="all | YYYY | YYYY-Qn (local quarter) | YYYY-MM")
 
 
 @router.get("/stats/{scope}", summary="某范围的统计 stats of a scope: city | district:<id> | street:<id> | community:<id>",
             **allow(*OFFICIALS, place="path:scope"))
-async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+async def stats_of_scope(scope: str, request: Request, principal: CurrentPrincipal, period: str = STATS_PERIOD) -> dict:
     ev = evaluation(request)
     kind, place_id = queries.parse_scope(ev.state, scope)
     official_for(principal, ev.state, place_id, "该范围的统计")
-    figures = queries.figures(ev.state, kind, place_id, queries.check_period(period), ev.clock.now(),
+    figures = queries.figures(ev.state, kind, place_id, queries.check_period(period, quarters=True), ev.clock.now(),
                               ev.config.get("health"))
     return figures | {"as_of": rfc3339(ev.clock.now())}
 
 
 @router.get("/places/{place_id}/stats", summary="某地点的统计 stats of a place (by place id)",
             **allow(*OFFICIALS, place="path:place_id"))
-async def stats_of_place(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+async def stats_of_place(place_id: str, request: Request, principal: CurrentPrincipal,
+                         period: str = STATS_PERIOD) -> dict:
     ev = evaluation(request)
     return await stats_of_scope(queries.scope_of(ev.state, place_id), request, principal, period)
 
 
 @router.get("/places/{place_id}/children", summary="下级地点及其统计与健康度 children of a place with stats and health",
             **allow(*OFFICIALS, place="path:place_id"))
-async def children(place_id: str, request: Request, principal: CurrentPrincipal, period: str = PERIOD) -> dict:
+async def children(place_id: str, request: Request, principal: CurrentPrincipal, period: str = STATS_PERIOD) -> dict:
     ev = evaluation(request)
     queries.scope_of(ev.state, place_id)
     official_for(principal, ev.state, place_id, "该地点")
-    rows = queries.children(ev.state, place_id, queries.check_period(period), ev.clock.now(), ev.config.get("health"))
+    rows = queries.children(ev.state, place_id, queries.check_period(period, quarters=True), ev.clock.now(),
+                            ev.config.get("health"))
     return {"place_id": place_id, "period": period, "children": rows}
 
 
