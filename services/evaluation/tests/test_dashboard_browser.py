@@ -21,6 +21,7 @@ import pytest
 from playwright.async_api import async_playwright
 
 from gongjian_shared.envelope import new_event, rfc3339
+from gongjian_shared.localtime import add_days, day_start, today
 from gongjian_shared.producer import EventProducer
 from gongjian_shared.testing import ServiceProcess, auth, dev_token, eventually
 from gongjian_shared.topics import CLAIMS_DEMANDS, EVALUATION_ALERTS, EVALUATION_STATS
@@ -77,7 +78,9 @@ async def members_report(http: httpx.AsyncClient, reg: str, community: str, coun
 def demand_events(ids: dict[str, str], key: str, n: int, days_ago: int, *, steps: int) -> list[Any]:
     """The life of one demand as claims publishes it: published → claimed → fulfilled → verified → rated."""
     community, demand_id = ids[key], f"demand-{uuid.uuid4().hex[:10]}"
-    when = datetime.now(UTC) - timedelta(days=days_ago, hours=n % 5)
+    # Never before the local day ``days_ago`` began: the dashboard's 7 days are local days, and just
+    # after local midnight "6 days and 4 hours ago" is already 7 local days back.
+    when = max(datetime.now(UTC) - timedelta(days=days_ago, hours=n % 5), day_start(add_days(today(), -days_ago)))
     base = {"demand_id": demand_id, "community_id": community, "category": CATEGORIES[n % len(CATEGORIES)],
             "kind": "need"}
     claim = {"claim_id": f"claim-{demand_id}", "claimant_id": f"member-{n}", "claimant_kind": "member"}
