@@ -44,12 +44,18 @@ def _notices(events: list[dict], subject: str, recipient: str) -> list[str]:
             and e["data"]["recipient_id"] == recipient]
 
 
-async def test_wish_steps_are_told_and_a_not_within_7_local_days_reopens_it(world):
+async def _served(world) -> tuple[str, str, str, dict, str, str]:
+    """(community, member, poster, the poster's headers, wish, claim): a wish the member fulfilled, closed."""
     c = await world.community()
     member = await world.member(c)
     poster = f"resident-{c[-6:]}"
     resident = auth("resident", c, sub=poster)
     wish, claim = await _closed_wish(world, c, resident, member)
+    return c, member, poster, resident, wish, claim
+
+
+async def test_wish_steps_are_told_and_a_not_within_7_local_days_reopens_it(world):
+    c, member, poster, resident, wish, claim = await _served(world)
 
     events = await world.events("claims.notices.v1", lambda evs: len(_notices(evs, wish, poster)) >= 5, timeout=30)
     assert sorted(_notices(events, wish, poster)) == sorted(WISH_STEPS)
@@ -134,3 +140,19 @@ async def test_a_suggestion_reopens_and_is_told_to_its_author(world):
     assert {m["label"]: m["count"] for m in stats["by_mode"]} == {"领办": 1, "代办": 0, "上门": 1}
     assert {a["label"]: a["count"] for a in stats["by_answer"]} == {"已解决": 1, "部分解决": 0, "未解决": 1}
     assert stats["answered"] == 2 and stats["satisfaction_rate"] == 0.5
+
+
+async def test_a_reopened_wishs_claim_counts_among_the_claimants_open_claims(world):
+    c, member, _, resident, wish, claim = await _served(world)
+    other = await world.demand(c, max_open_claims=1)  # the claimant may hold one open claim for this one
+
+    r = await world.client.post(f"/wishes/{wish}/answer", json={"answer": "not"}, headers=resident)
+    assert r.status_code == 200 and r.json()["reopened"] is True, r.text
+    # The reopened claim is open again: it holds the one slot, so the other need is refused...
+    refused = await world.claim(other["id"], member)
+    assert refused.status_code == 409 and refused.json()["code"] == "claim-limit-reached", refused.text
+    assert await world.db["claimant_loads"].count_documents({"claimant_id": member, "claim_id": claim}) == 1
+    # ...until the wish is done again, which gives the slot back.
+    await _fulfil_and_confirm(world, wish, claim, resident, member)
+    assert await world.db["claimant_loads"].count_documents({"claimant_id": member}) == 0
+    assert (await world.claim(other["id"], member)).status_code == 201

@@ -65,11 +65,18 @@ async def answer_wish(runtime: Any, *, wish_id: str, answer: str, comment: str, 
 
 
 async def _redo_claims(runtime: Any, wish: dict[str, Any]) -> None:
-    """The claimant who fulfilled it carries on (退回重办): verified claims become open again."""
+    """The claimant who fulfilled it carries on (退回重办): verified claims become open again, and each
+    takes back a slot among its claimant's open claims (the max-open-claims rule counts it until it is
+    done again). The claimant is not asked: the slot is taken even above the limit, which then
+    refuses new claims until this one is done."""
     await seats.unseal(runtime.db, wish["_id"])
     for claim in await claims_of(runtime.db, wish["_id"]):
         if claim["status"] == "verified":
-            await journal.change(runtime, CLAIMS, claim, {"status": "claimed", "reopened_at": utc_now()})
+            load_id = await seats.reserve_load(runtime.db, claim["claimant_id"], claim["_id"], None)
+            done = await journal.change(runtime, CLAIMS, claim, {"status": "claimed", "reopened_at": utc_now(),
+                                                                 "load_id": load_id})
+            if done is None:  # changed meanwhile: the slot is not this claim's to hold
+                await seats.release_load(runtime.db, load_id, claim["_id"])
 
 
 async def answer_suggestion(runtime: Any, *, suggestion_id: str, answer: str, comment: str,
