@@ -29,7 +29,7 @@ from .services import running_services
 class Demo:
     def __init__(self, urls: dict[str, str]) -> None:
         self.urls = urls
-        self.http = httpx.Client(timeout=120)
+        self.http = httpx.Client(timeout=120, limits=httpx.Limits(keepalive_expiry=1))  # before uvicorn's 5 s close
         self.secret = ServiceSettings().jwt_secret
 
     def headers(self, role: str, *places: str, sub: str | None = None) -> dict[str, str]:

@@ -22,7 +22,8 @@ def _token_maker(secret: str):
 def play_demo_week(demo: Any, city: dict[str, list[str]]) -> dict[str, int]:
     async def week() -> dict[str, int]:
         # A loaded machine answers slowly: wait as long as the demo's own client does.
-        async with httpx.AsyncClient(base_url=demo.urls["claims"], timeout=demo.http.timeout) as client:
+        async with httpx.AsyncClient(base_url=demo.urls["claims"], timeout=demo.http.timeout,
+                                 limits=httpx.Limits(keepalive_expiry=1)) as client:  # before uvicorn's 5 s close
             return await play_week(demo.urls["claims"], token=_token_maker(demo.secret),
                                    community_ids=city["communities"], member_ids=city["members"],
                                    unit_ids=city["units"], days=7, client=client,

@@ -167,7 +167,9 @@ async def play_week(claims_url: str, *, token: Callable[..., str], community_ids
     if not community_ids or not member_ids:
         raise ValueError("play_week needs at least one community and one member")
     own = client is None
-    client = client or httpx.AsyncClient(base_url=claims_url, timeout=30)
+    # Idle connections are dropped before the server does (uvicorn: 5 s): with both at 5 s, a request
+    # could go out on a connection the server was closing (httpx.ReadError on a loaded machine).
+    client = client or httpx.AsyncClient(base_url=claims_url, timeout=30, limits=httpx.Limits(keepalive_expiry=1))
     week = _Week(client, token, community_ids, member_ids, unit_ids, random.Random(seed))
     try:
         await week.wait_until_known()
