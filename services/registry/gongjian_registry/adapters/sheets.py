@@ -23,6 +23,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 from gongjian_shared.spreadsheets import csv_cell
 from gongjian_shared.text import fold
 
+from .sheet_extent import too_large
+
 # What Excel writes into a CSV for a long number kept as a number: "3.20102E+17".
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
 
@@ -68,6 +70,8 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
 
 
 def _read_excel(content: bytes) -> Sheet:
+    if reason := too_large(content):  # before the reader builds its grid (sheet_extent.py)
+        raise SheetError(reason)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = workbook.get_sheet_by_index(0)
