@@ -142,7 +142,11 @@ def test_content_checks_and_names():
     assert check_content(PNG_HEAD, 10, "image/png", allowed=allowed, max_bytes=100).status == 415  # not allowed here
     assert check_content(JPEG_HEAD, 101, None, allowed=allowed, max_bytes=100).status == 413
     assert clean_filename("C:\\Users\\张三\\..\\照片.jpg", "image/jpeg") == "照片.jpg"
-    assert clean_filename("../../etc/passwd\x00", "image/jpeg") == "passwd"
+    assert clean_filename("../../etc/passwd\x00", "image/jpeg") == "passwd.jpg"
+    # Attack pass (issue 11): the offered name carries the content's type, never a page's.
+    assert clean_filename("报告.html", "image/png") == "报告.html.png"
+    assert clean_filename("合影.JPEG", "image/jpeg") == "合影.JPEG"
+    assert clean_filename("x.svg", "application/pdf") == "x.svg.pdf"
     assert clean_filename("", "image/jpeg") == "佐证材料.jpg"
     header = content_disposition("验收 照片.jpg", inline=False)
     assert header.startswith('attachment; filename="evidence.jpg";')

@@ -31,6 +31,7 @@ SNIFF_BYTES = 8192  # enough for every signature filetype knows (docx/xlsx look 
 _NOT_TOKEN = re.compile(r"[^A-Za-z0-9_-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 _RESERVED = re.compile(r"[\\/:*?\"<>|]+")
+_EXTENSIONS = {"jpg": {"jpg", "jpeg", "jpe", "jfif"}, "heic": {"heic", "heif"}}  # other types: their one extension
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,17 @@ def allowed_labels(allowed: tuple[str, ...]) -> str:
 
 
 def clean_filename(name: str | None, content_type: str) -> str:
-    """The name to store and offer back: no path, no control or reserved characters, at most 120 characters."""
+    """The name to store and offer back: no path, no control or reserved characters, at most 120
+    characters, and an extension of the content's type: a PNG uploaded as ``报告.html`` is offered
+    as ``报告.html.png``, so a downloaded copy never opens as a page (a PNG/HTML polyglot would)."""
+    kind = filetype.get_type(content_type)
+    ext = kind.extension if kind else "bin"
     base = unicodedata.normalize("NFKC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
     base = _RESERVED.sub("_", _CONTROL.sub("", base)).strip(" .")[:120]
-    return base or f"佐证材料.{filetype.get_type(content_type).extension if filetype.get_type(content_type) else 'bin'}"
+    if not base:
+        return f"佐证材料.{ext}"
+    has = base.rpartition(".")[2].lower() if "." in base else ""
+    return base if has in _EXTENSIONS.get(ext, {ext}) else f"{base}.{ext}"
 
 
 def content_disposition(filename: str, *, inline: bool) -> str:
