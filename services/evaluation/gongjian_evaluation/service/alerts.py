@@ -110,15 +110,27 @@ class Alerts:
         self.runtime.notify(ALERTS, alert_id)
         return True
 
-    async def recent(self, *, status: str | None, kind: str | None, limit: int) -> list[dict[str, Any]]:
+    async def recent(self, *, place_id: str | None, within: list[str] | None, status: str | None,
+                     kind: str | None, limit: int, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """One page of alerts, newest raised first: (total matching, rows). ``place_id``: at or
+        under that place; ``within``: under one of those places (None: anywhere, the city).
+        Filter, count, sort and page run in the query (status and kind are top-level scalars)."""
         query: dict[str, Any] = {}
         if status:
             query["status"] = status
         if kind:
             query["kind"] = kind
-        docs = await self.runtime.db[ALERTS].find(query, {"outbox": 0}).to_list(None)
-        docs.sort(key=lambda d: d.get("cleared_at") or d.get("raised_at") or "", reverse=True)
-        return [{"id": d.pop("_id"), **d} for d in docs][: max(limit * 20, limit)]
+        scope = []
+        if place_id:
+            scope.append({"$or": [{"place_path": place_id}, {"place_id": place_id}]})
+        if within is not None:
+            scope.append({"place_path": {"$in": within}})
+        if scope:
+            query["$and"] = scope
+        total = await self.runtime.db[ALERTS].count_documents(query)
+        docs = await (self.runtime.db[ALERTS].find(query, {"outbox": 0}).sort([("raised_at", -1), ("_id", 1)])
+                      .skip(offset).limit(limit).to_list(None))
+        return total, [{"id": d.pop("_id"), **d} for d in docs]
 
 
 def _community(path: list[str]) -> str | None:

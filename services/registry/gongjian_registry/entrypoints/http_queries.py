@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.privacy import FreeText, MaskedName
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.problems import Problem
 from gongjian_shared.text import Folded
@@ -29,14 +29,13 @@ router = APIRouter()
 async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
                             kind: MemberKindIn | None = None, specialty: str | None = None, grid_id: str | None = None,
                             reported: bool | None = None, report_kind: Literal["home", "work"] | None = None,
-                            limit: int | None = Query(None, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                            limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> dict:
     """``{community_id, count: all matching, members: [rows]}``; ``limit``/``offset`` give one page (the console)."""
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看社区党员")
-    docs = await queries.community_members(db, community_id, kind=kind, specialty=specialty, grid_id=grid_id,
-                                           reported=reported, report_kind=report_kind)
-    page = docs[offset:offset + limit] if limit else docs[offset:]
-    return {"community_id": community_id, "count": len(docs), "members": [member_row_view(d) for d in page]}
+    total, page = await queries.community_members(db, community_id, kind=kind, specialty=specialty, grid_id=grid_id,
+                                                  reported=reported, report_kind=report_kind, limit=limit, offset=offset)
+    return {"community_id": community_id, "count": total, "members": [member_row_view(d) for d in page]}
 
 
 @router.get("/stats/reporting", tags=["查询 queries"], summary="报到率（按社区、街道） reporting rate per community and street",
@@ -104,10 +103,12 @@ async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, pr
 
 @router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty",
             **allow(*READERS, place="query:community_id"))
-async def list_teams(request: Request, principal: CurrentPrincipal, community_id: str, specialty: str | None = None) -> list[dict]:
+async def list_teams(request: Request, principal: CurrentPrincipal, community_id: str, specialty: str | None = None,
+                     limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> list[dict]:
+    """The community's teams by id; ``limit``/``offset`` give one page (paged in the query)."""
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看服务队")
-    return [_team_view(t) for t in await teams.teams_of(db, community_id, specialty)]
+    return [_team_view(t) for t in await teams.teams_of(db, community_id, specialty, limit=limit, offset=offset)]
 
 
 class AssignmentIn(RequestModel):

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from gongjian_shared.access import allow
 from gongjian_shared.privacy import FreeText, MaskedName
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import Day, this_month
 from gongjian_shared.text import Folded
@@ -69,9 +69,12 @@ async def register_unit(body: UnitIn, request: Request, principal: CurrentPrinci
 
 
 @router.get("/units", summary="单位列表 units paired with a community", **allow(*READERS, place="query:community_id"))
-async def list_units(request: Request, principal: CurrentPrincipal, community_id: str) -> list[dict]:
+async def list_units(request: Request, principal: CurrentPrincipal, community_id: str,
+                     limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> list[dict]:
+    """The units paired with a community, by id; ``limit``/``offset`` give one page (paged in the query)."""
     await need_place(request.app.state.runtime.db, principal, community_id, READERS, "查看单位")
-    return [unit_view(u) for u in await units.units_of(request.app.state.runtime.db, community_id)]
+    return [unit_view(u) for u in await units.units_of(request.app.state.runtime.db, community_id,
+                                                       limit=limit, offset=offset)]
 
 
 @router.get("/units/{unit_id}", summary="查看单位 get a unit", **allow("unit_admin", *READERS, place="own|object"))
@@ -86,7 +89,7 @@ async def unit_members(unit_id: str, request: Request, principal: CurrentPrincip
                        status: Literal["active", "inactive"] | None = None,
                        sort: Literal["name", "-name", "registered_at", "-registered_at"] = Query(
                            "name", title="排序", description="name 姓名；registered_at 登记时间；前加 - 为倒序"),
-                       limit: int = Query(20, ge=1, le=200), offset: int = Query(0, ge=0)) -> dict:
+                       limit: int = Query(20, ge=1, le=200), offset: Offset = 0) -> dict:
     """The unit's own admin, or staff over its paired community (两台账一回执): ``{unit_id, total,
     items: [row + card + performance records]}``, names masked, no phone or ID number. 403 another unit."""
     await _unit_for(request, principal, unit_id, write=False)
@@ -138,7 +141,8 @@ async def acknowledge_report(unit_id: str, month: str, request: Request, princip
 @router.get("/communities/{community_id}/units/unreported", summary="本月未报到的单位 units without this month's report",
             **allow(*READERS, place="path:community_id"))
 async def unreported_units(community_id: str, request: Request, principal: CurrentPrincipal,
-                           month: str | None = None) -> dict:
+                           month: str | None = Query(None, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", title="月份",
+                                                     description="YYYY-MM，默认本月（本地时间）")) -> dict:
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看单位报到情况")
     month = month or this_month()  # the local month (issue 9: not the UTC one)

@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 
-from ..adapters.store import COUNTERS, MEMBERS, PLACES, RESIDENTS
+from ..adapters.store import COUNTERS, MEMBERS, PLACES, RESIDENTS, UNITS
 from .places import community_place
 from .reporting import report_communities
 
@@ -27,8 +27,11 @@ def resident_id_for(phone_index: str) -> str:
 
 
 async def place_refs(db: Any, ids: list[str]) -> list[dict[str, Any]]:
-    """[{id, name, kind}] of the given places, in the given order (unknown ids left out)."""
+    """[{id, name, kind}] of the given places, in the given order (unknown ids left out). A unit
+    admin's place is their unit: units answer too, with kind ``unit`` (the console's header)."""
     docs = {d["_id"]: d for d in await db[PLACES].find({"_id": {"$in": ids}}, {"name": 1, "kind": 1}).to_list(None)}
+    if rest := [i for i in ids if i not in docs]:
+        docs |= {d["_id"]: {**d, "kind": "unit"} for d in await db[UNITS].find({"_id": {"$in": rest}}, {"name": 1}).to_list(None)}
     return [{"id": i, "name": docs[i]["name"], "kind": docs[i]["kind"]} for i in ids if i in docs]
 
 

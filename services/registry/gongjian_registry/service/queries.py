@@ -17,23 +17,31 @@ LIST_FIELDS = {"outbox": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_
 
 
 async def community_members(db: Any, community_id: str, *, kind: str | None = None, specialty: str | None = None,
-                            grid_id: str | None = None, reported: bool | None = None,
-                            report_kind: str | None = None) -> list[dict[str, Any]]:
-    """Members of a community: living there, or reported there (home or work)."""
+                            grid_id: str | None = None, reported: bool | None = None, report_kind: str | None = None,
+                            limit: int | None = None, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+    """Members of a community (living there, or reported there: home or work), one page by id:
+    (total matching, page of docs). Filtering, counting and paging all happen in the query.
+
+    ``reported`` (with ``report_kind``, else either kind): whether they hold a receipt of this
+    community (``$ne`` also matches members with no receipt at all).
+    """
+    kinds = [report_kind] if report_kind else ["home", "work"]
     query: dict[str, Any] = {"$or": [{"home_community_id": community_id},
                                      {"reports.home.community_id": community_id},
                                      {"reports.work.community_id": community_id}]}
+    if reported:  # a receipt of the kinds asked implies belonging here: the $or is that alone
+        query["$or"] = [{f"reports.{k}.community_id": community_id} for k in kinds]
+    elif reported is False:
+        query |= {f"reports.{k}.community_id": {"$ne": community_id} for k in kinds}
     if kind:
         query["kind"] = kind
     if specialty:
         query["specialties"] = specialty
     if grid_id:
         query["grid_id"] = grid_id
-    docs = await db[MEMBERS].find(query, LIST_FIELDS).sort("_id", 1).to_list(None)
-    kinds = [report_kind] if report_kind else ["home", "work"]
-    if reported is not None:
-        docs = [d for d in docs if any(_reported_to(d, k, community_id) for k in kinds) == reported]
-    return docs
+    total = await db[MEMBERS].count_documents(query)
+    cursor = db[MEMBERS].find(query, LIST_FIELDS).sort("_id", 1).skip(offset)
+    return total, await (cursor.limit(limit) if limit else cursor).to_list(None)
 
 
 UNIT_SORTS = {"name": [("name", 1), ("_id", 1)], "-name": [("name", -1), ("_id", 1)],
@@ -59,10 +67,6 @@ async def unit_members(db: Any, unit_id: str, *, kind: str | None = None, report
     total = await db[MEMBERS].count_documents(query)
     docs = await db[MEMBERS].find(query, fields).sort(UNIT_SORTS[sort]).skip(offset).limit(limit).to_list(None)
     return total, docs
-
-
-def _reported_to(member: dict[str, Any], kind: str, community_id: str) -> bool:
-    return ((member.get("reports") or {}).get(kind) or {}).get("community_id") == community_id
 
 
 async def reporting_rates(db: Any, places: dict[str, dict[str, Any]], scope: list[str] | None) -> dict[str, Any]:

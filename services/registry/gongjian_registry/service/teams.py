@@ -43,13 +43,16 @@ async def add_to_team(db: Any, team: dict[str, Any], member: dict[str, Any]) -> 
     return await get_team(db, team["_id"])
 
 
-async def teams_of(db: Any, community_id: str | None, specialty: str | None) -> list[dict[str, Any]]:
+async def teams_of(db: Any, community_id: str | None, specialty: str | None, *, limit: int | None = None,
+                   offset: int = 0) -> list[dict[str, Any]]:
+    """Teams by id, filtered on the top-level community and specialty, one page in the query."""
     query: dict[str, Any] = {}
     if community_id:
         query["community_id"] = community_id
     if specialty:
         query["specialty"] = specialty
-    return await db[TEAMS].find(query).sort("_id", 1).to_list(None)
+    cursor = db[TEAMS].find(query).sort("_id", 1).skip(offset)
+    return await (cursor.limit(limit) if limit else cursor).to_list(None)
 
 
 async def assign(db: Any, *, holder_kind: str, holder_id: str | None, holder_name: str, target_kind: str,

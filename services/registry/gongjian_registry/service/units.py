@@ -117,10 +117,17 @@ async def acknowledge_report(runtime: Any, unit: dict[str, Any], month: str, by:
     return (await get_unit(runtime.db, unit["_id"]))["reports"][month]
 
 
-async def units_of(db: Any, community_id: str | None) -> list[dict[str, Any]]:
-    query = {"paired_community_id": community_id} if community_id else {}
-    return await db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1).to_list(None)
+async def units_of(db: Any, community_id: str | None, *, unreported_in: str | None = None,
+                   limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Units paired with ``community_id`` (all when None), by id, one page (``limit`` None: all).
+    ``unreported_in`` (YYYY-MM): only those without that month's report. The indexed top-level
+    ``paired_community_id`` narrows the scan; the month test runs in the query too."""
+    query: dict[str, Any] = {"paired_community_id": community_id} if community_id else {}
+    if unreported_in:
+        query[f"reports.{unreported_in}"] = {"$exists": False}
+    cursor = db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1).skip(offset)
+    return await (cursor.limit(limit) if limit else cursor).to_list(None)
 
 
 async def unreported(db: Any, community_id: str, month: str) -> list[dict[str, Any]]:
-    return [u for u in await units_of(db, community_id) if month not in (u.get("reports") or {})]
+    return await units_of(db, community_id, unreported_in=month)

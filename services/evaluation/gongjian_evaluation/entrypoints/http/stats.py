@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Request
 from gongjian_shared.access import OFFICIALS, allow
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import rfc3339
+from gongjian_shared.requests import Offset
 
 from ...service import queries
 from .access import evaluation, official_for
@@ -76,18 +77,17 @@ async def places_leaderboard(request: Request, principal: CurrentPrincipal, pare
 async def alerts(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                  status: str | None = Query(None, pattern="^(open|cleared)$"),
                  kind: str | None = Query(None, pattern="^(member_inactive|unit_interview)$"),
-                 limit: int = Query(50, ge=1, le=500)) -> dict:
+                 limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
+    """``{place_id, total, alerts: [one page, newest raised first]}``, paged in the query; an
+    official other than the city's sees only alerts under their own places."""
     ev = evaluation(request)
     official_for(principal, ev.state, place_id, "预警")
-    rows = await ev.alerts.recent(status=status, kind=kind, limit=limit)
-    mine = [r for r in rows if place_id is None or place_id in (r.get("place_path") or [])
-            or r.get("place_id") == place_id]
-    if principal.role != "city_admin":
-        mine = [r for r in mine if principal.acts_for(r.get("place_path") or [])]
-    mine = mine[:limit]
+    within = None if principal.role == "city_admin" else list(principal.places)
+    total, mine = await ev.alerts.recent(place_id=place_id, within=within, status=status, kind=kind,
+                                         limit=limit, offset=offset)
     for row in mine:  # the subject (member or unit) and the place by name, as officials read them
         holder = ev.state.holders.get(row.get("subject_id"))
         place = ev.state.places.get(row.get("place_id"))
         row["name"], row["place_name"] = (holder.name if holder else None), (place.name if place else None)
     await ev.named(mine, request.headers.get("authorization"), key="subject_id")
-    return {"place_id": place_id, "alerts": mine}
+    return {"place_id": place_id, "total": total, "alerts": mine}
