@@ -19,6 +19,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'inspections', component: () => import('./pages/board/Inspections.vue'), meta: { title: '督查整改' } },
       { path: 'places', component: () => import('./pages/registry/Places.vue'), meta: { title: '地点与党组织' } },
       { path: 'members', component: () => import('./pages/registry/Members.vue'), meta: { title: '党员名册' } },
+      { path: 'members/:id', component: () => import('./pages/registry/Member.vue'), meta: { title: '党员详情' } },
       { path: 'units', component: () => import('./pages/registry/Units.vue'), meta: { title: '驻区单位' } },
       { path: 'teams', component: () => import('./pages/registry/Teams.vue'), meta: { title: '服务队与包保' } },
       { path: 'imports', component: () => import('./pages/registry/Imports.vue'), meta: { title: '批量导入' } },

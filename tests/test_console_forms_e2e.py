@@ -1,0 +1,254 @@
+"""The console's edit forms and detail pages in a real browser, against the real services and portal.
+
+Debian's headless Chromium at desk size plays issue 15's points 1, 4 and 5 that the desks test
+(test_console_e2e.py) leaves out: the city admin publishes a point rule version that takes
+effect tomorrow and sees both versions, and changes the year-end weights (a wrong sum answered
+in Chinese); a community admin signs a unit's agreement (an incomplete form answered in
+Chinese), sets a 包保 pairing, opens a member's detail and reveals the phone (the registry's
+audit log has the entry); a unit admin's header names the unit; a district admin pages the
+alerts on the server and downloads the year-end PDF and Excel — and finds no edit button
+where the services answer 403. Screenshots under artifacts/console/forms-*.png.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from playwright.async_api import async_playwright, expect
+from pymongo import MongoClient
+
+from gongjian_shared.localtime import local_date, parse_instant, today as local_today
+from gongjian_shared.testing import auth
+from test_console_e2e import ARTIFACTS, DESKTOP, Desk, make_staff
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.timeout(600)
+UNIT = "同江市税务局"
+PHONE = "13912345678"
+LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
+
+
+async def test_console_forms(stack, http, ns):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
+    registry, portal = stack["registry"], stack["portal"]
+    ids = await build_city(http, registry)
+    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
+        "name": UNIT, "kind": "organ", "paired_community_id": ids["home"]})
+    assert r.status_code == 201, r.text
+    unit = r.json()["id"]
+    r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={
+        "name": "陈立法", "phone": PHONE, "specialties": ["法律"], "home_community_id": ids["home"], "work_unit_id": unit})
+    assert r.status_code == 201, r.text
+    member = r.json()["id"]
+    for path, body in (("reports", {"community_id": ids["home"], "kind": "home"}),
+                       ("performance", {"community_id": ids["home"], "rating": "优秀", "note": "带头调解邻里纠纷"})):
+        r = await http.post(f"{registry}/members/{member}/{path}", headers=CITY_ADMIN, json=body)
+        assert r.status_code == 201, r.text
+    seed_alerts(stack, ns, ids, count=25)
+    users = {"city": ("tongjiang-shi", "市委组织部", "city_admin", [ids["city"]]),
+             "community": ("binhu-shuji", "王书记", "community_admin", [ids["home"]]),
+             "unit": ("shuiwuju-admin", "税务局管理员", "unit_admin", [unit]),
+             "district": ("gusu-zzb", "区委组织部", "district_admin", [ids["district"]])}
+    for username, name, role, places in users.values():
+        await make_staff(http, portal, username, name, role, places)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    expect.set_options(timeout=20_000)  # a loaded machine: password hashing, lazy chunks
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            desks: dict[str, Desk] = {}
+
+            async def desk(who: str) -> Desk:  # each signs in when their turn comes (hashing is slow under load)
+                desks[who] = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, f"forms-{who}")
+                expect.set_options(timeout=60_000)
+                await desks[who].sign_in(users[who][0])
+                expect.set_options(timeout=20_000)
+                return desks[who]
+            await play_rules(await desk("city"), http, stack)
+            await play_community(await desk("community"), http, stack, ids, unit, member)
+            unit_admin = await desk("unit")
+            await expect(unit_admin.page.locator('[data-test="who"]')).to_contain_text(UNIT)
+            await expect(unit_admin.page.locator('[data-test="who"]')).not_to_contain_text(unit)
+            await unit_admin.shot("01-header")
+            await play_district(await desk("district"), http, stack, ids, unit)
+            for done in desks.values():
+                assert not done.foreign, f"the page fetched from elsewhere: {done.foreign[:3]}"
+                assert not done.errors, f"script errors on the page: {done.errors}"
+        finally:
+            await browser.close()
+            expect.set_options(timeout=5_000)
+
+
+def seed_alerts(stack: dict[str, str], ns, ids: dict[str, str], count: int) -> None:
+    """Alerts as the evaluation service stores them (raising real ones takes six idle months)."""
+    path = [ids["city"], ids["district"], ids["street"], ids["home"]]
+    with MongoClient(stack["mongodb_url"], tz_aware=True) as client:
+        client[ns.db("evaluation")]["alerts"].insert_many([{
+            "_id": f"member_inactive:seed-{i:02d}", "kind": "member_inactive", "subject_id": f"seed-{i:02d}",
+            "subject_kind": "member", "place_id": ids["home"], "place_path": path, "status": "open",
+            "reason": "连续6个月未参加活动 (no verified activity for 6 months)",
+            "raised_at": f"2026-01-{i + 1:02d}T00:00:00Z", "cleared_at": None, "details": {}} for i in range(count)])
+
+
+async def play_rules(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]) -> None:
+    """A new point-rule version from tomorrow; both versions listed; the year-end weights."""
+    page = desk.page
+    await page.get_by_role("menuitem", name="考评与报表").click()
+    await page.get_by_role("tab", name="积分规则").click()
+    rules = page.locator('[data-test="rules"]')
+    await expect(rules.locator(".el-table__row")).to_have_count(1)
+    await page.locator('[data-test="new-rules"]').click()
+    await page.locator('[data-test="default-hourly"] input').fill("12")
+    await page.locator('[data-test="publish-rules"]').click()  # no date yet: the service refuses in Chinese
+    error = await chinese_error(page)
+    assert "生效" in error, error
+    tomorrow = (local_today() + timedelta(days=1)).isoformat()
+    await page.locator('[data-test="effective-from"] input').fill(tomorrow)
+    await page.keyboard.press("Enter")
+    await page.locator('[data-test="publish-rules"]').click()
+    await desk.message("新版积分规则已发布")
+    await expect(rules.locator(".el-table__row")).to_have_count(2)
+    await expect(rules.locator(".el-table__row").nth(0)).to_contain_text("现行")
+    await expect(rules.locator(".el-table__row").nth(1)).to_contain_text("第 2 版")
+    await expect(rules.locator(".el-table__row").nth(1)).to_contain_text("12")
+    await desk.shot("01-rule-versions")
+    r = await http.get(f"{stack['evaluation']}/rules", headers=CITY_ADMIN)
+    second = r.json()["versions"][1]
+    starts = parse_instant(second["effective_from"])  # stored UTC: local midnight of tomorrow
+    assert second["default_hourly"] == 12 and local_date(starts).isoformat() == tomorrow, second
+
+    await page.get_by_role("tab", name="考核配置").click()
+    await page.locator('[data-test="weight-member-points"] input').fill("0.5")
+    await page.locator('[data-test="save-config"]').click()
+    assert "合计为 1" in await chinese_error(page)
+    await page.locator('[data-test="weight-member-activity"] input').fill("0.2")
+    await page.locator('[data-test="save-config"]').click()
+    await desk.message("考核配置已保存")
+    r = await http.get(f"{stack['evaluation']}/config", headers=CITY_ADMIN)
+    assert r.json()["year_end"]["member"]["weights"]["points"] == 0.5, r.json()["year_end"]
+    await desk.shot("02-config")
+
+
+async def chinese_error(page) -> str:
+    """The error message the page shows: the service's Chinese detail, no English left in it."""
+    box = page.locator(".el-message--error").last
+    await expect(box).to_be_visible()
+    text = await box.inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", text) and not LATIN_WORDS.search(text), text
+    return text
+
+
+async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                         unit: str, member: str) -> None:
+    """The unit's agreement, a 包保 pairing, the member's detail and an audited reveal."""
+    page, registry = desk.page, stack["registry"]
+    await page.get_by_role("menuitem", name="驻区单位").click()
+    await page.locator('[data-test="edit-agreement"]').click()
+    form = page.locator('[data-test="agreement-form"]')
+    await form.locator('[data-test="agreement-commitments"]').fill("每季度开展一次普法进社区\n结对帮扶困难家庭两户")
+    await page.locator('[data-test="agreement-save"]').click()  # no dates: refused in Chinese
+    await chinese_error(page)
+    year = local_today().year
+    dates = form.locator('[data-test="agreement-period"] input')
+    await dates.nth(0).fill(f"{year}-01-01")
+    await dates.nth(1).fill(f"{year}-12-31")
+    await page.keyboard.press("Enter")
+    await form.locator('[data-test="agreement-signed"] input').fill(f"{year}-01-05")
+    await page.keyboard.press("Enter")
+    await page.locator('[data-test="agreement-save"]').click()
+    await desk.message("共建协议已保存")
+    await expect(page.locator('[data-test="units"]')).to_contain_text("已签订")
+    await desk.shot("01-agreement")
+    r = await http.get(f"{registry}/units/{unit}", headers=CITY_ADMIN)
+    agreement = r.json()["agreement"]
+    assert agreement["period_end"] == f"{year}-12-31" and agreement["commitments"][1] == "结对帮扶困难家庭两户", agreement
+
+    await page.get_by_role("menuitem", name="服务队与包保").click()
+    await page.locator('[data-test="holder-unit"]').click()
+    await page.get_by_role("option", name=UNIT).click()
+    await page.locator('[data-test="assign"]').click()
+    await desk.message("包保已设置")
+    await expect(page.locator('[data-test="assignments"]')).to_contain_text(UNIT)
+    await desk.shot("02-pairing")
+    r = await http.get(f"{registry}/assignments", params={"place_id": ids["home"]}, headers=CITY_ADMIN)
+    assert [(a["holder_id"], a["target_kind"]) for a in r.json()] == [(unit, "community")], r.text
+
+    await page.get_by_role("menuitem", name="党员名册").click()
+    await page.locator('[data-test="member-link"]').first.click()
+    await page.wait_for_url(re.compile(rf"/console/members/{member}$"))
+    phone = page.locator('[data-test="phone"]')
+    await expect(phone).to_have_text(re.compile(r"^139\*+5678$"))
+    await expect(page.locator('[data-test="receipts"]')).to_contain_text(re.compile(r"BD-\d{8}-\d{6}"))
+    await expect(page.locator('[data-test="records"]')).to_contain_text("带头调解邻里纠纷")
+    await expect(page.locator('[data-test="member"]')).to_contain_text("在职党员双向联系卡")
+    await page.locator('[data-test="reveal"]').click()
+    await page.locator(".el-message-box input").fill("联系核实普法活动时间")
+    await page.locator(".el-message-box").get_by_role("button", name="查看").click()
+    await expect(phone).to_have_text(PHONE)
+    await expect(page.locator('[data-test="member"]')).to_contain_text("陈立法")
+    await desk.shot("03-member-revealed")
+    r = await http.get(f"{registry}/audit/reveals", params={"subject_id": member}, headers=CITY_ADMIN)
+    entries = r.json()["items"]
+    assert [(e["reason"], e["by_role"], e["community_id"]) for e in entries] == [
+        ("联系核实普法活动时间", "community_admin", ids["home"])], entries
+
+
+async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                        unit: str) -> None:
+    """No edit buttons where the services refuse; alerts paged on the server; PDF and Excel."""
+    page, evaluation, registry = desk.page, stack["evaluation"], stack["registry"]
+    district = auth("district_admin", ids["district"], sub="e2e-district")
+    await page.get_by_role("menuitem", name="考评与报表").click()
+    await page.get_by_role("tab", name="积分规则").click()
+    await expect(page.locator('[data-test="rules"] .el-table__row')).to_have_count(2)
+    await expect(page.locator('[data-test="new-rules"]')).to_have_count(0)
+    r = await http.post(f"{evaluation}/rules", headers=district, json={"effective_from": "2099-01-01"})
+    assert r.status_code == 403, r.text
+    await page.get_by_role("tab", name="考核配置").click()
+    await expect(page.locator('[data-test="config-form"]')).to_be_visible()
+    await expect(page.locator('[data-test="save-config"]')).to_have_count(0)
+    r = await http.put(f"{evaluation}/config", headers=district, json={"commendation_top": 3})
+    assert r.status_code == 403, r.text
+
+    await page.get_by_role("tab", name="预警").click()
+    rows = page.locator('[data-test="alerts"] .el-table__row')
+    await expect(rows).to_have_count(20)
+    await expect(page.locator('[data-test="alerts-pager"]')).to_contain_text("共 25 条")
+    await expect(rows.first).to_contain_text("党员长期未参与")
+    async with page.expect_response(lambda res: "/api/evaluation/alerts" in res.url) as answer:
+        await page.locator('[data-test="alerts-pager"] .number').filter(has_text="2").click()
+    assert "offset=20" in (await answer.value).url and "limit=20" in (await answer.value).url
+    await expect(rows).to_have_count(5)
+    await expect(rows.last).to_contain_text("1/1 08:00")  # the oldest (local time) last: newest raised first
+    await desk.shot("01-alerts-page-2")
+
+    await page.get_by_role("tab", name="年末综合考核").click()
+    year = local_today().year
+    async with page.expect_download() as download_info:
+        await page.locator('[data-test="year-end-pdf"]').click()
+    pdf = await download_info.value
+    assert pdf.suggested_filename == f"年末综合考核-{year}.pdf"
+    body = Path(await pdf.path()).read_bytes()
+    assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF") and b"/FontFile2" in body, body[:40]
+    async with page.expect_download() as download_info:
+        await page.locator('[data-test="year-end-xlsx"]').click()
+    book = load_workbook(io.BytesIO(Path(await (await download_info.value).path()).read_bytes()))
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
+    assert "综合得分" in cells, sorted(cells)[:20]
+
+    # The district reads the units but does not sign their agreements: no button, and a 403.
+    await page.goto(f"{desk.portal}/console/units?community={ids['home']}")
+    await expect(page.locator('[data-test="units"]')).to_contain_text(UNIT)
+    await expect(page.locator('[data-test="edit-agreement"]')).to_have_count(0)
+    r = await http.post(f"{registry}/units/{unit}/agreement", headers=district, json={
+        "period_start": "2026-01-01", "period_end": "2026-12-31", "signed_on": "2026-01-01", "commitments": ["越权"]})
+    assert r.status_code == 403, r.text
+    await desk.shot("02-units-read-only")
