@@ -12,7 +12,7 @@ from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
 from .entrypoints.http import router
-from .service import catalogue, notifications
+from .service import catalogue, migrations, notifications
 from .service.supervision import Scheduler
 
 
@@ -29,6 +29,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
     async def _prepare(rt: ServiceRuntime) -> None:
         notifications.bind(rt)
         await ensure_indexes(rt.db)
+        await migrations.backfill_demand_levels(rt.db)
         await catalogue.seed(rt.db)
         if settings.scheduler_enabled and settings.runs_consumers:  # background work: not in API-only pods
             await scheduler.start()

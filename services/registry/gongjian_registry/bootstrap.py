@@ -16,6 +16,7 @@ from .config import RegistrySettings
 from .domain.specialties import DEFAULT_SPECIALTIES
 from .entrypoints.http import router
 from .service.batch_outbox import recover
+from .service.migrations import backfill_report_fields
 from .service.people import backfill_phone_index
 
 
@@ -36,6 +37,7 @@ def build_app(settings: RegistrySettings | None = None) -> FastAPI:
             pass
         await recover(rt)  # events of an import that crashed mid-way
         await backfill_phone_index(rt.db, vault)  # members stored before sign-in by phone existed
+        await backfill_report_fields(rt.db)  # members who reported before the top-level report fields
 
     runtime.on_startup.append(_prepare)
     app = create_app(runtime, title="共建 · 报到服务 gongjian registry",

@@ -21,6 +21,25 @@ def district_of(path: list[str]) -> str | None:
     return path[1] if len(path) >= 2 else None
 
 
+def levels(path: list[str]) -> dict[str, str | None]:
+    """The ancestors of a community as scalar fields (city_id, district_id, street_id).
+
+    Lists filter on these rather than on ``path``: FerretDB answers only top-level scalar
+    equality from an index, never a match inside an array (BENCHMARKS.md, the city's reads).
+    """
+    return {"city_id": path[0] if path else None, "district_id": district_of(path), "street_id": street_of(path)}
+
+
+LEVEL_FIELDS = {"city": "city_id", "district": "district_id", "street": "street_id", "community": "community_id"}
+
+
+async def scope(db: Any, place_id: str) -> dict[str, str]:
+    """The filter for documents under ``place_id``: its level's scalar field, ``path`` for other places."""
+    found = await db[PLACES].find_one({"_id": place_id}, {"kind": 1})
+    field = LEVEL_FIELDS.get((found or {}).get("kind"))
+    return {field: place_id} if field else {"path": place_id}
+
+
 async def streets_of(db: Any, communities: set[str]) -> frozenset[str]:
     if not communities:
         return frozenset()

@@ -32,10 +32,16 @@ SIGNUPS = "shift_signups"      # members signed up per shift of a position (vers
 PLACES = "places"              # projection of registry.places.v1
 MEMBERS = "members"            # projection of registry.members.v1 (specialties, where reported)
 UNITS = "units"                # projection of registry.units.v1 (paired community)
+MIGRATIONS = "migrations"      # one marker per data migration done (service/migrations.py)
 OUTBOX_COLLECTIONS = (JOURNAL,)
 
 _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
-    DEMANDS: [[("community_id", ASCENDING), ("status", ASCENDING)], [("street_id", ASCENDING), ("status", ASCENDING)],
+    # Lists of a place filter on its level's scalar field and show the newest first (demands.listing).
+    DEMANDS: [[("community_id", ASCENDING), ("published_at", DESCENDING)],
+              [("street_id", ASCENDING), ("published_at", DESCENDING)],
+              [("district_id", ASCENDING), ("published_at", DESCENDING)],
+              [("city_id", ASCENDING), ("published_at", DESCENDING)],
+              [("community_id", ASCENDING), ("status", ASCENDING)], [("street_id", ASCENDING), ("status", ASCENDING)],
               [("path", ASCENDING)], [("kind", ASCENDING), ("status", ASCENDING)], [("poster_id", ASCENDING)],
               [("path", ASCENDING), ("published_at", DESCENDING)]],  # the board's default order
     CLAIMS: [[("demand_id", ASCENDING)], [("claimant_id", ASCENDING), ("status", ASCENDING)],

@@ -52,6 +52,16 @@ def _times(spec: dict[str, Any], rules: dict[str, Any], now: datetime) -> dict[s
 async def build(db: Any, spec: dict[str, Any], *, acts_for: Any, demand_id: str | None = None,
                 status: str = "open") -> dict[str, Any]:
     """A demand document from a request: place checked, item resolved, rules frozen in."""
+    return compose(spec, await resolve(db, spec, acts_for=acts_for), demand_id=demand_id, status=status)
+
+
+async def resolve(db: Any, spec: dict[str, Any], *, acts_for: Any) -> dict[str, Any]:
+    """What a demand takes from the database: its community (checked), item and rules.
+
+    Problem 403/404/422 if the caller does not act for the community or an item, specialty
+    or rule is unknown. Demands alike (same community, item, specialties, rule fields)
+    resolve alike: bulk publishing resolves once per kind of row (bulk_publish.py).
+    """
     place = await community(db, spec["community_id"])
     require_acts_for(acts_for, place["path"], "发布")
     item = await catalogue.resolve(db, spec["category"], spec["item"])
@@ -59,14 +69,20 @@ async def build(db: Any, spec: dict[str, Any], *, acts_for: Any, demand_id: str 
     rules = effective_rules(await get_rules(db, spec["community_id"]), {k: spec.get(k) for k in RULE_FIELDS})
     if spec.get("claimant_kinds") is None:  # not said: the catalogue item's unit-only/member-only holds
         rules["claimant_kinds"] = kinds_for_item(rules["claimant_kinds"], item.get("claimant_kinds"))
+    return {"place": place, "item": item, "rules": rules}
+
+
+def compose(spec: dict[str, Any], resolved: dict[str, Any], *, demand_id: str | None = None,
+            status: str = "open") -> dict[str, Any]:
+    """The demand document from the request and what ``resolve`` found; 422 on bad times."""
+    place, item, rules = resolved["place"], resolved["item"], dict(resolved["rules"])
     now = utc_now()
     path = place["path"]
     extra = {k: spec[k] for k in ("period_start", "period_end", "duty_date", "poster_id", "wish_id",
                                   "resource_id", "unit_id", "description") if spec.get(k) is not None}
     return {"_id": demand_id or f"demand-{uuid.uuid4().hex[:12]}", "kind": spec.get("kind", "need"),
             "community_id": spec["community_id"], "community_name": place.get("name"), "path": path,
-            "street_id": projections.street_of(path), "district_id": projections.district_of(path),
-            "category": item["category"], "item": item["name"], "item_id": item["_id"],
+            **projections.levels(path), "category": item["category"], "item": item["name"], "item_id": item["_id"],
             "item_specialty": item.get("specialty"), "title": spec["title"], "capacity": spec["capacity"],
             "rules": rules,
             **_times(spec, rules, now), "status": status, "published_at": now, **extra}
@@ -104,7 +120,7 @@ async def listing(db: Any, *, place_id: str | None, kinds: list[str] | None = No
                   offset: int = 0) -> dict[str, Any]:
     flt: dict[str, Any] = dict(query or {})
     if place_id:
-        flt["path"] = place_id
+        flt.update(await projections.scope(db, place_id))
     if kinds:
         flt["kind"] = {"$in": kinds}
     if status:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..adapters.store import DEMANDS, TASKS
+from ..adapters.projections import scope
 from .demands import views
 from .inspections import overdue_items
 
 
 async def of_place(db: Any, place_id: str) -> dict[str, Any]:
-    demands = await db[DEMANDS].find({"path": place_id, "overdue": True, "status": {"$nin": ["closed", "withdrawn"]}},
+    demands = await db[DEMANDS].find({**await scope(db, place_id), "overdue": True, "status": {"$nin": ["closed", "withdrawn"]}},
                                      {}).sort("due_at", 1).to_list(500)
     tasks = await db[TASKS].find({"path": place_id, "status": "open", "overdue": True}).sort("due_at", 1).to_list(500)
     rectifications = await overdue_items(db, place_id)

@@ -36,8 +36,7 @@ async def post_wish(runtime: Any, *, community_id: str, title: str, description:
     wish_id = f"wish-{uuid.uuid4().hex[:12]}"
     path = place["path"]
     doc = {"_id": wish_id, "kind": "wish", "wish_id": wish_id, "community_id": community_id,
-           "community_name": place.get("name"), "path": path, "street_id": projections.street_of(path),
-           "district_id": projections.district_of(path), "category": CATEGORY, "item": MICRO_WISH_ITEM,
+           "community_name": place.get("name"), "path": path, **projections.levels(path), "category": CATEGORY, "item": MICRO_WISH_ITEM,
            "title": title, "description": description, "poster_id": poster_id, "status": "pending",
            "capacity": 1, "posted_at": utc_now()}
     event = wish_event(doc, "wish.posted", {"category": CATEGORY, "item": MICRO_WISH_ITEM,

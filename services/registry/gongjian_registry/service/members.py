@@ -17,7 +17,7 @@ from gongjian_shared.problems import Problem
 from gongjian_shared.topics import REGISTRY_MEMBERS
 
 from ..adapters.crypto import member_id_for
-from ..adapters.store import MEMBERS, SPECIALTIES, UNITS
+from ..adapters.store import MEMBERS, SPECIALTIES, UNITS, report_field
 from ..domain.idcard import PersonalDataError, normalize_id_number, normalize_phone
 from ..domain.specialties import unknown
 from . import events
@@ -130,7 +130,7 @@ async def transfer_member(runtime: Any, member: dict[str, Any], target_id: str, 
     history = [entry] + ([{"at": now, "type": "report_closed", "community_id": old_home["community_id"],
                            "note": f"原居住地报到回执 {old_home['receipt_no']} 随转接失效"}] if old_home else [])
     update = stage_events({"$set": {"home_community_id": target_id, "grid_id": None, "building_id": None},
-                           "$unset": {"reports.home": ""}, "$push": {"history": {"$each": history}}},
+                           "$unset": {"reports.home": "", report_field("home"): ""}, "$push": {"history": {"$each": history}}},
                           REGISTRY_MEMBERS, [events.member_transferred(member, source, target, reason)])
     await db[MEMBERS].update_one({"_id": member["_id"]}, update)
     runtime.notify(MEMBERS, member["_id"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ..adapters.store import MEMBERS
+from ..adapters.store import MEMBERS, REPORT_KINDS, report_field
 from ..domain.places import ancestor_of_kind
 
 LIST_FIELDS = {"outbox": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_enc": 0}
@@ -20,28 +20,31 @@ async def community_members(db: Any, community_id: str, *, kind: str | None = No
                             grid_id: str | None = None, reported: bool | None = None, report_kind: str | None = None,
                             limit: int | None = None, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """Members of a community (living there, or reported there: home or work), one page by id:
-    (total matching, page of docs). Filtering, counting and paging all happen in the query.
+    (total matching, page of docs).
 
+    One indexed equality per way of belonging (``home_community_id`` and the top-level copies
+    of the report fields, adapters/store.py) rather than an ``$or`` over dotted paths, which
+    scans every member; their union (a community's few hundred) is paged here.
     ``reported`` (with ``report_kind``, else either kind): whether they hold a receipt of this
-    community (``$ne`` also matches members with no receipt at all).
+    community.
     """
     kinds = [report_kind] if report_kind else ["home", "work"]
-    query: dict[str, Any] = {"$or": [{"home_community_id": community_id},
-                                     {"reports.home.community_id": community_id},
-                                     {"reports.work.community_id": community_id}]}
-    if reported:  # a receipt of the kinds asked implies belonging here: the $or is that alone
-        query["$or"] = [{f"reports.{k}.community_id": community_id} for k in kinds]
-    elif reported is False:
-        query |= {f"reports.{k}.community_id": {"$ne": community_id} for k in kinds}
+    extra: dict[str, Any] = {}
     if kind:
-        query["kind"] = kind
+        extra["kind"] = kind
     if specialty:
-        query["specialties"] = specialty
+        extra["specialties"] = specialty
     if grid_id:
-        query["grid_id"] = grid_id
-    total = await db[MEMBERS].count_documents(query)
-    cursor = db[MEMBERS].find(query, LIST_FIELDS).sort("_id", 1).skip(offset)
-    return total, await (cursor.limit(limit) if limit else cursor).to_list(None)
+        extra["grid_id"] = grid_id
+    ways = [report_field(k) for k in kinds] if reported else ["home_community_id", *map(report_field, REPORT_KINDS)]
+    found: dict[str, dict[str, Any]] = {}
+    for field in ways:
+        for doc in await db[MEMBERS].find({field: community_id, **extra}, LIST_FIELDS).to_list(None):
+            found[doc["_id"]] = doc
+    docs = [found[k] for k in sorted(found)]
+    if reported is False:
+        docs = [d for d in docs if not any(d.get(report_field(k)) == community_id for k in kinds)]
+    return len(docs), docs[offset:offset + limit] if limit else docs[offset:]
 
 
 UNIT_SORTS = {"name": [("name", 1), ("_id", 1)], "-name": [("name", -1), ("_id", 1)],

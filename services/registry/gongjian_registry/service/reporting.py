@@ -10,7 +10,7 @@ from gongjian_shared.outbox import stage_events
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import REGISTRY_MEMBERS
 
-from ..adapters.store import MEMBERS, UNITS, next_sequence
+from ..adapters.store import MEMBERS, UNITS, next_sequence, report_field
 from ..domain.members import REPORT_LABELS, receipt_number
 from . import events
 from .places import community_place
@@ -46,7 +46,7 @@ async def report_to_community(runtime: Any, member: dict[str, Any], community_id
                "reported_at": now}
     entry = {"at": now, "type": "reported", "community_id": community_id,
              "note": f"{REPORT_LABELS[kind]}，回执 {receipt['receipt_no']}"}
-    sets: dict[str, Any] = {f"reports.{kind}": receipt}
+    sets: dict[str, Any] = {f"reports.{kind}": receipt, report_field(kind): community_id}
     if kind == "home" and not member.get("home_community_id"):
         sets["home_community_id"] = community_id
     update = stage_events({"$set": sets, "$push": {"history": entry}}, REGISTRY_MEMBERS,
