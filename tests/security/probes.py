@@ -60,6 +60,9 @@ PROBES: dict[tuple[str, str], Probe] = {
     # --- claims: demands, claims, positions, lists -------------------------------------------
     ("POST", "/demands"): P(lambda w, r: req("/demands", json={**NEED, "community_id": w["A"]}), 1),
     ("GET", "/demands"): P(lambda w, r: req("/demands", {"place_id": w["A"]})),
+    ("POST", "/imports/demands"): P(  # rows of a place not one's own are refused row by row (200 + errors)
+        lambda w, r: req("/imports/demands", json={"rows": [{**NEED, "community_id": w["A"], "ref": f"probe-{r}"}]}),
+        1, everyone=OFFICIAL_ROLES),
     ("GET", "/demands/{demand_id}"): P(lambda w, r: req(f"/demands/{w['demand']}")),
     ("POST", "/demands/{demand_id}/claims"): P(lambda w, r: req(f"/demands/{w['demand']}/claims"), 1),
     ("POST", "/demands/{demand_id}/claims/{claim_id}/release"): P(

@@ -54,13 +54,19 @@ def claimed_event(demand: dict[str, Any], claim: dict[str, Any]) -> Any:
     return demand_event(demand, "demand.claimed", data)
 
 
+def claim_doc(demand: dict[str, Any], claim_id: str, claimant_id: str, claimant_kind: str, via: str, seat: int,
+              load_id: str | None) -> dict[str, Any]:
+    """A new claim document (status claimed, now) on ``demand``'s seat ``seat``."""
+    return {"_id": claim_id, "demand_id": demand["_id"], "community_id": demand["community_id"],
+            "path": demand["path"], "kind": demand["kind"], "category": demand["category"],
+            "claimant_id": claimant_id, "claimant_kind": claimant_kind, "via": via, "seat": seat,
+            "load_id": load_id, "status": "claimed", "claimed_at": utc_now()}
+
+
 async def create_claim(runtime: Any, demand: dict[str, Any], claim_id: str, claimant_id: str, claimant_kind: str,
                        via: str, seat: int, load_id: str | None, handed_over_from: str | None = None) -> dict[str, Any]:
     """Write the claim with its demand.claimed event; its idle jobs go in first (service/idle.py)."""
-    claim = {"_id": claim_id, "demand_id": demand["_id"], "community_id": demand["community_id"],
-             "path": demand["path"], "kind": demand["kind"], "category": demand["category"],
-             "claimant_id": claimant_id, "claimant_kind": claimant_kind, "via": via, "seat": seat,
-             "load_id": load_id, "status": "claimed", "claimed_at": utc_now()}
+    claim = claim_doc(demand, claim_id, claimant_id, claimant_kind, via, seat, load_id)
     if handed_over_from:
         claim["handed_over_from"] = handed_over_from
     await schedule_idle(runtime, claim)
