@@ -36,6 +36,7 @@ class City:
                                  "parent_id": street["id"]} for c in range(1, COMMUNITIES_PER_STREET + 1)]
         self.communities = [p["id"] for p in self.places if p["kind"] == "community"]
         self.streets = [p["id"] for p in self.places if p["kind"] == "street"]
+        self.districts = [p["id"] for p in self.places if p["kind"] == "district"]
         self.names = {p["id"]: p["name"] for p in self.places}
 
     def places_by_level(self) -> list[list[dict]]:

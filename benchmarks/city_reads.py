@@ -8,11 +8,13 @@ console and the dashboard make on it (p50/p99 per read; goal: p99 < 100 ms).
 demands and claims (places and units stay). The services run as their own processes on the
 Kafka and MongoDB-wire server of KAFKA_BOOTSTRAP_SERVERS / MONGODB_URL (default: the local
 infra), in a fresh namespace (databases and topic prefix), dropped afterwards unless --keep.
-Loading: places by POST /places; units and members by the registry's sheet import
-(POST /imports/units, /imports/members); ten members per community report there
-(POST /members/{id}/reports); demands by POST /demands and claims by POST /demands/{id}/claims
-(claims has no bulk path: this is what limits the scale on a small machine). Then each read
-runs ``--reads`` times, one at a time, on random places: latency per read, p50 and p99.
+Loading goes through the services' own paths: places by POST /places; units and members by
+the registry's sheet import (POST /imports/units, /imports/members); ten members per community
+report there (POST /members/{id}/reports); demands with one claim each by claims' bulk
+publishing (POST /imports/demands, 2,000 rows a request, ``--bulk-concurrency`` at once; rows
+whose claimant claims has not learnt of yet are sent again, which the path allows: it is
+idempotent). Then each read runs ``--reads`` times, one at a time, on random places: latency
+per read, p50 and p99.
 """
 
 from __future__ import annotations
@@ -25,14 +27,18 @@ import statistics
 import sys
 import time
 import uuid
+from collections import defaultdict
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _city import City, member_sheet, unit_sheet  # noqa: E402
+from gongjian_claims.service.bulk_publish import demand_id_for  # noqa: E402
 
 GOAL_MS = 100.0
+BULK_ROWS = 2000  # rows per POST /imports/demands (its maximum)
+WAIT_FOR_PROJECTION = {"not-eligible", "unknown-claimant"}
 
 
 def _environment() -> dict[str, str]:
@@ -64,7 +70,12 @@ class Api:
 
     async def call(self, method: str, service: str, path: str, headers: dict, ok=(200, 201, 202), **kw):
         async with self.gate:
-            r = await self.http.request(method, self.urls[service] + path, headers=headers, **kw)
+            try:
+                r = await self.http.request(method, self.urls[service] + path, headers=headers, **kw)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # a keep-alive connection the server closed as it went idle: once more (every call
+                # here may repeat: reads, reports and bulk publishing are idempotent, places say 409)
+                r = await self.http.request(method, self.urls[service] + path, headers=headers, **kw)
         if r.status_code not in ok:
             raise RuntimeError(f"{method} {service}{path} → {r.status_code}: {r.text[:300]}")
         return r.json()
@@ -81,12 +92,12 @@ class Api:
         return results
 
 
-async def load(api: Api, city: City) -> dict[str, list[str]]:
+async def load(api: Api, city: City, bulk_concurrency: int) -> dict[str, list[str]]:
     admin = api.token("city_admin")
     t0 = time.perf_counter()
     for level in city.places_by_level():
         await api.each(f"places ({level[0]['kind']})",
-                       [api.call("POST", "registry", "/places", admin, json=p) for p in level])
+                       [api.call("POST", "registry", "/places", admin, ok=(201, 409), json=p) for p in level])
     for kind, sheet in (("units", unit_sheet(city)), ("members", member_sheet(city))):
         job = await api.call("POST", "registry", f"/imports/{kind}", admin, files={"file": (f"{kind}.xlsx", sheet)})
         while job["status"] not in ("done", "rejected", "failed"):
@@ -103,17 +114,40 @@ async def load(api: Api, city: City) -> dict[str, list[str]]:
         for c, ms in reporters.items() for m in ms])
     rnd = random.Random(3)
     staffed = [c for c, ms in reporters.items() if ms]  # at small scales some communities have no member
-    specs = [(rnd.choice(staffed), i) for i in range(city.demands)]
-    demands = await api.each("demands", [api.call(
-        "POST", "claims", "/demands", api.token("community_admin", c), ok=(201, 422),
-        json={"community_id": c, "category": "志愿服务", "item": "法律咨询", "title": f"法律咨询 {i}", "capacity": 2})
-        for c, i in specs])
-    claimed = [(d["id"], rnd.choice(reporters[d["community_id"]])) for d in demands if "id" in d]
-    await api.each("claims", [api.call(
-        "POST", "claims", f"/demands/{d}/claims", api.token("member", sub=m), ok=(201, 403, 409))
-        for d, m in claimed])
-    print(f"loaded in {time.perf_counter() - t0:.0f}s", flush=True)
-    return {"demands": [d for d, _ in claimed]}
+    numbers: dict[str, list[int]] = defaultdict(list)  # demand numbers per community (rows made per request)
+    for i in range(city.demands):
+        numbers[rnd.choice(staffed)].append(i)
+    chunks = [(c, ns[k:k + BULK_ROWS]) for c, ns in numbers.items() for k in range(0, len(ns), BULK_ROWS)]
+
+    def row(c: str, i: int) -> dict:
+        return {"ref": f"d{i}", "community_id": c, "category": "志愿服务", "item": "法律咨询", "title": f"法律咨询 {i}",
+                "capacity": 2, "claims": [{"claimant_id": reporters[c][i % len(reporters[c])], "claimant_kind": "member"}]}
+
+    gate, totals, t1 = asyncio.Semaphore(bulk_concurrency), {"demands": 0, "claims": 0}, time.perf_counter()
+
+    async def publish(community: str, chunk_numbers: list[int]) -> None:
+        chunk = [row(community, i) for i in chunk_numbers]
+        async with gate:
+            for _ in range(120):  # claims learns of the reports through Kafka: rows refused meanwhile go again
+                out = await api.call("POST", "claims", "/imports/demands", api.token("community_admin", community),
+                                     json={"rows": chunk})
+                totals["demands"] += out["demands"]
+                totals["claims"] += out["claims"]
+                if not out["errors"]:
+                    break
+                if any(e["code"] not in WAIT_FOR_PROJECTION for e in out["errors"]):
+                    raise RuntimeError(f"bulk publishing refused rows: {out['errors'][:3]}")
+                await asyncio.sleep(2)
+            else:
+                raise RuntimeError(f"claimants still unknown to claims: {out['errors'][:3]}")
+        took = time.perf_counter() - t1
+        print(f"\r  demands with claims: {totals['demands']:,} / {totals['claims']:,} "
+              f"({totals['demands'] / took:,.0f} demands/s)", end="", flush=True)
+
+    await asyncio.gather(*(publish(c, chunk) for c, chunk in chunks))
+    print(f"\nloaded in {time.perf_counter() - t0:.0f}s (demands with claims: {time.perf_counter() - t1:.0f}s)",
+          flush=True)
+    return {"demands": [demand_id_for(c, f"d{i}") for c, ns in numbers.items() for i in ns[:200]]}
 
 
 def reads(api: Api, city: City, demand_ids: list[str]) -> dict:
@@ -126,6 +160,9 @@ def reads(api: Api, city: City, demand_ids: list[str]) -> dict:
         "registry: units of a community": lambda r: ("registry", f"/units?community_id={c(r)}", admin),
         "claims: demands of a community (50)": lambda r: ("claims", f"/demands?place_id={c(r)}", admin),
         "claims: demands of a street (50)": lambda r: ("claims", f"/demands?place_id={s(r)}", admin),
+        "claims: demands of a district (50)": lambda r: ("claims", f"/demands?place_id={r.choice(city.districts)}",
+                                                         admin),
+        "claims: demands of the city (50)": lambda r: ("claims", "/demands?place_id=bc", admin),
         "claims: one demand": lambda r: ("claims", f"/demands/{r.choice(demand_ids)}", admin),
         "evaluation: city statistics": lambda r: ("evaluation", "/stats/city", admin),
         "evaluation: a community's statistics": lambda r: ("evaluation", f"/places/{c(r)}/stats", admin),
@@ -156,6 +193,7 @@ async def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--bulk-concurrency", type=int, default=2, help="bulk publishing requests at once")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     env = _environment()
@@ -168,7 +206,7 @@ async def main() -> int:
     try:
         with running_services(env, log=lambda line: None) as services:
             api = Api({name: s.url for name, s in services.items()}, args.concurrency)
-            loaded = await load(api, city)
+            loaded = await load(api, city, args.bulk_concurrency)
             await asyncio.sleep(5)  # let evaluation catch up with the last events
             ok = await measure(api, city, loaded["demands"], args.reads)
             await api.http.aclose()

@@ -8,6 +8,7 @@ from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_INSPECTIONS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
 
+from .adapters import bulk_writes
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
@@ -30,6 +31,7 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
         notifications.bind(rt)
         await ensure_indexes(rt.db)
         await migrations.backfill_demand_levels(rt.db)
+        await bulk_writes.recover(rt)  # events of a bulk publishing that crashed mid-way
         await catalogue.seed(rt.db)
         if settings.scheduler_enabled and settings.runs_consumers:  # background work: not in API-only pods
             await scheduler.start()

@@ -67,3 +67,41 @@ async def test_only_officials_publish_in_bulk_and_a_bad_body_is_a_422(world):
     assert r.status_code == 403
     r = await world.client.post("/imports/demands", json={"rows": []}, headers=auth("community_admin", here))
     assert r.status_code == 422 and "需求行" in r.text
+
+
+async def test_a_crash_before_publishing_is_recovered_at_start_up_for_written_changes_only(world):
+    from gongjian_claims.adapters import bulk_writes
+    from gongjian_claims.service.demands import published_event
+
+    here = await world.community()
+    r = await world.client.post("/imports/demands", json={"rows": [_row(here, "crash")]},
+                                headers=auth("community_admin", here))
+    written = (await world.client.get("/demands", params={"place_id": here}, headers=auth("community_admin", here))
+               ).json()["items"][0]["id"]
+    assert r.json()["demands"] == 1
+    doc = await world.db["demands"].find_one({"_id": written})
+    ghost = {**doc, "_id": "demand-never-written"}
+    kept, lost = (bulk_writes.creation("demands", d, "claims.demands.v1", published_event(d)) for d in (doc, ghost))
+    await world.db["bulk_batches"].insert_one({"_id": "crashed", "staged": __import__("json").dumps(
+        [[e["aggregate"], p] for e in (kept, lost) for p in e["outbox"]])})
+
+    assert await bulk_writes.recover(world.app.state.runtime) == 1
+    assert await world.db["bulk_batches"].count_documents({}) == 0
+    again = kept["outbox"][0]["event"]["id"]
+    events = await world.events("claims.demands.v1", lambda es: any(e["id"] == again for e in es))
+    assert not [e for e in events if e["subject"] == "demand-never-written"]
+
+
+async def test_a_place_someone_else_holds_refuses_the_claim_rather_than_doubling_it(world):
+    from gongjian_claims.service.bulk_publish import demand_id_for
+
+    here = await world.community()
+    a = await world.member(here)
+    taken = f"{demand_id_for(here, 'held')}#0"  # seat 0, taken by another claim meanwhile
+    await world.db["seats"].insert_one({"_id": taken, "pool": demand_id_for(here, "held"), "seat": 0,
+                                        "claim_id": "claim-someone-else", "claimant_id": "m-other"})
+    out = (await world.client.post("/imports/demands", json={"rows": [_row(here, "held", 2, a)]},
+                                   headers=auth("community_admin", here))).json()
+    assert (out["demands"], out["claims"]) == (1, 0)
+    assert [(e["row"], e["claim"], e["code"]) for e in out["errors"]] == [(1, 0, "claim-busy")]
+    assert await world.db["claims"].count_documents({"demand_id": demand_id_for(here, "held")}) == 0

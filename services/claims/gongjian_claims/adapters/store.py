@@ -32,6 +32,7 @@ SIGNUPS = "shift_signups"      # members signed up per shift of a position (vers
 PLACES = "places"              # projection of registry.places.v1
 MEMBERS = "members"            # projection of registry.members.v1 (specialties, where reported)
 UNITS = "units"                # projection of registry.units.v1 (paired community)
+BULK_BATCHES = "bulk_batches"  # events of a bulk write until published (bulk_writes.py)
 MIGRATIONS = "migrations"      # one marker per data migration done (service/migrations.py)
 OUTBOX_COLLECTIONS = (JOURNAL,)
 

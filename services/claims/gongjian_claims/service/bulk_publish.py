@@ -133,6 +133,34 @@ async def _claims(db: Any, planned: list[tuple[int, dict[str, Any], list[dict[st
     return out
 
 
+def _load_doc(claim: dict[str, Any]) -> dict[str, Any]:
+    return {"_id": claim["load_id"], "claimant_id": claim["claimant_id"], "slot": int(claim["load_id"].rsplit("#", 1)[1]),
+            "claim_id": claim["_id"], "at": claim["claimed_at"]}
+
+
+def _seat_doc(claim: dict[str, Any]) -> dict[str, Any]:
+    return seats.seat_doc(claim["demand_id"], claim["seat"], claim["_id"], claim["claimant_id"])
+
+
+def _holder_doc(claim: dict[str, Any]) -> dict[str, Any]:
+    return {"_id": f"{claim['demand_id']}|{claim['claimant_id']}", "pool": claim["demand_id"],
+            "holder": claim["claimant_id"], "claim_id": claim["_id"], "at": claim["claimed_at"]}
+
+
+async def _keep_own(db: Any, collection: str, places: list[dict[str, Any]], claims: list[tuple[int, int, Any]],
+                    report: Report) -> list[tuple[int, int, Any]]:
+    """Insert the claims' places (load slots, seats, holders); a place that was there already
+    is this claim's own (a re-run) or someone else's: that claim is refused (BUSY), never doubled."""
+    clashed = await bulk_writes.insert_new(db, collection, places)
+    if not clashed:
+        return claims
+    held = await _docs(db, collection, {places[i]["_id"] for i in clashed}, {"claim_id": 1})
+    lost = {i for i in clashed if held.get(places[i]["_id"], {}).get("claim_id") != places[i]["claim_id"]}
+    for i in sorted(lost):
+        report.bad(claims[i][0], BUSY.code, BUSY.detail, claims[i][1])
+    return [c for i, c in enumerate(claims) if i not in lost]
+
+
 async def publish_rows(runtime: Any, rows: list[tuple[int, dict[str, Any]]], *, acts_for: Any,
                        report: Report | None = None) -> dict[str, Any]:
     """Publish ``rows`` ((row number, spec as POST /demands takes it + ``ref`` + ``claims``)).
@@ -144,21 +172,9 @@ async def publish_rows(runtime: Any, rows: list[tuple[int, dict[str, Any]]], *, 
     planned = await _demands(db, rows, acts_for, report)
     claims = await _claims(db, planned, report)
     by_id = {demand["_id"]: demand for _, demand, _ in planned}
-    loads = [{"_id": c["load_id"], "claimant_id": c["claimant_id"], "slot": int(c["load_id"].rsplit("#", 1)[1]),
-              "claim_id": c["_id"], "at": c["claimed_at"]} for _, _, c in claims]
-    clashed = await bulk_writes.insert_new(db, LOADS, loads)
-    if clashed:  # another request took the slot meanwhile, unless it is this claim's own (a re-run)
-        mine = await _docs(db, LOADS, {loads[i]["_id"] for i in clashed}, {"claim_id": 1})
-        lost = {i for i in clashed if mine.get(loads[i]["_id"], {}).get("claim_id") != loads[i]["claim_id"]}
-        for i in sorted(lost):
-            report.bad(claims[i][0], BUSY.code, BUSY.detail, claims[i][1])
-        claims = [c for i, c in enumerate(claims) if i not in lost]
+    for collection, make in ((LOADS, _load_doc), (SEATS, _seat_doc), (HOLDERS, _holder_doc)):
+        claims = await _keep_own(db, collection, [make(c) for _, _, c in claims], claims, report)
     docs = [c for _, _, c in claims]
-    await bulk_writes.insert_new(db, SEATS, [seats.seat_doc(c["demand_id"], c["seat"], c["_id"], c["claimant_id"])
-                                             for c in docs])
-    await bulk_writes.insert_new(db, HOLDERS, [{"_id": f"{c['demand_id']}|{c['claimant_id']}", "pool": c["demand_id"],
-                                                "holder": c["claimant_id"], "claim_id": c["_id"], "at": c["claimed_at"]}
-                                               for c in docs])
     settings = runtime.settings
     await jobs.schedule(db, [j for _, demand, _ in planned for j in demands.supervision_jobs(demand)] + [
         j for c in docs for j in idle_jobs(c["_id"], since_of(c), idle_days=settings.claim_idle_days,
