@@ -52,8 +52,9 @@ def _environment() -> dict[str, str]:
     from gongjian_local.infra import free_port
     from gongjian_local.services import SERVICES
 
-    env.update(GONGJIAN_DEMO_PREFIX=f"benchcity{uuid.uuid4().hex[:6]}", GONGJIAN_LOG_LEVEL="WARNING",
-               **{f"{name.upper()}_PORT": str(free_port()) for name in SERVICES})
+    ports = {f"{name.upper()}_PORT": str(free_port()) for name in SERVICES}
+    os.environ.update(ports)  # the launcher reads the ports from this process's environment
+    env.update(GONGJIAN_DEMO_PREFIX=f"benchcity{uuid.uuid4().hex[:6]}", GONGJIAN_LOG_LEVEL="WARNING", **ports)
     return demo_env(env)
 
 
