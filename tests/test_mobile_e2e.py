@@ -231,6 +231,11 @@ async def play_member(ph: Phone, http: httpx.AsyncClient, stack: dict[str, str],
     await page.wait_for_url(re.compile(r"/m/member/claims"))
     await page.locator(f'[data-test="claim-{need}"]').get_by_role("button", name="登记服务").click()
     await expect(page.locator('[data-test="hours"] input')).to_have_value("2")
+    # Typed on a Chinese keyboard: full-width digits are folded, not dropped.
+    await page.locator('[data-test="hours"] input').fill("２.５")
+    await expect(page.locator('[data-test="hours"] input')).to_have_value("2.5")
+    await page.locator('[data-test="hours"] input').fill("２")
+    await expect(page.locator('[data-test="hours"] input')).to_have_value("2")
     await page.get_by_placeholder("做了什么（选填）").fill("为 5 位居民解答法律问题")
     await page.get_by_role("button", name="提交").click()
     await ph.toast("已登记")

@@ -121,9 +121,12 @@ async def test_claim_window(world):
     later = await world.demand(c, claim_opens_at=(now + timedelta(hours=1)).isoformat(),
                                due_at=(now + timedelta(days=2)).isoformat())
     _problem(await world.claim(later["id"], member), 409, "claim-window-not-open")
-    closing = await world.demand(c, claim_deadline=(now + timedelta(seconds=1.5)).isoformat(),
-                                 due_at=(now + timedelta(days=2)).isoformat())
-    await asyncio.sleep(1.8)
+    # The deadline lies far enough ahead that publishing on a loaded machine does not pass it;
+    # the test then waits on the clock (not a fixed sleep) until it has passed.
+    deadline = datetime.now(UTC) + timedelta(seconds=10)
+    closing = await world.demand(c, claim_deadline=deadline.isoformat(), due_at=(now + timedelta(days=2)).isoformat())
+    while datetime.now(UTC) <= deadline + timedelta(milliseconds=100):
+        await asyncio.sleep(0.2)
     _problem(await world.claim(closing["id"], member), 409, "claim-window-closed")
 
     # Bad windows and deadlines are precise 422s.
@@ -132,6 +135,13 @@ async def test_claim_window(world):
                                                   "due_at": (now - timedelta(days=1)).isoformat()},
                                 headers=auth("community_admin", c))
     assert r.status_code == 422 and r.json()["code"] == "bad-deadline"
+    # Claims may not stay open after the work is due.
+    r = await world.client.post("/demands", json={"community_id": c, "category": "志愿服务", "item": "法律咨询",
+                                                  "title": "x", "capacity": 1,
+                                                  "claim_deadline": (now + timedelta(days=20)).isoformat(),
+                                                  "due_at": (now + timedelta(days=5)).isoformat()},
+                                headers=auth("community_admin", c))
+    assert r.status_code == 422 and r.json()["code"] == "bad-claim-window", r.text
 
 
 async def test_publish_needs_the_right_official_and_a_catalogue_item(world):

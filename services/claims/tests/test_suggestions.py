@@ -67,6 +67,10 @@ async def test_suggestion_flow_roles_events_and_counts(world):
     mine = await world.client.get(f"/suggestions/{s3}", headers=auth("resident", c2, sub="resident-sun"))
     assert mine.status_code == 200
     assert (await world.client.get(f"/suggestions/{s3}", headers=resident)).status_code == 403
+    # Another resident or a member of the same community may not read it; its author and staff may.
+    for neighbour in (auth("resident", c2, sub="resident-li"), auth("member", c2, sub="member-li")):
+        assert (await world.client.get(f"/suggestions/{s3}", headers=neighbour)).status_code == 403
+    assert (await world.client.get(f"/suggestions/{s3}", headers=auth("community_admin", c2))).status_code == 200
 
     events = await world.events("claims.suggestions.v1", lambda evs: sum(
         e["subject"] in (s1, s2, s3) for e in evs) >= 6)

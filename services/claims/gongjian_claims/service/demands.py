@@ -36,8 +36,13 @@ def _times(spec: dict[str, Any], rules: dict[str, Any], now: datetime) -> dict[s
     if due is None and rules.get("fulfil_within_days"):
         due = later(now, days=rules["fulfil_within_days"])
     deadline = spec.get("claim_deadline")
+    if deadline is not None and due is not None and deadline > due:
+        # Claiming after the work is due cannot be honoured (the newcomer pass of 2026-11-30).
+        raise _bad("认领截止时间不能晚于完成期限 (claim_deadline must not be after due_at)", "bad-claim-window")
     if deadline is None and rules.get("claim_window_days"):
         deadline = later(opens, days=rules["claim_window_days"])
+        if due is not None:
+            deadline = min(deadline, due)  # a rule's default window never outlasts the work
     if deadline is None:
         deadline = due  # by default claims close when the work is due
     if due is not None and due <= now:

@@ -16,7 +16,7 @@ from ...adapters import projections
 from ...domain.suggestions import MODES, TOPICS, mode_code
 from ...service import closure_counts, suggestions
 from .choices import ChannelIn, HolderKindIn, OutcomeIn, UrgencyIn
-from .common import OFFICIALS, officials_acts_for, out, runtime
+from .common import OFFICIALS, officials_acts_for, out, outside, runtime
 
 router = APIRouter(tags=["意见建议 suggestions"])
 
@@ -101,8 +101,10 @@ async def get(suggestion_id: str, request: Request, principal: CurrentPrincipal)
     doc = await suggestions.get(runtime(request).db, suggestion_id)
     involved = principal.sub in (doc.get("author_id"), doc.get("assignee_id")) or \
         doc.get("assignee_id") in principal.places
-    if not involved:
-        require_place(principal, doc["path"], "该意见建议")
+    # A suggestion is its author's: beside the author and the assignee, only officials over its
+    # community read it — not the community's other residents and members (as with wishes).
+    if not involved and not (principal.role in OFFICIALS and principal.acts_for(doc["path"])):
+        raise outside("该意见建议")
     return out(doc)
 
 

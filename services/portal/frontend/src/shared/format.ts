@@ -8,6 +8,12 @@ const CODE_WORDS: Record<string, string> = {
   claim_deadline: '认领截止时间', community_id: '社区', capacity: '人数',
 }
 
+/** Numbers typed on a Chinese keyboard: full-width digits and points (２.５) folded (NFKC), then only a decimal
+ * kept. Vant's own number/digit fields drop full-width characters before any formatter runs, so number fields
+ * are text fields (with a numeric keyboard) formatted by these. */
+export const decimalInput = (v: string): string => v.normalize('NFKC').replace(/[^0-9.]/g, '')
+export const digitsInput = (v: string): string => v.normalize('NFKC').replace(/[^0-9]/g, '')
+
 export function messageOf(e: unknown): string {
   if (!(e instanceof ApiError)) return '操作未完成，请稍后重试'
   return e.message.replace(/\b[a-z]+(?:_[a-z]+)+\b|\b(?:member|resident)\b/g, (w) => CODE_WORDS[w] ?? w)
