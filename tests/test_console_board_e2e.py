@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -22,8 +21,8 @@ from playwright.async_api import async_playwright, expect
 
 from gongjian_shared.localtime import add_days, today as local_today
 from gongjian_shared.testing import auth, eventually
-from test_console_e2e import ARTIFACTS, DESKTOP, Desk, make_staff
-from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
+from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市司法局"
@@ -75,14 +74,8 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
 
 
 async def test_demand_board_and_supervision_desks(stack, http, ns):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
     registry, portal = stack["registry"], stack["portal"]
-    ids = await build_city(http, registry)
-    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
-        "name": UNIT, "kind": "organ", "paired_community_id": ids["home"]})
-    assert r.status_code == 201, r.text
-    unit = r.json()["id"]
+    ids, unit = await city_with_unit(http, registry, UNIT)
     users = {"secretary": "binhu-board", "street": "shuangta-street", "unit": "sifaju-board"}
     await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
     await make_staff(http, portal, users["street"], "双塔街道党工委", "community_admin", [ids["street"]])

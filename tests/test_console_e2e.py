@@ -68,6 +68,18 @@ async def make_staff(http: httpx.AsyncClient, portal: str, username: str, name: 
     assert r.status_code == 201, r.text
 
 
+async def city_with_unit(http: httpx.AsyncClient, registry: str, unit_name: str) -> tuple[dict[str, str], str]:
+    """The browser tests' common start: Debian's chromium is there, the demo-like city (``build_city``'s ids)
+    and one organ unit paired with its home community; gives (ids, unit id)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
+    ids = await build_city(http, registry)
+    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
+        "name": unit_name, "kind": "organ", "paired_community_id": ids["home"]})
+    assert r.status_code == 201, r.text
+    return ids, r.json()["id"]
+
+
 def member_sheet(unit_name: str) -> bytes:
     """Three members of 滨湖世纪社区; row 3 (the second member) has an ID number whose check digit is wrong."""
     good1 = make_id_number("320508", date(1985, 4, 2), 101)

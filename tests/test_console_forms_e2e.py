@@ -25,8 +25,8 @@ from pymongo import MongoClient
 
 from gongjian_shared.localtime import local_date, parse_instant, today as local_today
 from gongjian_shared.testing import auth
-from test_console_e2e import ARTIFACTS, DESKTOP, Desk, make_staff
-from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
+from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市税务局"
@@ -35,14 +35,8 @@ LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
 
 
 async def test_console_forms(stack, http, ns):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
     registry, portal = stack["registry"], stack["portal"]
-    ids = await build_city(http, registry)
-    r = await http.post(f"{registry}/units", headers=CITY_ADMIN, json={
-        "name": UNIT, "kind": "organ", "paired_community_id": ids["home"]})
-    assert r.status_code == 201, r.text
-    unit = r.json()["id"]
+    ids, unit = await city_with_unit(http, registry, UNIT)
     r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={
         "name": "陈立法", "phone": PHONE, "specialties": ["法律"], "home_community_id": ids["home"], "work_unit_id": unit})
     assert r.status_code == 201, r.text
