@@ -101,8 +101,8 @@ async def play_rules(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str])
     await expect(rules.locator(".el-table__row")).to_have_count(1)
     await page.locator('[data-test="new-rules"]').click()
     await page.locator('[data-test="default-hourly"] input').fill("12")
-    await page.locator('[data-test="publish-rules"]').click()  # no date yet: the service refuses in Chinese
-    error = await chinese_error(page)
+    # No date yet: the service refuses in Chinese.
+    error = await chinese_error(page, page.locator('[data-test="publish-rules"]'))
     assert "生效" in error, error
     tomorrow = (local_today() + timedelta(days=1)).isoformat()
     await page.locator('[data-test="effective-from"] input').fill(tomorrow)
@@ -121,8 +121,7 @@ async def play_rules(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str])
 
     await page.get_by_role("tab", name="考核配置").click()
     await page.locator('[data-test="weight-member-points"] input').fill("0.5")
-    await page.locator('[data-test="save-config"]').click()
-    assert "合计为 1" in await chinese_error(page)
+    assert "合计为 1" in await chinese_error(page, page.locator('[data-test="save-config"]'))
     await page.locator('[data-test="weight-member-activity"] input').fill("0.2")
     await page.locator('[data-test="save-config"]').click()
     await desk.message("考核配置已保存")
@@ -131,9 +130,14 @@ async def play_rules(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str])
     await desk.shot("02-config")
 
 
-async def chinese_error(page) -> str:
-    """The error message the page shows: the service's Chinese detail, no English left in it."""
-    box = page.locator(".el-message--error").last
+async def chinese_error(page, action) -> str:
+    """Click ``action`` and give the error message it brings: the service's Chinese detail, no English left.
+
+    Messages shown before the click are marked first: an earlier error stays on screen for 3 s, and
+    reading "the last error" raced with it (CI read the rule form's refusal after saving the config)."""
+    await page.evaluate("document.querySelectorAll('.el-message').forEach(m => m.dataset.seen = '1')")
+    await action.click()
+    box = page.locator(".el-message--error:not([data-seen])").last
     await expect(box).to_be_visible()
     text = await box.inner_text()
     assert re.search(r"[\u4e00-\u9fff]", text) and not LATIN_WORDS.search(text), text
@@ -148,8 +152,7 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.locator('[data-test="edit-agreement"]').click()
     form = page.locator('[data-test="agreement-form"]')
     await form.locator('[data-test="agreement-commitments"]').fill("每季度开展一次普法进社区\n结对帮扶困难家庭两户")
-    await page.locator('[data-test="agreement-save"]').click()  # no dates: refused in Chinese
-    await chinese_error(page)
+    await chinese_error(page, page.locator('[data-test="agreement-save"]'))  # no dates: refused in Chinese
     year = local_today().year
     dates = form.locator('[data-test="agreement-period"] input')
     await dates.nth(0).fill(f"{year}-01-01")
