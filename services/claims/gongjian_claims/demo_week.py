@@ -48,6 +48,9 @@ DAY_LABELS = {
     "inspections recorded": "季度督查", "rectification items": "限期整改事项",
     "answered resolved": "答已解决",
     "answered partly": "答部分解决", "answered not": "答未解决", "reopened": "重新办理",
+    "fulfilments": "登记服务", "verified": "社区核验", "demands closed": "销号办结", "ratings": "群众评价",
+    "suggestions assigned": "建议交办", "suggestions resolved": "建议办结", "wishes fulfilled": "微心愿实现",
+    "sent back": "退回重办",
 }
 
 class _Week:

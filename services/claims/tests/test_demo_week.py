@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from gongjian_claims.demo_week import play_week
+import re
+
+from gongjian_claims.demo_week import DAY_LABELS, play_week
 from gongjian_shared.testing import dev_token
 
 
@@ -17,6 +19,9 @@ async def test_a_week_of_activity(world):
                               unit_ids=[unit], days=3, members_per_day=15, progress=lines.append,
                               client=world.client)
     assert len(lines) == 3 and lines[-1].startswith("[认领 claims] 第 3/3 天")
+    # The progress line is read by a person: every count it shows has its Chinese label.
+    assert set(summary) <= set(DAY_LABELS), set(summary) - set(DAY_LABELS)
+    assert not re.search(r"[A-Za-z]{3,}", lines[-1].split("day:", 1)[1]), lines[-1]
     for key in ("demands published", "claims", "fulfilments", "verified", "wishes posted", "suggestions received",
                 "members dispatched", "wishes approved", "ratings", "suggestions resolved",
                 # issue 14: take back and hand over (1), shifts (2)
