@@ -49,7 +49,7 @@ def city(registry_url: str) -> City:
 
 def portal_settings(ns: Namespace, registry_url: str, **extra: Any) -> PortalSettings:
     return PortalSettings(mongodb_url=ns.infra.mongodb_url, kafka_bootstrap_servers=ns.infra.kafka_bootstrap,
-                          database=f"{ns.db('portal')}_{random.randrange(10**6)}", registry_url=registry_url,
+                          database=ns.db(f"portal_{random.randrange(10**6)}"), registry_url=registry_url,
                           cookie_secure=True, **extra)
 
 
