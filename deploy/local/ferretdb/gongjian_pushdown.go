@@ -27,12 +27,25 @@ const gongjianMaxIn = 500
 
 // gongjianWhere returns " WHERE ..." (or "") and its arguments for filter.
 func gongjianWhere(filter *types.Document) (string, []any) {
-	if filter == nil {
+	terms, args, _ := gongjianTerms(filter, nil)
+	if len(terms) == 0 {
 		return "", nil
+	}
+
+	return " WHERE " + strings.Join(terms, " AND "), args
+}
+
+// gongjianTerms returns the pushed terms of filter and their arguments. For the fields
+// noArrays accepts, the term omits the arrays' range (it is then exact only if the field
+// holds no array: the caller must guard that); those fields are returned too.
+func gongjianTerms(filter *types.Document, noArrays func(string) bool) ([]string, []any, []string) {
+	if filter == nil {
+		return nil, nil, nil
 	}
 
 	var terms []string
 	var args []any
+	var exact []string
 
 	for _, key := range filter.Keys() {
 		if key == "" || strings.HasPrefix(key, "$") || strings.ContainsRune(key, '.') {
@@ -50,19 +63,25 @@ func gongjianWhere(filter *types.Document) (string, []any) {
 			term = expr + " IN (?" + strings.Repeat(", ?", len(values)-1) + ")"
 		}
 
-		if key != "_id" { // MongoDB never stores an array as _id
-			term = "(" + term + " OR (" + expr + " >= '[' AND " + expr + ` < '\'))`
+		switch {
+		case key == "_id": // MongoDB never stores an array as _id
+		case noArrays != nil && noArrays(key):
+			exact = append(exact, key)
+		default:
+			term = "(" + term + " OR " + gongjianArrays(expr) + ")"
 		}
 
 		terms = append(terms, term)
 		args = append(args, values...)
 	}
 
-	if len(terms) == 0 {
-		return "", nil
-	}
+	return terms, args, exact
+}
 
-	return " WHERE " + strings.Join(terms, " AND "), args
+// gongjianArrays matches the arrays in expr: their JSON text starts with '[', and '\' is the
+// next character; a range on the same expression, so an index on it serves it.
+func gongjianArrays(expr string) string {
+	return "(" + expr + " >= '[' AND " + expr + ` < '\')`
 }
 
 // gongjianEqualValues returns the JSON texts a field equal to v may have, or nil if v is not pushed.

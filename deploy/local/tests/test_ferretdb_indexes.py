@@ -8,36 +8,21 @@ state dir), so they check this checkout's patches whatever build the shared serv
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 from bson import Int64, ObjectId
 from gongjian_local.infra import InfraConfig, cache_root, ferretdb, free_port
 from gongjian_local.infra.ports import connected_clients
 from gongjian_local.infra.procs import is_alive, quiet_log, stop
-from gongjian_local.infra.readiness import mongo_ready
 from gongjian_local.infra.stack import keep_or_stop_outdated
 from pymongo import MongoClient
 
 OID = ObjectId()
 
 
-def _start(config: InfraConfig, binary: Path) -> int:
-    pid = ferretdb.start(config, binary, quiet_log)
-    deadline = time.monotonic() + 60
-    while not mongo_ready(config.mongodb_url, 5):
-        assert is_alive(pid) and time.monotonic() < deadline, ferretdb.failure_text(config)
-    return pid
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    config = InfraConfig(tmp_path_factory.mktemp("ferretdb"), 0, 0, free_port())
-    pid = _start(config, ferretdb.provision(config.cache, quiet_log))
-    client = MongoClient(config.mongodb_url)
-    yield client
-    client.close()
-    stop(pid, timeout=10)
+def server(patched_ferretdb):
+    return patched_ferretdb
 
 
 @pytest.fixture(scope="module")
@@ -109,14 +94,14 @@ def test_updates_by_id_and_by_indexed_field_change_the_right_document(server):
     assert coll.count_documents({}) == 199
 
 
-def test_a_server_from_older_patches_is_kept_while_in_use_then_restarted(tmp_path):
+def test_a_server_from_older_patches_is_kept_while_in_use_then_restarted(tmp_path, start_ferretdb):
     cache = tmp_path / "cache"
     current = ferretdb.provision(cache_root(), quiet_log)
     old = cache / "ferretdb-v1.24.2-gj-0ld" / "ferretdb"
     old.parent.mkdir(parents=True)
     old.symlink_to(current)  # same program, but named as a build from other patches
     config = InfraConfig(tmp_path / "state", 0, 0, free_port(), cache_dir=cache)
-    pid = _start(config, old)
+    pid = start_ferretdb(config, old)
     try:
         assert ferretdb.outdated_build(pid, cache) == old
         client = MongoClient(config.mongodb_url)

@@ -9,6 +9,12 @@
    builds indexes on ``->"_id"`` but queries ``->'$._id'``, so SQLite scanned every table;
    and it pushed no filter but ``{_id: ...}`` down. Now equality filters on top-level fields
    reach SQLite with the index's own expression.
+4. A filtered find sorted on one top-level field is ordered by SQLite and stops after
+   skip+limit matches (``gongjian_sortkey.go``, ``gongjian_sort.go``, ``gongjian_sortfind.go``):
+   upstream sorted every candidate in memory (a page of a city's demands decoded all of
+   them). Non-unique compound indexes store a MongoDB-ordered key for their later fields so
+   that (place, published_at) serves the order; guards fall back to upstream's in-memory
+   sort whenever SQLite's order could differ from MongoDB's.
 
 The binary's cache folder is named after :func:`patch_key`, a hash of all of this, so any
 change to a patch builds a new binary and a server started from an older one is noticed.
@@ -28,6 +34,9 @@ NEW_FILES = (
     ("gongjian_writelock.go", "internal/handler"),
     ("gongjian_fieldexpr.go", "internal/backends/sqlite/metadata"),
     ("gongjian_pushdown.go", "internal/backends/sqlite"),
+    ("gongjian_sortkey.go", "internal/backends/sqlite/metadata"),
+    ("gongjian_sort.go", "internal/backends/sqlite"),
+    ("gongjian_sortfind.go", "internal/handler"),
 )
 _UPDATE = "func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n"  # noqa: E501
 _FIND_AND_MODIFY = "func (h *Handler) findAndModifyDocument(ctx context.Context, params *common.FindAndModifyParams) (*findAndModifyResult, error) {\n"  # noqa: E501
@@ -47,6 +56,9 @@ _INDEX_COLUMN = """\t\t\tfields := strings.Split(key.Field, ".")
 \t\t\t}
 
 \t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))
+\t\t\tif key.Descending {
+\t\t\t\tcolumns[i] += " DESC"
+\t\t\t}
 """
 # (file, upstream text, our text): each upstream text must occur in the file.
 REPLACEMENTS = (
@@ -62,11 +74,35 @@ REPLACEMENTS = (
      "\tIDColumn = DefaultColumn + \"->'$._id'\"\n",
      "\tIDColumn = DefaultColumn + `->\"_id\"` // == FieldExpr(\"_id\"), the _id index's expression\n"),
     ("internal/backends/sqlite/metadata/registry.go", _INDEX_COLUMN,
-     "\t\t\tcolumns[i] = FieldExpr(key.Field)\n"),
+     "\t\t\tcolumns[i] = gongjianIndexColumn(key, i, index.Unique)\n"),
     ("internal/backends/sqlite/collection.go", _ID_PUSHDOWN % "",
      "\twhereClause, args = gongjianWhere(params.Filter)\n"),
     ("internal/backends/sqlite/collection.go", _ID_PUSHDOWN % "\t\t\tfilterPushdown = true\n",
      "\twhereClause, args = gongjianWhere(params.Filter)\n\tfilterPushdown = whereClause != \"\"\n"),
+    # sort pushdown (gongjian_sort.go, gongjian_sortfind.go)
+    ("internal/backends/collection.go", "\tOnlyRecordIDs bool\n\tComment       string\n}\n",
+     "\tOnlyRecordIDs bool\n\tComment       string\n\n\tGongjianSort *types.Document // one top-level field; see gongjian_sort.go\n}\n"),
+    ("internal/backends/collection.go", "type QueryResult struct {\n\tIter types.DocumentsIterator\n}\n",
+     "type QueryResult struct {\n\tIter types.DocumentsIterator\n\n\tGongjianSorted bool // rows come ordered by QueryParams.GongjianSort\n}\n"),
+    ("internal/backends/sqlite/collection.go", "\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n",
+     "\twhereClause, args, gongjianSorted := gongjianSortedWhere(meta, params.Filter, params.GongjianSort, whereClause, args)\n"
+     "\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n"),
+    ("internal/backends/sqlite/collection.go",
+     "\t\tIter: newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t}, nil\n}\n\n// InsertAll",
+     "\t\tIter:           newQueryIterator(ctx, rows, params.OnlyRecordIDs),\n\t\tGongjianSorted: gongjianSorted,\n"
+     "\t}, nil\n}\n\n// InsertAll"),
+    ("internal/handler/msg_find.go", "\tqueryRes, err := coll.Query(ctx, qp)\n",
+     "\tqueryRes, iterParams, err := gongjianQuery(ctx, coll, qp, params, capped)\n"),
+    ("internal/handler/msg_find.go", "\titer, err := h.makeFindIter(queryRes.Iter, closer, params)\n",
+     "\titer, err := h.makeFindIter(queryRes.Iter, closer, iterParams)\n"),
+    ("internal/backends/collection.go", "\tSort   *types.Document\n\tLimit  int64\n}\n",
+     "\tSort   *types.Document\n\tLimit  int64\n\n\tGongjianSort *types.Document // as in QueryParams\n}\n"),
+    ("internal/backends/sqlite/collection.go", "\tsortPushdown := orderByClause != \"\"\n",
+     "\tsortPushdown := orderByClause != \"\"\n\tif w, a, ok := gongjianSortedWhere(meta, params.Filter, params.GongjianSort, whereClause, args); ok {\n"
+     "\t\twhereClause, args, sortPushdown = w, a, true\n\t}\n"),
+    ("internal/handler/msg_explain.go", "\tres, err := coll.Explain(connCtx, qp)\n",
+     "\tqp.GongjianSort = gongjianPushedSort(qp.Filter, qp.Sort, qp.Limit, params.Sort, cInfo.Capped())\n"
+     "\tres, err := coll.Explain(connCtx, qp)\n"),
 )
 
 
