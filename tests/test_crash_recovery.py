@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from gongjian_shared.testing import ServiceProcess, auth, eventually, read_topic, event_of
+from gongjian_shared.testing import ServiceProcess, auth, event_of, eventually, read_topic, start_together
 
 CLAIMANTS = 12
 
@@ -22,7 +22,7 @@ async def _setup_city(client, reg):
 
 async def test_killed_consumer_loses_nothing_and_counts_nothing_twice(ns):
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
-    registry, claims = ServiceProcess("registry", env).start(), ServiceProcess("claims", env).start()
+    registry, claims = start_together([ServiceProcess("registry", env), ServiceProcess("claims", env)])
     evaluation = ServiceProcess("evaluation", env)
     try:
         async with httpx.AsyncClient(timeout=30) as client:
@@ -93,7 +93,7 @@ async def test_killed_consumer_loses_nothing_and_counts_nothing_twice(ns):
 
 async def test_each_service_documents_itself(ns):
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
-    procs = [ServiceProcess(name, env).start() for name in ("registry", "claims", "evaluation")]
+    procs = start_together([ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")])
     try:
         async with httpx.AsyncClient(timeout=10) as client:
             for proc, produced in zip(procs, ("registry.members.v1", "claims.demands.v1", "evaluation.ledger.v1"),

@@ -8,6 +8,7 @@ the same keyed request at once: exactly one effect.
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import httpx
 
@@ -18,17 +19,19 @@ async def _post(client, url, body, headers, key=None):
     return await client.post(url, json=body, headers={**headers, **({"Idempotency-Key": key} if key else {})})
 
 
-async def test_same_key_replays_the_first_answer_in_every_service(services):
-    reg, claims, ev = services["registry"], services["claims"], services["evaluation"]
+async def test_same_key_replays_the_first_answer_in_every_service(module_services):
+    reg, claims, ev = module_services["registry"], module_services["claims"], module_services["evaluation"]
     admin = auth("city_admin")
+    run = uuid.uuid4().hex[:6]  # keys and names of this run: the services are shared by the module (and a rerun)
     async with httpx.AsyncClient(timeout=30) as client:
         # registry: a place created once under one key, twice without
-        body = {"kind": "city", "name": "幂等市", "parent_id": None}
-        first = await _post(client, f"{reg}/places", body, admin, "place-1")
-        again = await _post(client, f"{reg}/places", body, admin, "place-1")
+        city_name = f"幂等市{run}"
+        body = {"kind": "city", "name": city_name, "parent_id": None}
+        first = await _post(client, f"{reg}/places", body, admin, f"place-{run}")
+        again = await _post(client, f"{reg}/places", body, admin, f"place-{run}")
         assert first.status_code == again.status_code == 201, first.text
         assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
-        other = await _post(client, f"{reg}/places", {**body, "name": "另一个市"}, admin, "place-1")
+        other = await _post(client, f"{reg}/places", {**body, "name": "另一个市"}, admin, f"place-{run}")
         assert other.status_code == 422 and other.json()["code"] == "idempotency-key-reused"
         assert other.headers["content-type"].startswith("application/problem+json")
         assert "幂等" in other.json()["detail"] or "Idempotency-Key" in other.json()["detail"]
@@ -43,11 +46,11 @@ async def test_same_key_replays_the_first_answer_in_every_service(services):
         if listed.status_code == 200:
             names = [p["name"] for p in (listed.json().get("items", listed.json()) if isinstance(listed.json(), dict)
                                          else listed.json())]
-            assert names.count("幂等市") == 1
+            assert names.count(city_name) == 1
 
         # evaluation: the activity of the issue, four sends, two of them under one key
         staff = auth("community_admin", community)
-        members = ["m-idem-1", "m-idem-2"]
+        members = [f"m-idem-{run}-1", f"m-idem-{run}-2"]
         activity = {"community_id": community, "title": "社区清洁日", "held_at": "2026-01-10T02:00:00Z",
                     "participant_ids": members}
 
@@ -56,15 +59,15 @@ async def test_same_key_replays_the_first_answer_in_every_service(services):
             return r.status_code == 200
 
         await eventually(known, timeout=60)
-        keyed = await _post(client, f"{ev}/activities", activity, staff, "act-1")
+        keyed = await _post(client, f"{ev}/activities", activity, staff, f"act-{run}")
         assert keyed.status_code == 201, keyed.text
-        replay = await _post(client, f"{ev}/activities", activity, staff, "act-1")
+        replay = await _post(client, f"{ev}/activities", activity, staff, f"act-{run}")
         assert replay.status_code == 201 and replay.json()["id"] == keyed.json()["id"]
-        reused = await _post(client, f"{ev}/activities", {**activity, "title": "另一场活动"}, staff, "act-1")
+        reused = await _post(client, f"{ev}/activities", {**activity, "title": "另一场活动"}, staff, f"act-{run}")
         assert reused.status_code == 422
 
         # a burst of the same keyed request at once: one effect, the rest replays or "in flight"
-        burst = await asyncio.gather(*(_post(client, f"{ev}/activities", activity, staff, "act-burst")
+        burst = await asyncio.gather(*(_post(client, f"{ev}/activities", activity, staff, f"act-burst-{run}")
                                        for _ in range(6)))
         created = {r.json()["id"] for r in burst if r.status_code == 201}
         assert len(created) == 1, [r.status_code for r in burst]
@@ -82,11 +85,11 @@ async def test_same_key_replays_the_first_answer_in_every_service(services):
                   "capacity": 2}
 
         async def published():
-            r = await _post(client, f"{claims}/demands", demand, staff, "demand-1")
+            r = await _post(client, f"{claims}/demands", demand, staff, f"demand-{run}")
             return r if r.status_code == 201 else None
 
         first_demand = await eventually(published, timeout=60)
-        second = await _post(client, f"{claims}/demands", demand, staff, "demand-1")
+        second = await _post(client, f"{claims}/demands", demand, staff, f"demand-{run}")
         assert second.json()["id"] == first_demand.json()["id"]
 
         # the header is documented on every creating operation
@@ -97,8 +100,8 @@ async def test_same_key_replays_the_first_answer_in_every_service(services):
                                  for op in posts)
 
 
-async def test_bad_key_is_refused(services):
+async def test_bad_key_is_refused(module_services):
     async with httpx.AsyncClient(timeout=30) as client:
-        r = await client.post(f"{services['registry']}/places", json={"kind": "city", "name": "x", "parent_id": None},
+        r = await client.post(f"{module_services['registry']}/places", json={"kind": "city", "name": "x", "parent_id": None},
                               headers={**auth("city_admin"), "Idempotency-Key": "k" * 300})
         assert r.status_code == 400 and r.json()["code"] == "bad-idempotency-key"

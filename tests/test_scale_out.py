@@ -18,7 +18,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from gongjian_evaluation.testing import T0, City
 from gongjian_shared.admin import ensure_topics
-from gongjian_shared.testing import ServiceProcess, auth, event_of, eventually, read_topic
+from gongjian_shared.testing import ServiceProcess, auth, event_of, eventually, read_topic, start_together
 from gongjian_shared.topics import (
     CLAIMS_DEMANDS,
     EVALUATION_ALERTS,
@@ -63,13 +63,6 @@ async def figures(client: httpx.AsyncClient, proc: ServiceProcess, members: list
             "awarded": counters.get("points_awarded")}
 
 
-def start_all(procs: list[ServiceProcess]) -> list[ServiceProcess]:
-    """Launch together, then wait for each: joining instances start side by side, as in a deployment."""
-    for p in procs:
-        p.launch()
-    return [p.wait_ready() for p in procs]
-
-
 @pytest.mark.timeout(420)  # four service starts and a session timeout after the kill, on a loaded machine
 async def test_three_instances_one_killed_agree_on_exact_totals(ns):
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", GONGJIAN_TOPIC_PARTITIONS=str(PARTITIONS),
@@ -87,7 +80,7 @@ async def test_three_instances_one_killed_agree_on_exact_totals(ns):
         procs.append(ServiceProcess("evaluation", env).start())  # N = 1
         first = wave(city, members, 0)
         await feed.send(CLAIMS_DEMANDS, first)
-        procs += await asyncio.to_thread(start_all, [ServiceProcess("evaluation", env) for _ in range(2)])  # N = 3
+        procs += await asyncio.to_thread(start_together, [ServiceProcess("evaluation", env) for _ in range(2)])  # N = 3
         second, third = wave(city, members, 1), wave(city, members, 2)
         await feed.send(CLAIMS_DEMANDS, second + first[:10])  # ten events published a second time
         async with httpx.AsyncClient(timeout=30) as client:

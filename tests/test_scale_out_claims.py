@@ -19,7 +19,7 @@ import uuid
 import pytest
 from aiokafka import AIOKafkaProducer
 from gongjian_shared.admin import ensure_topics
-from gongjian_shared.testing import ServiceProcess, eventually
+from gongjian_shared.testing import ServiceProcess, eventually, start_together
 from gongjian_shared.topics import CLAIMS_NOTICES, REGISTRY_MEMBERS, REGISTRY_PLACES
 from pymongo import AsyncMongoClient
 
@@ -67,12 +67,6 @@ async def send(producer: AIOKafkaProducer, ns, topic: str, events: list[dict]) -
     await asyncio.gather(*futures)
 
 
-def start_all(procs: list[ServiceProcess]) -> list[ServiceProcess]:
-    for p in procs:
-        p.launch()
-    return [p.wait_ready(timeout=READY_S) for p in procs]
-
-
 @pytest.mark.timeout(600)  # four service starts and a session timeout after the kill, on a loaded machine
 async def test_three_claims_instances_one_killed_lose_nothing_and_deliver_once(ns):
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", GONGJIAN_TOPIC_PARTITIONS=str(PARTITIONS), CLAIMS_SCHEDULER="false")
@@ -92,7 +86,7 @@ async def test_three_claims_instances_one_killed_lose_nothing_and_deliver_once(n
         await send(producer, ns, REGISTRY_MEMBERS, wave1)
         await send(producer, ns, CLAIMS_NOTICES, [notice(1, m) for m in members])
         procs.append(ServiceProcess("claims", env).start(timeout=READY_S))  # N = 1
-        procs += await asyncio.to_thread(start_all, [ServiceProcess("claims", env) for _ in range(2)])  # N = 3
+        procs += await asyncio.to_thread(start_together, [ServiceProcess("claims", env) for _ in range(2)], READY_S)  # N = 3
         await send(producer, ns, CLAIMS_NOTICES, [notice(2, m) for m in members] + [notice(1, m) for m in members[:10]])
         await send(producer, ns, REGISTRY_MEMBERS, [reported(m, work[m], "work") for m in members])
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gongjian_shared.testing import Namespace, ServiceProcess, clean_namespace
+from gongjian_shared.testing import Namespace, ServiceProcess, clean_namespace, start_together
 
 from .services import service_names
 
@@ -27,13 +27,11 @@ def stack(infra, tmp_path_factory):
     ns = Namespace(infra)
     folder = tmp_path_factory.mktemp("service-logs")
     env = ns.env(GONGJIAN_LOG_LEVEL="INFO", PORTAL_DB=ns.db("portal"))
-    names = sorted(service_names(), key=lambda n: n == "portal")  # the portal needs the others' addresses
-    procs = {name: ServiceProcess(name, env, log_path=str(folder / f"{name}.log")) for name in names}
+    procs = {name: ServiceProcess(name, env, log_path=str(folder / f"{name}.log")) for name in service_names()}
+    if "portal" in procs:  # the portal forwards to the others (their addresses are known before they start)
+        procs["portal"].env.update({f"{n.upper()}_URL": p.url for n, p in procs.items() if n != "portal"})
     try:
-        for name, proc in procs.items():
-            if name == "portal":
-                proc.env.update({f"{n.upper()}_URL": p.url for n, p in procs.items() if n != "portal"})
-            proc.start(timeout=120)
+        start_together(list(procs.values()), timeout=120)
         yield Stack({name: proc.url for name, proc in procs.items()}, ns, [folder / f"{n}.log" for n in procs])
     finally:
         for proc in procs.values():

@@ -25,7 +25,7 @@ from gongjian_local.demo_city import create_places, report_members
 from gongjian_local.demo_figures import DISTRICT, show_time_figures
 from gongjian_registry.demo_city import place_specs
 from gongjian_shared.localtime import this_month
-from gongjian_shared.testing import CHROMIUM, CHROMIUM_ARGS, ServiceProcess, dev_token, eventually
+from gongjian_shared.testing import CHROMIUM, CHROMIUM_ARGS, ServiceProcess, dev_token, eventually, start_together
 
 pytestmark = pytest.mark.timeout(600)
 COMMUNITIES = 4  # of the demo city's nine, enough for a 红榜 and a 黑榜
@@ -39,8 +39,7 @@ def demo(ns):
     env = ns.env(GONGJIAN_LOG_LEVEL="WARNING", EVALUATION_SNAPSHOT_S="0.5")
     procs = [ServiceProcess(name, env) for name in ("registry", "claims", "evaluation")]
     try:
-        for proc in procs:
-            proc.start(timeout=120)
+        start_together(procs, timeout=120)
         yield Demo({p.service: p.url for p in procs})
     finally:
         for proc in procs:

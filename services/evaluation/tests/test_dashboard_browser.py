@@ -23,7 +23,7 @@ from playwright.async_api import async_playwright
 from gongjian_shared.envelope import new_event, rfc3339
 from gongjian_shared.localtime import add_days, day_start, today
 from gongjian_shared.producer import EventProducer
-from gongjian_shared.testing import ServiceProcess, auth, dev_token, eventually
+from gongjian_shared.testing import ServiceProcess, auth, dev_token, eventually, start_together
 from gongjian_shared.topics import CLAIMS_DEMANDS, EVALUATION_ALERTS, EVALUATION_STATS
 
 pytestmark = pytest.mark.timeout(240)
@@ -37,13 +37,13 @@ CATEGORIES = ("志愿服务", "困难帮扶", "文体服务", "建议意见", "�
 TITLES = ("周末法律咨询进社区", "独居老人上门探访", "楼道环境整治", "青少年暑期课堂", "义诊进社区", "助老送餐")
 
 
-@pytest.fixture
-def services(ns):
-    env = ns.env(GONGJIAN_LOG_LEVEL="WARNING")
+@pytest.fixture(scope="module")
+def services(module_ns):
+    """registry and evaluation, started once for this module's tests (each builds its own tagged city)."""
+    env = module_ns.env(GONGJIAN_LOG_LEVEL="WARNING")
     procs = [ServiceProcess(name, env) for name in ("registry", "evaluation")]
     try:
-        for proc in procs:
-            proc.start()
+        start_together(procs)
         yield {p.service: p.url for p in procs}
     finally:
         for proc in procs:
@@ -136,19 +136,19 @@ async def text(page: Any, selector: str) -> str:
     return (await page.locator(selector).inner_text()).strip()
 
 
-async def test_dashboard_shows_the_figures_and_updates_live_without_reload(ns, services):
+async def test_dashboard_shows_the_figures_and_updates_live_without_reload(module_ns, services):
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `bash deploy/local/scripts/browser.sh` (Debian's chromium)")
     reg, ev = services["registry"], services["evaluation"]
     tag = uuid.uuid4().hex[:6]
-    producer = EventProducer(ns.infra.kafka_bootstrap, client_id="dashboard-browser-test")
+    producer = EventProducer(module_ns.infra.kafka_bootstrap, client_id="dashboard-browser-test")
     await producer.start()
     async with httpx.AsyncClient(timeout=30) as http:
         ids = await build_city(http, reg, tag)
         for key, count in (("hb", 3), ("px", 2), ("gx", 1)):
             await members_report(http, reg, ids[key], count)
-        await producer.publish(ns.topic(CLAIMS_DEMANDS), history(ids))
-        await producer.publish(ns.topic(EVALUATION_STATS), snapshots(ids))
+        await producer.publish(module_ns.topic(CLAIMS_DEMANDS), history(ids))
+        await producer.publish(module_ns.topic(EVALUATION_STATS), snapshots(ids))
         official = auth("district_admin", ids["district"])
 
         async def overview(place: str = ids["district"]) -> dict[str, Any]:
@@ -195,7 +195,7 @@ async def test_dashboard_shows_the_figures_and_updates_live_without_reload(ns, s
                 for event in fresh:
                     event.time = rfc3339(datetime.now(UTC))  # happening now
                 started = time.monotonic()
-                await producer.publish(ns.topic(CLAIMS_DEMANDS), fresh)
+                await producer.publish(module_ns.topic(CLAIMS_DEMANDS), fresh)
                 await page.wait_for_function(
                     "document.querySelector('#feed').textContent.includes('为独居老人代购药品')", timeout=10_000)
                 feed_seconds = time.monotonic() - started
@@ -208,7 +208,7 @@ async def test_dashboard_shows_the_figures_and_updates_live_without_reload(ns, s
                 alert = new_event(source="gongjian/evaluation", type="alert.raised", subject="member-quiet",
                                   data={"kind": "member_inactive", "holder_id": "member-quiet", "months": 6},
                                   districtid=ids["district"], communityid=ids["px"])
-                await producer.publish(ns.topic(EVALUATION_ALERTS), [alert])
+                await producer.publish(module_ns.topic(EVALUATION_ALERTS), [alert])
                 await page.wait_for_function("document.querySelector('#alerts').textContent.includes('连续6个月')")
                 assert await page.evaluate("window.__gjLoadedAt") == loaded_at
                 assert await page.evaluate("window.__gjMarker") == "still-the-same-page"
@@ -301,7 +301,7 @@ async def _stats_match(page: Any, overview: Any) -> bool:
                for c, r in zip(chart, rates, strict=True))
 
 
-async def test_dashboard_lands_on_the_callers_own_place_with_a_glossary(ns, services):
+async def test_dashboard_lands_on_the_callers_own_place_with_a_glossary(services):
     """Issue 13: with a second city also named 同江市 in the registry, a district admin lands on their
     district and a city admin on their own city, never on the other one; the glossary says what each
     figure counts. Screenshots: artifacts/dashboard-landing-{district,city}-admin.png."""

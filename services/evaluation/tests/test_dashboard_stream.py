@@ -29,13 +29,8 @@ OTHER_DASHBOARD = "http://127.0.0.1:9999"  # another dashboard's page, allowed t
 
 
 @pytest.fixture(scope="module")
-def ns_module(infra) -> Namespace:
-    return Namespace(infra)
-
-
-@pytest.fixture(scope="module")
-def evaluation(ns_module):
-    proc = ServiceProcess("evaluation", ns_module.env(GONGJIAN_LOG_LEVEL="WARNING",
+def evaluation(module_ns):
+    proc = ServiceProcess("evaluation", module_ns.env(GONGJIAN_LOG_LEVEL="WARNING",
                                                       GONGJIAN_DASHBOARD_ORIGINS=OTHER_DASHBOARD)).start()
     try:
         yield proc.url
@@ -44,8 +39,8 @@ def evaluation(ns_module):
 
 
 @pytest.fixture(scope="module")
-async def producer(ns_module):
-    p = EventProducer(ns_module.infra.kafka_bootstrap, client_id="dashboard-test")
+async def producer(module_ns):
+    p = EventProducer(module_ns.infra.kafka_bootstrap, client_id="dashboard-test")
     await p.start()
     yield p
     await p.stop()
@@ -112,8 +107,8 @@ async def setup_city(producer: EventProducer, ns: Namespace, url: str) -> City:
 
 
 @pytest.fixture(scope="module")
-async def shared_city(ns_module, evaluation, producer) -> City:
-    return await setup_city(producer, ns_module, evaluation)
+async def shared_city(module_ns, evaluation, producer) -> City:
+    return await setup_city(producer, module_ns, evaluation)
 
 
 class SSE:
@@ -174,8 +169,8 @@ class SSE:
         return self.messages()
 
 
-async def test_stream_filters_by_place_and_event_type(ns_module, evaluation, producer):
-    city = await setup_city(producer, ns_module, evaluation)
+async def test_stream_filters_by_place_and_event_type(module_ns, evaluation, producer):
+    city = await setup_city(producer, module_ns, evaluation)
     url, admin = f"{evaluation}/dashboard/stream", auth("city_admin")
     district_demands = SSE(url, {"place": city.d1, "types": "demand.*"}, admin)
     street_all = SSE(url, {"place": city.s2}, auth("district_admin", city.d2))
@@ -183,8 +178,8 @@ async def test_stream_filters_by_place_and_event_type(ns_module, evaluation, pro
     async with district_demands, street_all, community_reports:
         in_a, in_a2, in_b = demand(city, city.a), demand(city, city.a2, "demand.claimed"), demand(city, city.b)
         report_a, report_b = reported(city, city.a), reported(city, city.b)
-        await producer.publish(ns_module.topic(CLAIMS_DEMANDS), [in_a, in_a2, in_b])
-        await producer.publish(ns_module.topic(REGISTRY_MEMBERS), [report_a, report_b])
+        await producer.publish(module_ns.topic(CLAIMS_DEMANDS), [in_a, in_a2, in_b])
+        await producer.publish(module_ns.topic(REGISTRY_MEMBERS), [report_a, report_b])
 
         await district_demands.wait_for(2)
         await street_all.wait_for(2)
@@ -199,10 +194,10 @@ async def test_stream_filters_by_place_and_event_type(ns_module, evaluation, pro
     assert sent == in_a.to_dict()
 
 
-async def test_reconnect_with_last_event_id_misses_nothing(ns_module, evaluation, producer):
-    city = await setup_city(producer, ns_module, evaluation)
+async def test_reconnect_with_last_event_id_misses_nothing(module_ns, evaluation, producer):
+    city = await setup_city(producer, module_ns, evaluation)
     url, staff = f"{evaluation}/dashboard/stream", auth("district_admin", city.d1)
-    topic = ns_module.topic(CLAIMS_DEMANDS)
+    topic = module_ns.topic(CLAIMS_DEMANDS)
     first = demand(city, city.a)
     second = demand(city, city.a, "demand.claimed", demand_id=first.subject)  # same key: after `first`
 
@@ -216,7 +211,7 @@ async def test_reconnect_with_last_event_id_misses_nothing(ns_module, evaluation
     # While nobody listens: more activity here (several partitions) and noise elsewhere.
     missed = [demand(city, c) for c in (city.a, city.a2, city.a, city.a2)]
     await producer.publish(topic, [*missed, demand(city, city.b)])
-    await producer.publish(ns_module.topic(REGISTRY_MEMBERS), [reported(city, city.a2)])
+    await producer.publish(module_ns.topic(REGISTRY_MEMBERS), [reported(city, city.a2)])
     later = [*missed]
 
     # The browser sends the id of the last event it saw as Last-Event-ID.
@@ -236,12 +231,12 @@ async def test_reconnect_with_last_event_id_misses_nothing(ns_module, evaluation
     assert sorted(again.ids()) == sorted([first.id, *[e.id for e in missed]])
 
 
-async def test_fresh_client_can_replay_recent_records_and_ids_are_kafka_positions(ns_module, evaluation, producer):
-    city = await setup_city(producer, ns_module, evaluation)
+async def test_fresh_client_can_replay_recent_records_and_ids_are_kafka_positions(module_ns, evaluation, producer):
+    city = await setup_city(producer, module_ns, evaluation)
     alert = new_event(source="gongjian/evaluation", type="alert.raised", subject="member-x",
                       data={"kind": "member_inactive", "holder_id": "member-x"},
                       districtid=city.d2, communityid=city.b)
-    await producer.publish(ns_module.topic(EVALUATION_ALERTS), [alert])
+    await producer.publish(module_ns.topic(EVALUATION_ALERTS), [alert])
     url = f"{evaluation}/dashboard/stream"
     async with SSE(url, {"place": city.b, "types": "alert.*", "last": 5}, auth("community_admin", city.b)) as c:
         await c.wait_for(1)
@@ -290,8 +285,8 @@ async def test_only_officials_of_a_place_see_its_dashboard_and_stream(shared_cit
         assert "无权" in stream.body["detail"] or "仅对管理人员" in stream.body["detail"]
 
 
-async def test_token_in_query_for_eventsource_and_place_list_per_official(ns_module, evaluation, producer):
-    city = await setup_city(producer, ns_module, evaluation)
+async def test_token_in_query_for_eventsource_and_place_list_per_official(module_ns, evaluation, producer):
+    city = await setup_city(producer, module_ns, evaluation)
     token = auth("district_admin", city.d1)["Authorization"].removeprefix("Bearer ")
     async with SSE(f"{evaluation}/dashboard/stream", {"place": city.a, "token": token}, {}) as c:
         pass
@@ -323,14 +318,14 @@ async def test_token_in_query_for_eventsource_and_place_list_per_official(ns_mod
         assert js.status_code == 200 and len(js.content) > 500_000
 
 
-async def test_overview_counts_recent_activity_of_the_place(ns_module, evaluation, producer):
-    city = await setup_city(producer, ns_module, evaluation)
+async def test_overview_counts_recent_activity_of_the_place(module_ns, evaluation, producer):
+    city = await setup_city(producer, module_ns, evaluation)
     d = demand(city, city.a, title="助老送餐")
     events = [d, demand(city, city.a, "demand.verified", demand_id=d.subject, hours=3, approved=True,
                         claim_id="c1", claimant_id="m1"),
               demand(city, city.a, "demand.rated", demand_id=d.subject, score=5),
               demand(city, city.b, "demand.overdue", title="楼道清理")]
-    await producer.publish(ns_module.topic(CLAIMS_DEMANDS), events)
+    await producer.publish(module_ns.topic(CLAIMS_DEMANDS), events)
 
     async def overview(place):
         r = await httpx.AsyncClient().get(f"{evaluation}/dashboard/api/overview", params={"place": place},

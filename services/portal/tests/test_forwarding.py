@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from gongjian_shared.testing import ServiceProcess, auth, free_port
+from gongjian_shared.testing import ServiceProcess, auth, free_port, start_together
 
 
 @pytest.fixture(scope="module")
 def stack(stack_ns, registry_url):
-    evaluation = ServiceProcess("evaluation", stack_ns.env(GONGJIAN_LOG_LEVEL="WARNING")).start()
+    evaluation = ServiceProcess("evaluation", stack_ns.env(GONGJIAN_LOG_LEVEL="WARNING"))
     portal = ServiceProcess("portal", stack_ns.env(
         GONGJIAN_LOG_LEVEL="WARNING", PORTAL_DB=stack_ns.db("portal"), REGISTRY_URL=registry_url, PORTAL_DEV_OUTBOX="1",
         EVALUATION_URL=evaluation.url, CLAIMS_URL=f"http://127.0.0.1:{free_port()}"))  # claims: nobody there
+    start_together([evaluation, portal])
     try:
-        portal.start()
         yield portal.url
     finally:
         portal.stop()
