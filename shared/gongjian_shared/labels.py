@@ -10,6 +10,7 @@ from __future__ import annotations
 FIELD_LABELS: dict[str, str] = {
     "active": "是否启用", "activities": "活动情况", "activity": "活动", "amount_yuan": "金额（元）",
     "approved": "是否通过", "area_id": "片区", "assignee_id": "承办方", "assignee_kind": "承办方类型",
+    "assignment_id": "包保",
     "available_only": "仅看可用", "beneficiaries": "受益人数", "building_id": "楼栋", "campaign_id": "考评",
     "capacity": "名额", "channel": "渠道", "claimant_id": "认领方", "caps": "积分上限", "category": "类别", "claim_deadline": "认领截止时间",
     "claim_id": "认领记录", "claim_opens_at": "开始认领时间", "claim_window_days": "认领期（天）",

@@ -196,6 +196,9 @@ class World:
         self.ids["resident_record"] = resident["id"]
         self.ids["team"] = (await self.call("registry", "POST", "/teams", staff, json={
             "name": "法律服务队", "specialty": "法律", "community_id": self["A"]}))["id"]
+        self.ids["assignment"] = (await self.call("registry", "POST", "/assignments", staff, json={
+            "holder_kind": "unit", "holder_id": self["UA"], "holder_name": "单位甲", "target_kind": "community",
+            "place_id": self["A"]}))["id"]  # changed, then ended (结束包保), by the probes
         job = await self.call("registry", "POST", "/imports/units?dry_run=true&wait=true", staff, files={
             "file": ("units.csv", f"单位名称,单位类型,结对社区\n单位Z,企事业单位,{self['A']}\n".encode(), "text/csv")})
         self.ids["job"] = job["id"]

@@ -103,6 +103,8 @@ async def test_performance_record_read_by_unit_teams_and_assignments(ns):
         assert r.status_code == 422  # specialty mismatch
         teams = (await client.get("/teams?community_id=c1&specialty=法律", headers=auth("district_admin", "d"))).json()
         assert [t["id"] for t in teams] == [team["id"]]
+        r = await client.get("/teams?community_id=c1&limit=1&offset=1", headers=ADMIN)  # the second page of two
+        assert [t["id"] for t in r.json()] == [max(team["id"], health["id"])] and r.headers["x-total-count"] == "2"
         r = await client.post("/assignments", json={"holder_kind": "leader", "holder_name": "市委常委王某", "target_kind": "community",
                                                      "place_id": "c1"}, headers=auth("district_admin", "d"))
         assert r.status_code == 201
@@ -110,10 +112,31 @@ async def test_performance_record_read_by_unit_teams_and_assignments(ns):
                                                      "target_kind": "enterprise", "place_id": "c1", "target_name": "江畔粮油"},
                               headers=auth("community_admin", "c1"))
         assert r.status_code == 201
+        firm = r.json()["id"]
         listed = (await client.get("/assignments?place_id=c1", headers=ADMIN)).json()
         assert {a["target_kind"] for a in listed} == {"community", "enterprise"}
         mine = (await client.get(f"/assignments?holder_id={unit}", headers=auth("unit_admin", unit))).json()
         assert len(mine) == 1
+        r = await client.post("/assignments", json={"holder_kind": "member", "holder_id": "m-nobody", "holder_name": "某",
+                                                     "target_kind": "community", "place_id": "c1"}, headers=ADMIN)
+        assert r.status_code == 422 and r.json()["code"] == "unknown-holder" and "不存在" in r.json()["detail"]
+        # 调整 then 结束包保: the member takes the firm over; another community's admin may do neither.
+        change = {"holder_kind": "member", "holder_id": mid, "holder_name": "张三珠", "note": "改由党员包保"}
+        assert (await client.patch(f"/assignments/{firm}", json=change, headers=auth("community_admin", "c2"))).status_code == 403
+        r = await client.patch(f"/assignments/{firm}", json=change, headers=auth("community_admin", "c1"))
+        assert r.status_code == 200 and (r.json()["holder_id"], r.json()["target_name"]) == (mid, "江畔粮油"), r.text
+        r = await client.patch(f"/assignments/{firm}", json={"target_kind": "community", "target_name": ""}, headers=ADMIN)
+        assert (r.json()["target_kind"], r.json()["target_name"]) == ("community", "新华社区"), r.text  # the community's name
+        r = await client.patch(f"/assignments/{firm}", json={"target_kind": "enterprise", "target_name": "江畔粮油"}, headers=ADMIN)
+        assert r.status_code == 200, r.text
+        assert (await client.get(f"/assignments?holder_id={unit}", headers=auth("unit_admin", unit))).json() == []
+        assert (await client.post(f"/assignments/{firm}/end", json={}, headers=auth("community_admin", "c2"))).status_code == 403
+        r = await client.post(f"/assignments/{firm}/end", json={"reason": "企业迁出"}, headers=auth("community_admin", "c1"))
+        assert r.status_code == 200 and r.json()["active"] is False and r.json()["end_reason"] == "企业迁出"
+        assert [a["target_kind"] for a in (await client.get("/assignments?place_id=c1", headers=ADMIN)).json()] == ["community"]
+        r = await client.patch(f"/assignments/{firm}", json={"note": "再改"}, headers=auth("community_admin", "c1"))
+        assert r.status_code == 409 and r.json()["code"] == "assignment-ended"
+        assert (await client.post(f"/assignments/{firm}/end", json={}, headers=ADMIN)).status_code == 409
 
 
 async def test_member_refusals(ns):

@@ -37,6 +37,8 @@ async def test_unit_lifecycle_and_unreported(ns):
         assert unit["agreement"]["signed_on"] == "2026-01-15" and "2026-11" in unit["reports"]
         listed = (await client.get("/units?community_id=c1", headers=staff)).json()
         assert len(listed) == 2
+        page = await client.get("/units?community_id=c1&limit=1&offset=1", headers=staff)  # one page; the total in a header
+        assert [u["id"] for u in page.json()] == [max(court["id"], bureau["id"])] and page.headers["x-total-count"] == "2"
 
     events = await events_of(ns, "registry.units.v1", lambda es: count_type(es, "unit.updated") >= 1)
     # At-least-once: an outbox may publish an event twice after a retry; count each event id once.

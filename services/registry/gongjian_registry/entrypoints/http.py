@@ -13,7 +13,7 @@ from gongjian_shared.text import Folded
 
 from ..domain.members import MemberKindIn, ReportKindIn
 from ..service import members, reporting
-from . import http_imports, http_names, http_people, http_places, http_queries, http_units
+from . import http_assignments, http_imports, http_names, http_people, http_places, http_queries, http_units
 from .access import MANAGERS, acts_for_member, forbid, is_self, is_unit_admin_of, need_place, need_read_member
 from .views import member_view, receipt_view
 
@@ -190,5 +190,6 @@ router.include_router(http_people.router)  # /members/me before /members/{member
 router.include_router(members_router)
 router.include_router(http_units.router)
 router.include_router(http_queries.router)
+router.include_router(http_assignments.router)
 router.include_router(http_imports.router)
 router.include_router(http_names.router)

@@ -1,23 +1,22 @@
-"""HTTP: staff queries, the specialty list, volunteer teams, 包保 assignments."""
+"""HTTP: staff queries, the specialty list, volunteer teams (包保 pairings: http_assignments.py)."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
-from gongjian_shared.privacy import FreeText, MaskedName
+from gongjian_shared.privacy import MaskedName
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.problems import Problem
 from gongjian_shared.text import Folded
 
 from ..adapters.store import SPECIALTIES
 from ..domain.members import MemberKindIn
 from ..service import members, places, queries, teams
-from .access import MANAGERS, PLACE_ADMINS, READERS, need_place, need_role
+from .access import MANAGERS, READERS, need_place, need_role
 from .views import member_row_view
 
 router = APIRouter()
@@ -29,12 +28,16 @@ router = APIRouter()
 async def community_members(community_id: str, request: Request, principal: CurrentPrincipal,
                             kind: MemberKindIn | None = None, specialty: str | None = None, grid_id: str | None = None,
                             reported: bool | None = None, report_kind: Literal["home", "work"] | None = None,
+                            q: Folded | None = Query(None, max_length=20, title="姓名关键字"),
                             limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> dict:
-    """``{community_id, count: all matching, members: [rows]}``; ``limit``/``offset`` give one page (the console)."""
+    """``{community_id, count: all matching, members: [rows]}``; ``limit``/``offset`` give one page (the console);
+    ``q`` keeps those whose name holds it (the console's name picker; rows keep masked names, /names gives
+    the full ones to officials of the place)."""
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看社区党员")
     total, page = await queries.community_members(db, community_id, kind=kind, specialty=specialty, grid_id=grid_id,
-                                                  reported=reported, report_kind=report_kind, limit=limit, offset=offset)
+                                                  reported=reported, report_kind=report_kind, name=q, limit=limit,
+                                                  offset=offset)
     return {"community_id": community_id, "count": total, "members": [member_row_view(d) for d in page]}
 
 
@@ -103,43 +106,12 @@ async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, pr
 
 @router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty",
             **allow(*READERS, place="query:community_id"))
-async def list_teams(request: Request, principal: CurrentPrincipal, community_id: str, specialty: str | None = None,
-                     limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> list[dict]:
-    """The community's teams by id; ``limit``/``offset`` give one page (paged in the query)."""
+async def list_teams(request: Request, response: Response, principal: CurrentPrincipal, community_id: str,
+                     specialty: str | None = None, limit: int | None = Query(None, ge=1, le=500),
+                     offset: Offset = 0) -> list[dict]:
+    """The community's teams by id; ``limit``/``offset`` give one page (paged in the query), the header
+    ``X-Total-Count`` how many there are over all pages."""
     db = request.app.state.runtime.db
     await need_place(db, principal, community_id, READERS, "查看服务队")
+    response.headers["X-Total-Count"] = str(await teams.count_teams(db, community_id, specialty))
     return [_team_view(t) for t in await teams.teams_of(db, community_id, specialty, limit=limit, offset=offset)]
-
-
-class AssignmentIn(RequestModel):
-    holder_kind: Literal["leader", "unit", "member"]
-    holder_id: Folded | None = None
-    holder_name: MaskedName = Field(min_length=1, max_length=100)
-    target_kind: Literal["community", "area", "group", "enterprise"]
-    place_id: Folded = Field(description="包保对象所在地点（社区或其下级）")
-    target_name: MaskedName = Field("", max_length=100, description="片区、居民小组或企业名称")
-    note: FreeText = Field("", max_length=300)
-
-
-@router.post("/assignments", status_code=201, tags=["包保 assignments"], summary="包保责任 a responsibility assignment",
-             **allow(*PLACE_ADMINS, place="body:place_id"))
-async def assign(body: AssignmentIn, request: Request, principal: CurrentPrincipal) -> dict:
-    db = request.app.state.runtime.db
-    place = await need_place(db, principal, body.place_id, PLACE_ADMINS, "设置包保")
-    if body.target_kind != "community" and not body.target_name:
-        raise Problem(422, "片区、小组或企业的包保需要写明对象名称 (target name required)", code="target-name-required")
-    doc = await teams.assign(db, **body.model_dump(exclude={"place_id"}), place=place, by=principal.sub)
-    return {k: v for k, v in doc.items() if k != "_id"} | {"id": doc["_id"]}
-
-
-@router.get("/assignments", tags=["包保 assignments"], summary="包保责任清单 assignments under a place or of a holder",
-            **allow(*ANYONE_SIGNED_IN, place="own|object"))
-async def list_assignments(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
-                           holder_id: str | None = None) -> list[dict]:
-    db = request.app.state.runtime.db
-    if place_id:
-        await need_place(db, principal, place_id, (*READERS, "unit_admin"), "查看包保")
-    elif not (holder_id and (principal.sub == holder_id or holder_id in principal.places)):
-        need_role(principal, ("city_admin",), "查看全部包保")
-    return [{k: v for k, v in d.items() if k != "_id"} | {"id": d["_id"]}
-            for d in await teams.assignments_of(db, place_id, holder_id)]

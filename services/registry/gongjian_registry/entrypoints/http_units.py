@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from gongjian_shared.access import allow
@@ -69,12 +69,14 @@ async def register_unit(body: UnitIn, request: Request, principal: CurrentPrinci
 
 
 @router.get("/units", summary="单位列表 units paired with a community", **allow(*READERS, place="query:community_id"))
-async def list_units(request: Request, principal: CurrentPrincipal, community_id: str,
+async def list_units(request: Request, response: Response, principal: CurrentPrincipal, community_id: str,
                      limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> list[dict]:
-    """The units paired with a community, by id; ``limit``/``offset`` give one page (paged in the query)."""
-    await need_place(request.app.state.runtime.db, principal, community_id, READERS, "查看单位")
-    return [unit_view(u) for u in await units.units_of(request.app.state.runtime.db, community_id,
-                                                       limit=limit, offset=offset)]
+    """The units paired with a community, by id; ``limit``/``offset`` give one page (paged in the query),
+    the header ``X-Total-Count`` how many there are over all pages (the list itself stays a plain array)."""
+    db = request.app.state.runtime.db
+    await need_place(db, principal, community_id, READERS, "查看单位")
+    response.headers["X-Total-Count"] = str(await units.count_units(db, community_id))
+    return [unit_view(u) for u in await units.units_of(db, community_id, limit=limit, offset=offset)]
 
 
 @router.get("/units/{unit_id}", summary="查看单位 get a unit", **allow("unit_admin", *READERS, place="own|object"))

@@ -7,6 +7,7 @@ place tree to streets.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -18,7 +19,8 @@ LIST_FIELDS = {"outbox": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_
 
 async def community_members(db: Any, community_id: str, *, kind: str | None = None, specialty: str | None = None,
                             grid_id: str | None = None, reported: bool | None = None, report_kind: str | None = None,
-                            limit: int | None = None, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+                            name: str | None = None, limit: int | None = None,
+                            offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
     """Members of a community (living there, or reported there: home or work), one page by id:
     (total matching, page of docs).
 
@@ -26,7 +28,7 @@ async def community_members(db: Any, community_id: str, *, kind: str | None = No
     of the report fields, adapters/store.py) rather than an ``$or`` over dotted paths, which
     scans every member; their union (a community's few hundred) is paged here.
     ``reported`` (with ``report_kind``, else either kind): whether they hold a receipt of this
-    community.
+    community. ``name``: a part of the name (the console's name picker), matched literally.
     """
     kinds = [report_kind] if report_kind else ["home", "work"]
     extra: dict[str, Any] = {}
@@ -36,6 +38,8 @@ async def community_members(db: Any, community_id: str, *, kind: str | None = No
         extra["specialties"] = specialty
     if grid_id:
         extra["grid_id"] = grid_id
+    if name:
+        extra["name"] = {"$regex": re.escape(name)}
     ways = [report_field(k) for k in kinds] if reported else ["home_community_id", *map(report_field, REPORT_KINDS)]
     found: dict[str, dict[str, Any]] = {}
     for field in ways:

@@ -122,11 +122,20 @@ async def units_of(db: Any, community_id: str | None, *, unreported_in: str | No
     """Units paired with ``community_id`` (all when None), by id, one page (``limit`` None: all).
     ``unreported_in`` (YYYY-MM): only those without that month's report. The indexed top-level
     ``paired_community_id`` narrows the scan; the month test runs in the query too."""
+    cursor = db[UNITS].find(_units_query(community_id, unreported_in), {"outbox": 0, "history": 0}).sort("_id", 1).skip(offset)
+    return await (cursor.limit(limit) if limit else cursor).to_list(None)
+
+
+async def count_units(db: Any, community_id: str | None) -> int:
+    """How many units ``units_of`` lists over all its pages (the console's pager total)."""
+    return await db[UNITS].count_documents(_units_query(community_id, None))
+
+
+def _units_query(community_id: str | None, unreported_in: str | None) -> dict[str, Any]:
     query: dict[str, Any] = {"paired_community_id": community_id} if community_id else {}
     if unreported_in:
         query[f"reports.{unreported_in}"] = {"$exists": False}
-    cursor = db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1).skip(offset)
-    return await (cursor.limit(limit) if limit else cursor).to_list(None)
+    return query
 
 
 async def unreported(db: Any, community_id: str, month: str) -> list[dict[str, Any]]:
