@@ -38,6 +38,10 @@ async def test_suggestion_flow_roles_events_and_counts(world):
     r = await world.client.post(f"/suggestions/{s1}/assignment", json={"mode": "飞书", "assignee_id": unit},
                                 headers=staff)
     assert r.status_code == 422
+    for kind in ("unit", "member"):  # an id claims has never heard of (its registry projections): refused in Chinese
+        r = await world.client.post(f"/suggestions/{s1}/assignment", json={
+            "mode": "领办", "assignee_id": f"{kind}-nobody", "assignee_kind": kind}, headers=staff)
+        assert r.status_code == 422 and r.json()["code"] == "unknown-assignee" and "承办方不存在" in r.json()["detail"], r.text
     r = await world.client.post(f"/suggestions/{s1}/assignment",
                                 json={"mode": "领办", "assignee_id": unit, "assignee_kind": "unit"}, headers=staff)
     assert r.status_code == 200 and r.json()["mode"] == "take_charge"

@@ -10,7 +10,7 @@ from gongjian_shared.localtime import rfc3339
 from gongjian_shared.problems import Problem
 
 from ..adapters import journal
-from ..adapters.store import CLAIMS, DEMANDS
+from ..adapters.store import CLAIMS, DEMANDS, MEMBERS, UNITS
 from ..domain.rules import Refusal
 
 SOURCE = "gongjian/claims"
@@ -76,3 +76,19 @@ def iso(value: Any) -> Any:
     if isinstance(value, datetime):
         return rfc3339(value)
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+_KNOWN = {"member": (MEMBERS, "党员"), "unit": (UNITS, "单位")}
+
+
+async def require_known_holder(db: Any, kind: str, holder_id: str, what: str) -> None:
+    """A member or unit given as assignee/owner must be one claims knows (its projections of the
+    registry's events): 422 ``unknown-assignee`` in Chinese otherwise — a typo or an id from
+    elsewhere would leave the work with nobody. A just-registered one may still be on its way
+    over Kafka: the message says to retry. Officials are portal accounts, not projected: not checked."""
+    if kind not in _KNOWN:
+        return
+    store, label = _KNOWN[kind]
+    if await db[store].find_one({"_id": holder_id}, {"_id": 1}) is None:
+        raise Problem(422, f"{what}不存在：没有编号为 {holder_id} 的{label}（新登记的请稍后再试） (unknown {kind})",
+                      code="unknown-assignee")

@@ -18,7 +18,7 @@ from pymongo import InsertOne
 from ..adapters import jobs, projections
 from ..adapters.store import MEETINGS, TASKS
 from ..domain.supervision import deadline_jobs
-from .common import not_found, require_acts_for
+from .common import not_found, require_acts_for, require_known_holder
 
 
 def _escalation_target(place: dict[str, Any]) -> str | None:
@@ -42,6 +42,7 @@ async def record_meeting(runtime: Any, *, place_id: str, title: str, held_at: da
     for number, decision in enumerate(decisions, start=1):
         if decision["due_at"] <= now:
             raise Problem(422, f"第 {number} 项决议的期限必须晚于当前时间 (due_at in the past)", code="bad-deadline")
+        await require_known_holder(db, decision["owner_kind"], decision["owner_id"], f"第 {number} 项决议的责任方")
         tasks.append({"_id": f"{meeting_id}-t{number}", "meeting_id": meeting_id, "number": number,
                       "place_id": place_id, "path": place["path"], "street_id": _escalation_target(place),
                       "title": decision["title"], "owner_id": decision["owner_id"],

@@ -18,7 +18,7 @@ from gongjian_shared.topics import CLAIMS_SUGGESTIONS
 from ..adapters import journal, projections
 from ..adapters.store import SUGGESTIONS
 from ..domain.suggestions import MODES, OUTCOMES
-from .common import changed_meanwhile, not_found, require_acts_for, suggestion_event
+from .common import changed_meanwhile, not_found, require_acts_for, require_known_holder, suggestion_event
 from .rules import community
 
 
@@ -65,6 +65,7 @@ async def assign(runtime: Any, *, suggestion_id: str, mode: str, assignee_id: st
                  due_at: datetime | None, acts_for: Any) -> dict[str, Any]:
     doc = await get(runtime.db, suggestion_id)
     require_acts_for(acts_for, doc["path"], "交办")
+    await require_known_holder(runtime.db, assignee_kind, assignee_id, "承办方")
     fields = {"mode": mode, "assignee_id": assignee_id, "assignee_kind": assignee_kind, "due_at": due_at,
               "assigned_at": utc_now(), "status": "assigned"}
     event = suggestion_event(doc, "suggestion.assigned", {
