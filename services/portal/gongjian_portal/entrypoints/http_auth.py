@@ -69,11 +69,16 @@ async def register(body: RegisterIn, request: Request, response: Response) -> di
     return await signed_in(request, response, identity, roles_of(await p.accounts.by_phone(phone)), "register")
 
 
-@router.post("/refresh", summary="刷新访问令牌 new access token from the refresh cookie",
+@router.post("/refresh", summary="刷新访问令牌 new access token from the refresh cookie", response_model=None,
              **public("凭刷新 Cookie 换取令牌 the refresh cookie is the credential"))
-async def refresh(request: Request) -> dict:
-    """200 {access_token, token_type, expires_in, me}; 401 when signed out, expired, or the person is gone."""
+async def refresh(request: Request) -> dict | Response:
+    """200 {access_token, token_type, expires_in, me}; 204 (no body) when there is no refresh cookie at
+    all — the ordinary "not signed in" a page asks about on every load, which is not an error and so
+    leaves no 401 in the browser's console; 401 when the cookie's session is revoked, expired, or the
+    person is gone."""
     p = parts(request)
+    if not request.cookies.get(REFRESH_COOKIE):
+        return Response(status_code=204)
     session = await p.sessions.holder(request.cookies.get(REFRESH_COOKIE))
     identity = await p.accounts.by_id(session["sub"])
     if identity is None or not identity.get("active") or identity["role"] != session["role"]:
