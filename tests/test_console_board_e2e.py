@@ -52,6 +52,14 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
     made["fulfilled"] = await publish("独居老人上门探访")
     due = (datetime.now(UTC) + timedelta(seconds=25)).isoformat()
     made["overdue"] = await publish("小区消防通道清理", due_at=due, escalate_after_hours=0)
+    made["member"] = members[0]
+    neighbour = auth("community_admin", ids["work"], sub="e2e-neighbour")
+
+    async def publish_next_door() -> str | None:  # another community's need, which the secretary only reads
+        r = await http.post(f"{claims}/demands", headers=neighbour, json={
+            "community_id": ids["work"], "category": "志愿服务", "item": "法律咨询", "title": "邻社区法律讲座", "capacity": 1})
+        return r.json()["id"] if r.status_code == 201 else None
+    made["next_door"] = await eventually(publish_next_door, timeout=60, interval=1)
 
     async def claim(need: str, member: str) -> str | None:  # claims learns the member's report through Kafka
         r = await http.post(f"{claims}/demands/{need}/claims", headers=auth("member", sub=member))
@@ -94,6 +102,7 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
                 desks.append(desk)
             secretary, street, unit_admin = desks
             await play_board(secretary, http, stack, ids, made)
+            await play_next_door(secretary, http, stack, ids, made)
             await play_wish_and_suggestion(secretary, http, stack, ids, made)
             await play_supervision(secretary, http, stack, ids, unit)
             await play_inspection(street, secretary, http, stack, ids)
@@ -147,6 +156,24 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
     assert r.json()["total"] == 0, r.text
 
 
+async def play_next_door(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
+                         made: dict[str, str]) -> None:
+    """Another community's need: read only — no 销号 or upload, the live tag says why; claims refuses too."""
+    page = desk.page
+    await page.goto(f"{desk.portal}/console/demands/{made['next_door']}")
+    await expect(page.locator(".head")).to_contain_text("邻社区法律讲座")
+    await expect(page.locator('[data-test="live"]')).to_have_text("无权实时")
+    await expect(page.locator('[data-test="close"]')).to_have_count(0)
+    await expect(page.locator('[data-test="attach-closing"]')).to_have_count(0)
+    # The title takes the room; the tags keep their natural width.
+    title, tag = page.locator(".head .title"), page.locator('[data-test="live"]')
+    assert (await title.bounding_box())["width"] > 2 * (await tag.bounding_box())["width"]
+    await desk.shot("02a-next-door")
+    r = await http.post(f"{stack['claims']}/demands/{made['next_door']}/closure",
+                        headers=auth("community_admin", ids["home"], sub="e2e-secretary"))
+    assert r.status_code == 403, r.text
+
+
 async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                                    made: dict[str, str]) -> None:
     page, claims = desk.page, stack["claims"]
@@ -167,11 +194,26 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     table = page.locator('[data-test="suggestions"]')
     row = table.locator(".el-table__row").filter(has_text="3 号楼前路灯不亮")
     await expect(row).to_have_count(1)
+    # At 1440 px the 操作 column is on screen (the content is in the row's detail, not a column).
+    box = await row.locator('[data-test="assign"]').bounding_box()
+    assert box and box["x"] + box["width"] <= DESKTOP["viewport"]["width"], box
     await row.locator('[data-test="assign"]').click()
     form = page.locator('[data-test="assign-form"]')
     await page.locator('[data-test="topic"]').click()
     await page.get_by_role("option", name="设施维修").click()
     await form.get_by_text("代办", exact=True).click()
+    # The assignee by name: a member of the community, found by typing part of the name.
+    await form.locator('[data-test="assignee-kind"]').click()
+    await page.get_by_role("option", name="党员", exact=True).click()
+    await form.locator('[data-test="assignee"] input').fill("周建")
+    await page.get_by_role("option", name="周建国").click()
+    # Past days cannot be picked as the due date (the service refuses them): the previous month is all disabled.
+    await form.get_by_placeholder("可不填").click()
+    panel = page.locator(".el-picker-panel:visible")
+    await panel.get_by_role("button", name="上个月").click()
+    await expect(panel.locator("td.available")).to_have_count(0)
+    await panel.get_by_role("button", name="下个月").click()
+    await expect(panel.locator("td.today")).not_to_have_class(re.compile(r"\bdisabled\b"))
     await form.get_by_placeholder("可不填").fill(str(add_days(local_today(), 7)))
     await form.get_by_placeholder("可不填").press("Enter")
     await desk.shot("04-suggestion-triage")
@@ -179,10 +221,11 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     await desk.message("已分拣并交办（代办）")
     await expect(row.locator('[data-test="mode"]')).to_have_text("代办")
     await expect(row).to_contain_text("办理中")
-    await expect(row).to_contain_text("王书记（本人）")
+    await expect(row).to_contain_text("周建国")
     await desk.shot("05-suggestions")
     r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
     assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text
+    assert (r.json()["assignee_kind"], r.json()["assignee_id"]) == ("member", made["member"]), r.text
 
 
 async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
@@ -199,7 +242,7 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
     await form.get_by_placeholder("选择会议时间").fill(f"{local_today()} 09:30:00")
     await form.get_by_placeholder("选择会议时间").press("Enter")
     await form.locator("input[name=decision-0]").fill("修缮 3 号楼前路灯")
-    await page.locator('[data-test="owner-unit-0"]').click()
+    await page.locator('[data-test="owner-0"]').click()
     await page.get_by_role("option", name=UNIT).click()
     await form.get_by_placeholder("完成期限").fill(str(add_days(local_today(), 30)))
     await form.get_by_placeholder("完成期限").press("Enter")

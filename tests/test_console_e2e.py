@@ -43,8 +43,10 @@ class Desk:
         self.page, self.portal, self.who = page, portal, who
         self.foreign: list[str] = []
         self.errors: list[str] = []
+        self.console: list[str] = []  # the browser console's errors (a refused request logs one)
         page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((portal, "data:", "blob:")) else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.console.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
 
     async def shot(self, name: str) -> None:
         await self.page.screenshot(path=str(ARTIFACTS / f"{self.who}-{name}.png"), full_page=True)
@@ -52,6 +54,10 @@ class Desk:
     async def sign_in(self, username: str) -> None:
         await self.page.goto(f"{self.portal}/console/")
         await self.page.wait_for_url(re.compile(r"/console/login"))
+        # Not signed in is the ordinary case, not an error: the session check (POST /api/auth/refresh,
+        # 204 without a cookie) leaves nothing in the console.
+        await self.page.locator("input[name=username]").wait_for()
+        assert not self.console, f"console errors before signing in: {self.console}"
         await self.page.locator("input[name=username]").fill(username)
         await self.page.locator("input[name=password]").fill(PASSWORD)
         await self.page.locator('[data-test="sign-in"]').click()
@@ -308,6 +314,7 @@ async def play_registry(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await page.get_by_role("menuitem", name="驻区单位").click()
     units = page.locator('[data-test="units"]')
     await expect(units).to_contain_text(UNIT)
+    await expect(page.locator('[data-test="units-pager"]')).to_contain_text("共 1 条")  # paged by the registry
     await expect(page.locator('[data-test="unreported"]')).to_contain_text("全部单位已报到")
     await units.locator(".el-table__expand-icon").first.click()
     await units.locator('[data-test="confirm"]').click()

@@ -14,3 +14,6 @@ export const ALERT_STATES: Record<string, string> = { open: '待处理', cleared
 export const REPORTED: Record<string, string> = { true: '已报到', false: '未报到' }
 export const HOLDER_KINDS: Record<string, string> = { leader: '领导干部', unit: '驻区单位', member: '党员' }
 export const TARGET_KINDS: Record<string, string> = { community: '社区', area: '片区', group: '居民小组', enterprise: '企业' }
+/** A 包保 pairing as the registry lists it (GET /assignments). */
+export interface Assignment { id: string; holder_kind: string; holder_id?: string | null; holder_name: string
+  target_kind: string; target_name: string; note?: string; created_at?: string }

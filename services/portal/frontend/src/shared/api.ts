@@ -86,7 +86,7 @@ export function refresh(): Promise<Session | null> {
   refreshing ??= (async () => {
     try {
       const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
-      if (!res.ok) return null
+      if (res.status !== 200) return null  // 204: no session to renew (never signed in), 401: it ended
       const session = (await res.json()) as Session
       accessToken = session.access_token
       return session
@@ -142,7 +142,15 @@ export async function streamToken(): Promise<string | null> {
 }
 
 export const get = <T = unknown>(path: string) => api<T>('GET', path)
+/** One page of a list the service answers as a plain array, with the total of all pages in the
+ * ``X-Total-Count`` header (registry /units, /teams): ``{total, items}`` like the paged lists. */
+export async function getPage<T>(path: string): Promise<{ total: number; items: T[] }> {
+  const res = await authorizedFetch(path, { headers: { Accept: 'application/json' } })
+  const items = await parse<T[]>(res)
+  return { total: Number(res.headers.get('X-Total-Count') ?? items.length), items }
+}
 export const post = <T = unknown>(path: string, body: unknown = {}) => api<T>('POST', path, body)
+export const patch = <T = unknown>(path: string, body: unknown) => api<T>('PATCH', path, body)
 
 /** Query string from the defined values only. */
 export function qs(params: Record<string, string | number | undefined | null>): string {

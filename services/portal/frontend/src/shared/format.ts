@@ -48,6 +48,18 @@ export function deadline(iso?: string | null): string {
   return `${p.month}月${p.day}日 ${p.hour}:${p.minute}`
 }
 
+/** Today's date (YYYY-MM-DD) in the deployment's zone: the day the services count from. */
+export function localToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date())
+}
+
+/** For a date picker's ``disabled-date``: a calendar day before today (local time), which the services
+ * refuse as a deadline. The picker's cell is a browser-local Date of that calendar day. */
+export const beforeToday = (day: Date): boolean => dayOf(day) < localToday()
+/** The same for a start time: a day that starts (local midnight) before now — today too. */
+export const notAfterToday = (day: Date): boolean => dayOf(day) <= localToday()
+const dayOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+
 export const CLAIM_STATES: Record<string, string> = {
   claimed: '已认领，待服务', fulfilled: '已登记，待核验', verified: '已核验', released: '已撤回',
 }
