@@ -70,7 +70,8 @@ async def register(body: RegisterIn, request: Request, response: Response) -> di
 
 
 @router.post("/refresh", summary="刷新访问令牌 new access token from the refresh cookie", response_model=None,
-             **public("凭刷新 Cookie 换取令牌 the refresh cookie is the credential"))
+             **public("凭刷新 Cookie 换取令牌 the refresh cookie is the credential",
+                      responses={204: {"description": "没有刷新 Cookie：未登录 no session (not an error)"}}))
 async def refresh(request: Request) -> dict | Response:
     """200 {access_token, token_type, expires_in, me}; 204 (no body) when there is no refresh cookie at
     all — the ordinary "not signed in" a page asks about on every load, which is not an error and so
