@@ -189,7 +189,7 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.get_by_role("option", name="党员", exact=True).click()
     await dialog.locator('[data-test="holder-pick"] input').fill("陈立")
     await page.get_by_role("option", name="陈立法").click()
-    await dialog.locator('[data-test="pairing-note"] input').fill("改由党员包保")
+    await dialog.locator('[data-test="pairing-note"]').fill("改由党员包保")  # el-input puts it on the <input>
     await dialog.locator('[data-test="assign"]').click()
     await desk.message("包保已调整")
     await expect(pairings).to_contain_text("改由党员包保")
