@@ -125,7 +125,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await play_demand(secretary, http, stack, ids, member)
             unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
             await unit_admin.sign_in(users["unit"])
-            await play_unit(unit_admin, http, stack, unit, member)
+            await play_unit(unit_admin, http, stack, unit, member, ids["home"])
             await play_registry(secretary, http, stack, ids)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
             await district.sign_in(users["district"])
@@ -262,8 +262,10 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     assert r.status_code == 403, r.text
 
 
-async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str) -> None:
-    """The unit's members with their receipts; no publishing, no imports — and the services agree."""
+async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str,
+                    community: str) -> None:
+    """The unit's members with their receipts, its resources and the projects they became; no publishing,
+    no imports — and the services agree."""
     page, portal = desk.page, desk.portal
     await page.wait_for_url(re.compile(r"/console/demands$"))  # the first desk of a unit admin
     await expect(page.locator('[data-test="demands"]')).to_be_visible()
@@ -279,8 +281,20 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
                         files={"file": ("m.csv", "姓名,居住社区\n甲,x\n".encode(), "text/csv")})
     assert r.status_code == 403, r.text
 
+    # 双向认领: the unit offers its hall, the paired community claims it, and it becomes a project.
+    unit_staff = auth("unit_admin", unit, sub="e2e-unit-admin")
+    r = await http.post(f"{stack['claims']}/resources", headers=unit_staff, json={
+        "kind": "venue", "category": "志愿服务", "item": "法律咨询", "title": "司法局报告厅周末开放", "capacity": 2})
+    assert r.status_code == 201, r.text
+    r = await http.post(f"{stack['claims']}/resources/{r.json()['id']}/claims", json={"community_id": community},
+                        headers=auth("community_admin", community, sub="e2e-secretary"))
+    assert r.status_code == 201, r.text
+
     await page.get_by_role("menuitem", name="单位工作台").click()
     await page.wait_for_url(re.compile(r"/console/unit$"))
+    offered = page.locator('[data-test="unit-resources"]')
+    await expect(offered).to_contain_text("司法局报告厅周末开放")
+    await expect(offered.locator('[data-test="resource-project"]')).to_contain_text("滨湖世纪社区 · 项目已认领")  # with its due date
     await expect(page.locator('[data-test="unit"]')).to_contain_text(UNIT)
     table = page.locator('[data-test="unit-members"]')
     await expect(table.locator(".el-table__row")).to_have_count(1)
@@ -310,6 +324,7 @@ async def play_registry(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await expect(roll.locator(".el-table__row")).to_have_count(2)
     await expect(roll).to_contain_text(re.compile(r"BD-\d{8}-\d{6}"))
     await expect(roll).to_contain_text("在职党员双向联系卡")
+    await expect(roll).to_contain_text("周建国")  # whole to the community's staff, as on the evaluation desk
     await desk.shot("08-members")
     await page.get_by_role("menuitem", name="驻区单位").click()
     units = page.locator('[data-test="units"]')

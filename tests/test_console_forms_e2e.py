@@ -4,8 +4,8 @@ Debian's headless Chromium at desk size plays issue 15's points 1, 4 and 5 that 
 (test_console_e2e.py) leaves out: the city admin publishes a point rule version that takes
 effect tomorrow and sees both versions, and changes the year-end weights (a wrong sum answered
 in Chinese); a community admin signs a unit's agreement (an incomplete form answered in
-Chinese), sets a 包保 pairing, opens a member's detail and reveals the phone (the registry's
-audit log has the entry); a unit admin's header names the unit; a district admin pages the
+Chinese), sets a 包保 pairing, opens a member's detail (the name whole, phone and ID-card number masked) and reveals the
+phone and ID-card number (the registry's audit log has one entry, without them); a unit admin's header names the unit; a district admin pages the
 alerts on the server and downloads the year-end PDF and Excel — and finds no edit button
 where the services answer 403. Screenshots under artifacts/console/forms-*.png.
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -23,6 +23,7 @@ from openpyxl import load_workbook
 from playwright.async_api import async_playwright, expect
 from pymongo import MongoClient
 
+from gongjian_registry.domain.idcard import make_id_number
 from gongjian_shared.localtime import local_date, parse_instant, today as local_today
 from gongjian_shared.testing import auth
 from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
@@ -31,6 +32,7 @@ from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # 
 pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市税务局"
 PHONE = "13912345678"
+ID_NUMBER = make_id_number("320508", date(1980, 3, 8), 311)
 LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
 
 
@@ -38,7 +40,7 @@ async def test_console_forms(stack, http, ns):
     registry, portal = stack["registry"], stack["portal"]
     ids, unit = await city_with_unit(http, registry, UNIT)
     r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={
-        "name": "陈立法", "phone": PHONE, "specialties": ["法律"], "home_community_id": ids["home"], "work_unit_id": unit})
+        "name": "陈立法", "phone": PHONE, "id_number": ID_NUMBER, "specialties": ["法律"], "home_community_id": ids["home"], "work_unit_id": unit})
     assert r.status_code == 201, r.text
     member = r.json()["id"]
     for path, body in (("reports", {"community_id": ids["home"], "kind": "home"}),
@@ -207,8 +209,10 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.get_by_role("menuitem", name="党员名册").click()
     await page.locator('[data-test="member-link"]').first.click()
     await page.wait_for_url(re.compile(rf"/console/members/{member}$"))
-    phone = page.locator('[data-test="phone"]')
+    phone, id_card = page.locator('[data-test="phone"]'), page.locator('[data-test="id-number"]')
     await expect(phone).to_have_text(re.compile(r"^139\*+5678$"))
+    await expect(id_card).to_have_text(re.compile(rf"^{ID_NUMBER[:3]}\*+{ID_NUMBER[-4:]}$"))
+    await expect(page.locator('[data-test="member"]')).to_contain_text("陈立法")  # names whole to the community's staff
     await expect(page.locator('[data-test="receipts"]')).to_contain_text(re.compile(r"BD-\d{8}-\d{6}"))
     await expect(page.locator('[data-test="records"]')).to_contain_text("带头调解邻里纠纷")
     await expect(page.locator('[data-test="member"]')).to_contain_text("在职党员双向联系卡")
@@ -216,12 +220,13 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.locator(".el-message-box input").fill("联系核实普法活动时间")
     await page.locator(".el-message-box").get_by_role("button", name="查看").click()
     await expect(phone).to_have_text(PHONE)
-    await expect(page.locator('[data-test="member"]')).to_contain_text("陈立法")
+    await expect(id_card).to_have_text(ID_NUMBER)
     await desk.shot("03-member-revealed")
     r = await http.get(f"{registry}/audit/reveals", params={"subject_id": member}, headers=CITY_ADMIN)
     entries = r.json()["items"]
-    assert [(e["reason"], e["by_role"], e["community_id"]) for e in entries] == [
-        ("联系核实普法活动时间", "community_admin", ids["home"])], entries
+    assert [(e["reason"], e["by_role"], e["community_id"], e["fields"]) for e in entries] == [
+        ("联系核实普法活动时间", "community_admin", ids["home"], ["name", "phone", "id_number"])], entries
+    assert ID_NUMBER not in r.text and PHONE not in r.text
 
 
 async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],

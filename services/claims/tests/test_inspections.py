@@ -121,3 +121,31 @@ async def test_bad_inspections_are_refused_in_chinese(world):
     assert r.status_code == 403
     r = await world.client.post("/inspections", json={**body, "rectifications": []}, headers=street)
     assert r.status_code == 201 and r.json()["status"] == "closed"  # nothing to rectify: settled at once
+
+
+async def test_inspections_and_the_ledger_page_on_the_server(world):
+    """25 inspections with one overdue item each: both lists page (earliest deadline / newest quarter
+    first, sorted by the database), and the counts cover all 25, not the page."""
+    c = await world.community()
+    staff = auth("community_admin", c)
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    await world.db["inspections"].insert_many([{
+        "_id": f"insp-page-{i:02d}", "path": [world.street, c], "community_id": c, "status": "open",
+        "quarter": f"20{20 + i // 4}Q{i % 4 + 1}", "target_kind": "community", "target_id": c, "target_name": "社区",
+        "items": [{"id": f"insp-page-{i:02d}-r1", "title": f"整改{i:02d}", "status": "open", "overdue": True,
+                   "escalated": i < 3, "deadline": base + timedelta(days=25 - i)}]} for i in range(25)])
+
+    r = await world.client.get("/supervision", params={"place_id": c, "limit": 10, "offset": 20}, headers=staff)
+    assert r.status_code == 200, r.text
+    ledger = r.json()
+    assert ledger["summary"]["overdue_rectifications"] == 25 and ledger["summary"]["escalated"] == 3
+    assert [x["id"] for x in ledger["rectifications"]] == [f"insp-page-{i:02d}-r1" for i in (4, 3, 2, 1, 0)]
+
+    r = await world.client.get("/inspections", params={"place_id": c, "limit": 10, "offset": 10}, headers=staff)
+    assert r.status_code == 200, r.text
+    page = r.json()
+    assert page["total"] == 25 and page["summary"]["rectifications_overdue"] == 25
+    quarters = [x["quarter"] for x in page["items"]]
+    assert len(quarters) == 10 and quarters == sorted(quarters, reverse=True) and quarters[0] == "2023Q3", quarters
+    r = await world.client.get("/inspections", params={"place_id": c, "limit": 500}, headers=staff)
+    assert r.status_code == 422  # a page holds at most 200

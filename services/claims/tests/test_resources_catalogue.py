@@ -85,6 +85,12 @@ async def test_units_offer_resources_communities_claim_them(world):
     assert project["id"] in [p["id"] for p in projects.json()["items"]]
     after = (await world.client.get(f"/resources/{resource['id']}", headers=unit_admin)).json()
     assert after["slots_left"] == 0 and len(after["claimed_by"]) == 2
+    # The unit follows each claim into the project it became, with its state (issue 15's unit desk).
+    became = {c["project_id"]: c for c in after["claimed_by"]}
+    assert became[project["id"]]["project_stage_label"] == "已核验待销号", became
+    assert became[project["id"]]["community_name"] == project["community_name"]
+    other = next(p for p in became if p != project["id"])
+    assert became[other]["project_stage_label"] == "已认领", became  # the unit holds it, not yet served
 
     events = await world.events("claims.demands.v1", lambda evs: any(
         e["subject"] == project["id"] and e["type"].endswith("verified") for e in evs))

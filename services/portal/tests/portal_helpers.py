@@ -33,11 +33,13 @@ class City:
                 self.ids[key] = r.json()["id"]
         return self
 
-    def member(self, community: str = "c1", name: str = "张三珠", phone: str | None = None) -> tuple[str, str]:
-        """(member id, phone) of a new member living in ``community``."""
+    def member(self, community: str = "c1", name: str = "张三珠", phone: str | None = None,
+               id_number: str | None = None) -> tuple[str, str]:
+        """(member id, phone) of a new member living in ``community`` (with ``id_number`` if given)."""
         phone = phone or new_phone()
         r = httpx.post(f"{self.registry}/members", headers=CITY_ADMIN, timeout=30, json={
-            "name": name, "home_community_id": self.ids[community], "phone": phone, "specialties": ["法律"]})
+            "name": name, "home_community_id": self.ids[community], "phone": phone, "specialties": ["法律"],
+            **({"id_number": id_number} if id_number else {})})
         assert r.status_code == 201, r.text
         return r.json()["id"], phone
 

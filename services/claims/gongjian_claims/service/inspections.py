@@ -151,8 +151,9 @@ async def close_item(runtime: Any, *, inspection_id: str, rectification_id: str,
 
 
 async def listing(db: Any, *, place_id: str | None, quarter: str | None, status: str | None,
-                  limit: int = 200) -> dict[str, Any]:
-    """Inspections beneath ``place_id`` (all for None), newest quarter first, with a summary of counts."""
+                  limit: int, offset: int) -> dict[str, Any]:
+    """One page of the inspections beneath ``place_id`` (all for None), newest quarter first (sorted in the
+    query): ``{total, summary, items}``; the summary counts every matching inspection, not just the page."""
     flt: dict[str, Any] = {}
     if place_id:
         flt["path"] = place_id
@@ -160,15 +161,6 @@ async def listing(db: Any, *, place_id: str | None, quarter: str | None, status:
         flt["quarter"] = quarter
     if status:
         flt["status"] = status
-    found = await db[INSPECTIONS].find(flt).sort([("quarter", -1), ("_id", 1)]).to_list(limit)
-    return {"summary": rules.summary(found), "items": found}
-
-
-async def overdue_items(db: Any, place_id: str) -> list[dict[str, Any]]:
-    """Open rectification items past their deadline beneath ``place_id`` (for the 督办台账), earliest first."""
-    found = await db[INSPECTIONS].find({"path": place_id, "status": "open"}).to_list(1000)
-    items = [{"id": i["id"], "inspection_id": insp["_id"], "title": i["title"], "deadline": i["deadline"],
-              "escalated": bool(i.get("escalated")), "target_kind": insp["target_kind"],
-              "target_name": insp.get("target_name"), "community_id": insp["community_id"]}
-             for insp in found for i in insp["items"] if i["status"] == "open" and i.get("overdue")]
-    return sorted(items, key=lambda i: i["deadline"])
+    page = await db[INSPECTIONS].find(flt).sort([("quarter", -1), ("_id", 1)]).skip(offset).limit(limit).to_list(None)
+    counted = await db[INSPECTIONS].find(flt, {"items": 1}).to_list(None)  # items only: the counts of open/closed
+    return {"total": len(counted), "summary": rules.summary(counted), "items": page}

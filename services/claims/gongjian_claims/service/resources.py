@@ -22,6 +22,7 @@ from pymongo.errors import DuplicateKeyError
 
 from ..adapters import journal, projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, RESOURCES, UNITS
+from ..domain.board import STAGES, stage_of
 from . import catalogue, demands
 from .claiming import create_claim
 from .common import not_found, require_acts_for
@@ -130,10 +131,26 @@ async def listing(db: Any, *, place_id: str | None, unit_id: str | None, availab
 
 
 async def claimed_by(db: Any, resource_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Per resource, the communities that claimed it and the project each claim became (issue 15: the
+    unit's desk follows its resources into the 项目清单): ``[{community_id, community_name, project_id,
+    project_stage, project_stage_label, project_due_at, claimed_at}]``, oldest claim first; the stage is
+    the board's (domain/board.py: 已认领, 待核验, 已核验待销号, 已逾期, 已办结), None while the scheduler
+    has not finished the project. Projects are published demands (read policy ``published``)."""
     out: dict[str, list[dict[str, Any]]] = {}
-    for held in await db[HOLDERS].find({"pool": {"$in": resource_ids}, "kind": "resource"}).to_list(None):
-        out.setdefault(held["pool"], []).append({"community_id": held["holder"], "project_id": held["claim_id"],
-                                                 "claimed_at": held["at"]})
+    held = await db[HOLDERS].find({"pool": {"$in": resource_ids}, "kind": "resource"}).sort("at", 1).to_list(None)
+    pids = [h["claim_id"] for h in held]
+    fields = {"status": 1, "overdue": 1, "community_name": 1, "due_at": 1}
+    projects = {d["_id"]: d for d in await db[DEMANDS].find({"_id": {"$in": pids}}, fields).to_list(None)}
+    statuses: dict[str, list[str]] = {}
+    for claim in await db[CLAIMS].find({"demand_id": {"$in": pids}}, {"demand_id": 1, "status": 1}).to_list(None):
+        statuses.setdefault(claim["demand_id"], []).append(claim["status"])
+    for h in held:
+        project = projects.get(h["claim_id"])
+        stage = stage_of(project, statuses.get(h["claim_id"], [])) if project else None
+        out.setdefault(h["pool"], []).append({
+            "community_id": h["holder"], "community_name": (project or {}).get("community_name"),
+            "project_id": h["claim_id"], "project_stage": stage, "project_stage_label": STAGES.get(stage or ""),
+            "project_due_at": (project or {}).get("due_at"), "claimed_at": h["at"]})
     return out
 
 

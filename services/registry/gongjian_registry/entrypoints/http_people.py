@@ -115,10 +115,11 @@ def _need_acts_for(principal: Principal, path: list[str], roles: tuple[str, ...]
 
 
 @router.post("/members/{member_id}/reveal", tags=["个人信息 personal data"],
-             summary="社区管理员查看党员姓名与手机号（须说明原因，记入审计） reveal, audited",
+             summary="社区管理员查看党员姓名、手机号与身份证号（须说明原因，记入审计） reveal, audited",
              **allow(*REVEALERS, place="object", reveals=True))
 async def reveal_member(member_id: str, body: RevealIn, request: Request, principal: CurrentPrincipal) -> dict:
-    """{id, kind, name, phone, audit_id}; 403 unless a community admin of a community the member reported to."""
+    """{id, kind, name, phone, id_number, audit_id} in clear, after one audit entry is written (SECURITY.md, Audit);
+    403 unless a community admin of a community the member reported to."""
     db = request.app.state.runtime.db
     need_role(principal, REVEALERS, "查看个人信息")
     doc = await members.get_member(db, member_id)

@@ -9,7 +9,7 @@ from gongjian_shared.access import allow
 from gongjian_shared.auth import CurrentPrincipal
 from gongjian_shared.localtime import Deadline, Instant
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.text import Folded, choice
 from pydantic import Field
 
@@ -61,17 +61,21 @@ async def record(body: InspectionIn, request: Request, principal: CurrentPrincip
                                           by=principal.sub, acts_for=officials_acts_for(principal)))
 
 
-@router.get("/inspections", summary="督查台账 inspections of a place, with counts of open/overdue/closed items",
+@router.get("/inspections", summary="督查台账 inspections of a place, paged, with counts of open/overdue/closed items",
             **allow(*OFFICIALS, place="query:place_id"))
 async def listing(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
                   quarter: str | None = Query(None, title="季度", pattern=r"^\d{4}Q[1-4]$", description="季度，如 2026Q4"),
-                  status: Literal["open", "closed"] | None = None) -> dict:
+                  status: Literal["open", "closed"] | None = None,
+                  limit: int = Query(20, ge=1, le=200, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{total, summary, items}``: one page of inspections, newest quarter first; ``total`` and the summary's
+    counts cover every inspection matching the filters. 403 outside the caller's places."""
     if place_id and not await acts_for_place(request, principal, place_id):
         raise outside("该地点的督查记录")
     if not place_id and principal.role != "city_admin":
         place_id = principal.places[0] if principal.places else "_none"
-    found = await inspections.listing(runtime(request).db, place_id=place_id, quarter=quarter, status=status)
-    return {"summary": found["summary"], "items": [_view(i) for i in found["items"]]}
+    found = await inspections.listing(runtime(request).db, place_id=place_id, quarter=quarter, status=status,
+                                      limit=limit, offset=offset)
+    return {"total": found["total"], "summary": found["summary"], "items": [_view(i) for i in found["items"]]}
 
 
 @router.get("/inspections/{inspection_id}", summary="查看督查记录 get an inspection (its unit, officials over it)",

@@ -51,11 +51,14 @@ class DispatchIn(RequestModel):
 
 @router.get("/supervision", tags=["督办 supervision"], summary="督办台账：逾期与上报事项 overdue and escalated items",
             **allow(*OFFICIALS, place="query:place_id"))
-async def supervision_ledger(place_id: str, request: Request, principal: CurrentPrincipal) -> dict:
+async def supervision_ledger(place_id: str, request: Request, principal: CurrentPrincipal,
+                             limit: int = Query(20, ge=1, le=200, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{place_id, summary, demands, tasks, rectifications}``: one page (``limit`` from ``offset``) of each
+    list, earliest deadline first; the summary's counts are each list's total. 403 outside the caller's places."""
     require_role(principal, *OFFICIALS)
     place = await projections.place(runtime(request).db, place_id)
     require_place(principal, place["path"] if place else [place_id])
-    return await ledger.of_place(runtime(request).db, place_id)
+    return await ledger.of_place(runtime(request).db, place_id, limit=limit, offset=offset)
 
 
 @router.post("/meetings", status_code=201, tags=["督办 supervision"],

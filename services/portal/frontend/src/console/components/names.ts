@@ -16,5 +16,7 @@ export function useNames() {
   }
 
   const nameOf = (id: string) => names[id] ?? id
-  return { names, learn, nameOf }
+  /** The name learned for ``id``, else what the record itself shows (the registry's mask). */
+  const nameOr = (id: string, shown: string) => names[id] ?? shown
+  return { names, learn, nameOf, nameOr }
 }
