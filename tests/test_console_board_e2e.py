@@ -2,10 +2,12 @@
 
 Debian's headless Chromium (Playwright, 1440×900, zh-CN) plays issue 15 point 3: a community
 admin sees the board (清单看板) with items in several stages and an overdue one, opens the one
-waiting for verification and sends it back (退回) with a reason; approves a micro-wish (微心愿);
-triages a suggestion and hands it on as 代办; reads the supervision ledger (督办) and records a
-joint meeting (联席会议) with a task. The street's staff record a quarter's inspection (督查)
-of the community with a 限期整改 item; the community's own staff may not (no button, and 403).
+waiting for verification and sends it back (退回) with a reason; approves a micro-wish (微心愿) and
+rejects another with a reason; triages a suggestion and hands it on as 代办; reads the supervision
+ledger (督办), its overdue rectification items paged by the service, and records a joint meeting
+(联席会议) with a task, which it then closes (销号). The street's staff record a quarter's inspection
+(督查) of the community with a 限期整改 item; the community's own staff may not (no button, and 403)
+but follow it up (跟进), and the street closes it.
 A unit admin sees none of these desks and the services answer 403 (point 5). Screenshots of
 each desk go to artifacts/console/ (board-*.png).
 """
@@ -18,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from playwright.async_api import async_playwright, expect
+from pymongo import MongoClient
 
 from gongjian_shared.localtime import add_days, today as local_today
 from gongjian_shared.testing import auth, eventually
@@ -74,6 +77,10 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
         "community_id": ids["home"], "title": "想要一台收音机听戏", "description": "家里老收音机坏了"})
     assert r.status_code == 201, r.text
     made["wish"] = r.json()["id"]
+    r = await http.post(f"{claims}/wishes", headers=resident, json={
+        "community_id": ids["home"], "title": "想要一部智能手机", "description": "方便和子女视频"})
+    assert r.status_code == 201, r.text
+    made["wish_rejected"] = r.json()["id"]
     r = await http.post(f"{claims}/suggestions", headers=resident, json={
         "community_id": ids["home"], "title": "3 号楼前路灯不亮", "content": "晚上出门不方便，请尽快修理"})
     assert r.status_code == 201, r.text
@@ -89,6 +96,7 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
     await make_staff(http, portal, users["street"], "双塔街道党工委", "community_admin", [ids["street"]])
     await make_staff(http, portal, users["unit"], "司法局管理员", "unit_admin", [unit])
     made = await seed(http, stack, ids, unit)
+    seed_rectifications(stack, ns, ids, count=21)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     expect.set_options(timeout=20_000)  # a loaded machine: password hashing, lazy chunks, Kafka hops
@@ -113,6 +121,29 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
         finally:
             await browser.close()
             expect.set_options(timeout=5_000)
+
+
+async def answer(desk: Desk, trigger, text: str, button: str, done: str) -> None:
+    """Click ``trigger``, write ``text`` into the prompt it opens, confirm with ``button``, read ``done``."""
+    await trigger.click()
+    box = desk.page.locator(".el-message-box")
+    await box.locator("input").fill(text)
+    await box.get_by_role("button", name=button).click()
+    await desk.message(done)
+
+
+def seed_rectifications(stack: dict[str, str], ns, ids: dict[str, str], count: int) -> None:
+    """Old inspections of the community, each with one overdue 限期整改 item, as claims stores them
+    (an item falls overdue only after its deadline), so the ledger has more than a page of them."""
+    past = datetime(2020, 3, 1, tzinfo=UTC)
+    path = [ids["city"], ids["district"], ids["street"], ids["home"]]
+    with MongoClient(stack["mongodb_url"], tz_aware=True) as client:
+        client[ns.db("claims")]["inspections"].insert_many([{
+            "_id": f"insp-seed-{i:02d}", "path": path, "community_id": ids["home"], "street_id": ids["street"],
+            "status": "open", "quarter": "2020Q1", "target_kind": "community", "target_id": ids["home"],
+            "target_name": "滨湖世纪社区", "inspected_at": past, "group": "", "findings": [], "version": 1,
+            "items": [{"id": f"insp-seed-{i:02d}-r1", "title": f"旧账整改{i:02d}", "deadline": past + timedelta(days=i),
+                       "status": "open", "overdue": True, "escalated": False, "follow_ups": []}]} for i in range(count)])
 
 
 async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
@@ -144,11 +175,7 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
     await board.get_by_role("link", name="独居老人上门探访").click()
     await expect(page).to_have_url(re.compile(rf"/console/demands/{made['fulfilled']}$"))
     rows = page.locator('[data-test="claims"] .el-table__row')
-    await rows.first.locator('[data-test="send-back"]').click()
-    box = page.locator(".el-message-box")
-    await box.locator("input").fill("请补充上门服务照片")
-    await box.get_by_role("button", name="退回").click()
-    await desk.message("已退回")
+    await answer(desk, rows.first.locator('[data-test="send-back"]'), "请补充上门服务照片", "退回", "已退回")
     await expect(rows.first).to_contain_text("退回：请补充上门服务照片")
     await expect(rows.first).to_contain_text("已认领，待服务")
     await desk.shot("02-sent-back")
@@ -180,15 +207,20 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     staff = auth("community_admin", ids["home"], sub="e2e-secretary")
     await page.get_by_role("menuitem", name="微心愿审核").click()
     wishes = page.locator('[data-test="wishes"]')
-    await expect(wishes.locator(".el-table__row")).to_have_count(1)
+    await expect(wishes.locator(".el-table__row")).to_have_count(2)
     await expect(wishes).to_contain_text("想要一台收音机听戏")
     await expect(wishes).to_contain_text("待审核")
     await desk.shot("03-wishes")
-    await wishes.locator('[data-test="approve"]').click()
+    await wishes.locator(".el-table__row").filter(has_text="想要一台收音机听戏").locator('[data-test="approve"]').click()
     await desk.message("已通过，党员可认领")
-    await expect(wishes.locator(".el-table__row")).to_have_count(0)  # the page lists those still to review
+    await expect(wishes.locator(".el-table__row")).to_have_count(1)  # the page lists those still to review
+    reason = "超出微心愿金额上限，建议申请困难帮扶"
+    await answer(desk, wishes.locator('[data-test="reject"]'), reason, "驳回", "已驳回")
+    await expect(wishes.locator(".el-table__row")).to_have_count(0)
     r = await http.get(f"{claims}/wishes/{made['wish']}", headers=staff)
     assert r.json()["status"] == "open", r.text
+    r = await http.get(f"{claims}/wishes/{made['wish_rejected']}", headers=staff)
+    assert (r.json()["status"], r.json()["reject_reason"]) == ("rejected", reason), r.text
 
     await page.get_by_role("menuitem", name="意见建议").click()
     table = page.locator('[data-test="suggestions"]')
@@ -230,12 +262,21 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
 
 async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                            unit: str) -> None:
-    """The ledger lists the overdue need; a joint meeting is recorded with one task for the unit."""
-    page = desk.page
+    """The ledger lists the overdue need and pages the overdue rectification items on the service; a joint
+    meeting is recorded with one task for the unit, and the task is closed (销号) with its result."""
+    page, claims = desk.page, stack["claims"]
     await page.get_by_role("menuitem", name="督办与联席会议").click()
-    ledger = page.locator('[data-test="ledger"]')
+    ledger = page.locator('[data-test="ledger-demands"]')
     await expect(ledger).to_contain_text("小区消防通道清理")
     await expect(ledger).to_contain_text("已上报街道督办")
+    await page.get_by_role("tab", name="逾期整改事项（21）").click()
+    items = page.locator('[data-test="ledger-rectifications"] .el-table__row')
+    await expect(items).to_have_count(20)
+    await expect(items.first).to_contain_text("旧账整改00")  # earliest deadline first
+    async with page.expect_response(lambda res: "/api/claims/supervision" in res.url and "offset=20" in res.url):
+        await page.locator('[data-test="ledger-rectifications-pager"] .number').filter(has_text="2").click()
+    await expect(items).to_have_count(1)
+    await expect(items.first).to_contain_text("旧账整改20")
     await page.locator('[data-test="new-meeting"]').click()
     form = page.locator('[data-test="meeting-form"]')
     await form.locator("input[name=meeting-title]").fill("第四季度共驻共建联席会议")
@@ -255,11 +296,18 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("办理中")
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text(f"单位：{UNIT}")  # by name, not id
     await desk.shot("07-supervision")
+    close = meetings.locator('[data-test="tasks"]').get_by_role("button", name="销号")
+    await answer(desk, close, "路灯已全部修复", "销号", "任务已销号")
+    await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("已销号")
+    await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("路灯已全部修复")
+    r = await http.get(f"{claims}/tasks", params={"place_id": ids["home"]}, headers=auth("community_admin", ids["home"]))
+    assert [(t["title"], t["status"]) for t in r.json()["items"]] == [("修缮 3 号楼前路灯", "done")], r.text
 
 
 async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient, stack: dict[str, str],
                           ids: dict[str, str]) -> None:
-    """The street inspects the community; the community's own staff only read and follow up."""
+    """The street inspects the community; the community's own staff only read and follow up (跟进); the
+    street closes the item (销号). Inspections page on the service: the seeded old ones come after."""
     page, claims = street.page, stack["claims"]
     await page.get_by_role("menuitem", name="督查整改").click()
     await page.locator('[data-test="new-inspection"]').click()
@@ -276,7 +324,8 @@ async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient
     await street.shot("01-inspection-form")
     await page.locator('[data-test="inspection-submit"]').click()
     await street.message("督查记录已登记")
-    card = page.locator('[data-test="inspection"]')
+    card = page.locator('[data-test="inspection"]').first  # the newest quarter first
+    await expect(page.locator('[data-test="inspections-pager"]')).to_contain_text("共 22 条")
     await expect(card).to_contain_text("社区党组织：滨湖世纪社区")
     await expect(card).to_contain_text("微心愿公示栏信息陈旧")
     await expect(card.locator('[data-test="rectifications"]')).to_contain_text("更新党员报到台账")
@@ -289,13 +338,23 @@ async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient
     # The community's own staff: the record is there, no 登记督查 button; the service refuses too.
     spage = secretary.page
     await spage.get_by_role("menuitem", name="督查整改").click()
-    await expect(spage.locator('[data-test="inspection"]')).to_contain_text("更新党员报到台账")
+    scard = spage.locator('[data-test="inspection"]').first
+    await expect(scard).to_contain_text("更新党员报到台账")
     await expect(spage.locator('[data-test="new-inspection"]')).to_have_count(0)
     await expect(spage.locator('[data-test="close-item"]')).to_have_count(0)
-    await secretary.shot("08-inspections-community")
     r = await http.post(f"{claims}/inspections", headers=auth("community_admin", ids["home"]), json={
         "target_kind": "community", "target_id": ids["home"], "inspected_at": str(local_today())})
     assert r.status_code == 403, r.text
+    await answer(secretary, scard.locator('[data-test="follow-up"]'), "已逐户核对报到信息", "确定", "已登记整改进展")
+    await expect(scard.locator('[data-test="rectifications"]')).to_contain_text("已逐户核对报到信息")
+    await secretary.shot("08-inspections-community")
+
+    await page.get_by_role("menuitem", name="督查整改").click()  # the street closes it after the follow-up
+    await expect(card.locator('[data-test="rectifications"]')).to_contain_text("已逐户核对报到信息")
+    await answer(street, card.locator('[data-test="close-item"]'), "经复查台账已更新", "确定", "整改事项已销号")
+    await expect(card.locator('[data-test="rectifications"]')).to_contain_text("结果：经复查台账已更新")
+    await expect(card.locator(".el-card__header")).to_contain_text("已销号")  # its only item closed: the inspection too
+    await street.shot("03-inspection-closed")
 
 
 async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],

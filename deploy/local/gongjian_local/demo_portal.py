@@ -2,6 +2,10 @@
 
 Phones are in the 177 range, which the generated demo city never uses. The member's
 SMS code appears in the portal's log on this console (development sender).
+
+The walkthrough's accounts sit in 滨湖世纪社区, made before the city is loaded; once it is,
+the console's accounts go where the work is: a community admin of the busiest community
+(most members) and the admin of its unit with the most in-service members (单位工作台).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from gongjian_shared.internal import issue_service_token
 
 MEMBER_PHONE, RESIDENT_PHONE, ADMIN_PHONE = "17700000001", "17700000002", "17700000003"
 ADMIN_USERNAME, ADMIN_PASSWORD = "shequ", "gongjian2026"
+DESK_PHONE, DESK_USERNAME = "17700000005", "shuji"    # the busiest community's admin
+UNIT_PHONE, UNIT_USERNAME = "17700000006", "danwei"   # a unit admin there
 
 
 def create_accounts(demo: Any, community: str) -> None:
@@ -29,3 +35,35 @@ def print_way_in(portal_url: str) -> None:
     print(f"  党员 member      {MEMBER_PHONE}  短信验证码见本窗口日志 [短信验证码] (code in the log below)")
     print(f"  居民 resident    {RESIDENT_PHONE}  同上 (same)")
     print(f"  社区书记 admin   {ADMIN_PHONE}  或 用户名 {ADMIN_USERNAME} / 密码 {ADMIN_PASSWORD}", flush=True)
+
+
+def busiest(demo: Any, communities: list[str]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """(the community with the most members, its paired unit with the most in-service members or None),
+    each as the registry gives it (``{id, name, ...}``)."""
+    city_admin = demo.headers("city_admin", sub="demo-city-staff")
+
+    def count(path: str, key: str) -> int:
+        return demo.call("GET", "registry", f"{path}?limit=1", headers=city_admin)[key]
+    community = max(communities, key=lambda c: count(f"/communities/{c}/members", "count"))
+    units = demo.call("GET", "registry", f"/units?community_id={community}", headers=city_admin)
+    unit = max(units, key=lambda u: count(f"/units/{u['id']}/members", "total"), default=None)
+    return demo.call("GET", "registry", f"/places/{community}", headers=city_admin), unit
+
+
+def create_desk_accounts(demo: Any, community: str, unit: str | None) -> None:
+    """Console accounts (password or SMS): the community's admin, and the unit's admin if there is a unit."""
+    city_admin = demo.headers("city_admin")
+    accounts = [(DESK_USERNAME, "王书记", "community_admin", community, DESK_PHONE)]
+    if unit:
+        accounts.append((UNIT_USERNAME, "单位管理员", "unit_admin", unit, UNIT_PHONE))
+    for username, name, role, place, phone in accounts:
+        demo.call("POST", "portal", "/api/staff", headers=city_admin, expect=(201, 409), json={
+            "username": username, "name": name, "role": role, "places": [place], "phone": phone, "password": ADMIN_PASSWORD})
+
+
+def print_desks(portal_url: str, community: dict[str, Any], unit: dict[str, Any] | None) -> None:
+    print(f"\n工作台入口 (staff console): {portal_url}/console/   密码 (password) {ADMIN_PASSWORD}")
+    print(f"  社区书记 {community['name']}（党员最多的社区 busiest）  用户名 {DESK_USERNAME} 或 {DESK_PHONE}")
+    if unit:
+        print(f"  单位管理员 {unit['name']}  用户名 {UNIT_USERNAME} 或 {UNIT_PHONE}")
+    print(f"  （演示开场的账号在 滨湖世纪社区：社区书记 {ADMIN_USERNAME}）", flush=True)

@@ -93,3 +93,32 @@ async def test_the_demo_accounts_sign_in(stack, city, registry_url):
             assert (r.json()["me"]["role"], r.json()["me"]["places"][0]["id"]) == (role, city.ids["c2"])
         r = await client.post("/api/auth/password", json={"username": ADMIN_USERNAME, "password": ADMIN_PASSWORD})
         assert r.status_code == 200 and r.json()["me"]["role"] == "community_admin"
+
+
+async def test_the_demo_console_accounts_sit_where_the_work_is(stack, city, registry_url, capsys):
+    """`make demo` also prints console accounts: the busiest community's admin and its busiest unit's admin."""
+    from gongjian_local.demo import Demo
+    from gongjian_local.demo_portal import (ADMIN_PASSWORD, DESK_USERNAME, UNIT_USERNAME, busiest,
+                                            create_desk_accounts, print_desks)
+
+    demo = Demo({"registry": registry_url, "portal": stack})
+    admin = demo.headers("city_admin")
+    quiet, busy = (demo.call("POST", "registry", "/places", headers=admin, json={
+        "kind": "community", "name": name, "parent_id": city.ids["street"]})["id"] for name in ("清静社区", "热闹社区"))
+    units = [demo.call("POST", "registry", "/units", headers=admin, json={
+        "name": name, "kind": "organ", "paired_community_id": busy})["id"] for name in ("区档案馆", "区人民医院")]
+    for n, (home, unit) in enumerate([(quiet, None), (busy, None), (busy, units[1]), (busy, units[1])]):
+        demo.call("POST", "registry", "/members", headers=admin,
+                  json={"name": f"演示{n}", "home_community_id": home, **({"work_unit_id": unit} if unit else {})})
+    community, unit = busiest(demo, [quiet, busy])
+    assert (community["id"], community["name"], unit["id"]) == (busy, "热闹社区", units[1])
+    create_desk_accounts(demo, community["id"], unit["id"])
+    create_desk_accounts(demo, community["id"], unit["id"])  # a second demo run on the same data is fine
+    print_desks(stack, community, unit)
+    printed = capsys.readouterr().out
+    assert "热闹社区" in printed and "区人民医院" in printed and f"{stack}/console/" in printed
+    async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
+        for username, role, place in ((DESK_USERNAME, "community_admin", busy), (UNIT_USERNAME, "unit_admin", units[1])):
+            r = await client.post("/api/auth/password", json={"username": username, "password": ADMIN_PASSWORD})
+            assert r.status_code == 200, r.text
+            assert (r.json()["me"]["role"], r.json()["me"]["places"][0]["id"]) == (role, place)

@@ -4,8 +4,9 @@
 import { reactive, ref, watch, type Ref } from 'vue'
 import { messageOf } from '@/shared/format'
 
-export function usePaged<T>(fetchPage: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>) {
-  const page = reactive({ no: 1, size: 20 })
+export function usePaged<T>(fetchPage: (limit: number, offset: number) => Promise<{ total: number; items: T[] }>,
+  size = 20) {
+  const page = reactive({ no: 1, size })
   const rows = ref([]) as Ref<T[]>
   const total = ref(0)
   const loading = ref(false)
