@@ -19,10 +19,10 @@ async def _post(client, url, body, headers, key=None):
     return await client.post(url, json=body, headers={**headers, **({"Idempotency-Key": key} if key else {})})
 
 
-async def test_same_key_replays_the_first_answer_in_every_service(module_services):
-    reg, claims, ev = module_services["registry"], module_services["claims"], module_services["evaluation"]
+async def test_same_key_replays_the_first_answer_in_every_service(services):
+    reg, claims, ev = services["registry"], services["claims"], services["evaluation"]
     admin = auth("city_admin")
-    run = uuid.uuid4().hex[:6]  # keys and names of this run: the services are shared by the module (and a rerun)
+    run = uuid.uuid4().hex[:6]  # keys and names of this run
     async with httpx.AsyncClient(timeout=30) as client:
         # registry: a place created once under one key, twice without
         city_name = f"幂等市{run}"
@@ -100,8 +100,8 @@ async def test_same_key_replays_the_first_answer_in_every_service(module_service
                                  for op in posts)
 
 
-async def test_bad_key_is_refused(module_services):
+async def test_bad_key_is_refused(services):
     async with httpx.AsyncClient(timeout=30) as client:
-        r = await client.post(f"{module_services['registry']}/places", json={"kind": "city", "name": "x", "parent_id": None},
+        r = await client.post(f"{services['registry']}/places", json={"kind": "city", "name": "x", "parent_id": None},
                               headers={**auth("city_admin"), "Idempotency-Key": "k" * 300})
         assert r.status_code == 400 and r.json()["code"] == "bad-idempotency-key"
