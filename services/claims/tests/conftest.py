@@ -141,6 +141,11 @@ class World:
         return [event_of(r) for r in records]
 
 
+def jobs_ran(*apps: Any) -> list[str]:
+    """The ids of the timed jobs these claims instances ran, each listed once it was logged as finished."""
+    return [job for app in apps for job in app.state.runtime.state["scheduler"].ran]
+
+
 @pytest.fixture(scope="session")
 def world_ns(infra) -> Namespace:
     return Namespace(infra)

@@ -14,6 +14,8 @@ from gongjian_shared.contracts import validate_event
 from gongjian_shared.localtime import frozen
 from gongjian_shared.testing import app_client, auth, eventually
 
+from .conftest import jobs_ran
+
 
 @pytest.fixture
 def idle_rule(ns, monkeypatch):
@@ -58,8 +60,7 @@ async def test_idle_claim_is_warned_then_released_once_by_two_instances(idle_rul
                 # new lease period at once, in which the other instance may take a job still being finished
                 # (a job outliving its lease runs again, by design: its effects are idempotent).
                 def steps() -> Counter:
-                    ran = app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
-                    return Counter(j.split("@")[0] for j in ran if j.startswith(silent_claim))
+                    return Counter(j.split("@")[0] for j in jobs_ran(app1, app2) if j.startswith(silent_claim))
                 await eventually(lambda: steps()[f"{silent_claim}:idle_warn"] > 0, timeout=60)
 
                 # Day 10.5: released automatically; the claimant and the community are told.

@@ -12,6 +12,8 @@ from gongjian_claims.domain.inspections import quarter_of
 from gongjian_shared.localtime import parse_instant
 from gongjian_shared.testing import app_client, auth, eventually
 
+from .conftest import jobs_ran
+
 SECOND = 1 / 3600  # in hours
 
 
@@ -69,8 +71,8 @@ async def test_inspection_life_cycle_escalates_once_with_two_instances(fast, mak
         assert "台账" not in str(recorded[0]["data"])  # counts travel, finding texts do not
         # A slow run may be taken up again by the other instance in a later lease period: the effects
         # (the mark with its event, each notice) still happen once.
-        ran = app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
-        assert {j for j in ran if j.startswith(late)} == {f"{late}:remind", f"{late}:overdue", f"{late}:escalate"}
+        assert {j for j in jobs_ran(app1, app2) if j.startswith(late)} == {
+            f"{late}:remind", f"{late}:overdue", f"{late}:escalate"}
         notes = (await client.get("/notifications", headers=auth("unit_admin", unit))).json()["items"]
         assert Counter(n["kind"] for n in notes if n["subject_id"] == late) == {
             "rectification.remind": 1, "rectification.overdue": 1}

@@ -11,6 +11,8 @@ from gongjian_claims.bootstrap import build_app
 from gongjian_shared.localtime import frozen
 from gongjian_shared.testing import app_client, auth, eventually
 
+from .conftest import jobs_ran
+
 SECOND = 1 / 3600  # in hours
 
 
@@ -43,11 +45,9 @@ async def test_deadline_fires_once_with_two_instances(fast, make_world):
                     return [n for n in notes["items"] if n["subject_id"] == demand["id"]]
                 await eventually(reminded, timeout=60)
 
-                def ran() -> list[str]:
-                    return app1.state.runtime.state["scheduler"].ran + app2.state.runtime.state["scheduler"].ran
                 # Logged as finished before the clock jumps: a new lease period lets the other instance
                 # take a job that is still being finished (by design, a job outliving its lease reruns).
-                await eventually(lambda: f"{demand['id']}:remind" in ran(), timeout=60)
+                await eventually(lambda: f"{demand['id']}:remind" in jobs_ran(app1, app2), timeout=60)
                 clock.advance(hours=3)  # past the deadline and the hour before escalation
 
                 async def escalated():
@@ -58,8 +58,8 @@ async def test_deadline_fires_once_with_two_instances(fast, make_world):
             assert len(overdue) == 1
             assert overdue[0]["data"]["open_claims"] == 1 and overdue[0]["data"]["claimant_ids"] == [member]
 
-            await eventually(lambda: f"{demand['id']}:escalate" in ran(), timeout=60)
-            mine = [j for j in ran() if j.startswith(demand["id"])]
+            await eventually(lambda: f"{demand['id']}:escalate" in jobs_ran(app1, app2), timeout=60)
+            mine = [j for j in jobs_ran(app1, app2) if j.startswith(demand["id"])]
             assert Counter(mine) == {f"{demand['id']}:remind": 1, f"{demand['id']}:overdue": 1,
                                      f"{demand['id']}:escalate": 1}
 
