@@ -1,12 +1,18 @@
-"""Fixed-window counters in MongoDB: one atomic ``$inc`` per hit, shared by all instances."""
+"""Counters in MongoDB shared by all instances: one atomic ``$inc`` per hit.
+
+``hit`` counts in fixed clock windows; ``count``/``peek``/``clear`` keep one counter per key whose
+window opens at its first hit (sign-in failures and attempts).
+"""
 
 from __future__ import annotations
 
 import math
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from gongjian_shared.localtime import now as current_time
+from gongjian_shared.localtime import stored_utc
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
@@ -31,3 +37,42 @@ async def hit(db: Any, scope: str, key: str, *, limit: int, window_s: int) -> in
     if doc["n"] > limit:
         return max(1, math.ceil(start + window_s - now))
     return None
+
+
+async def count(db: Any, scope: str, key: str, *, window_s: int, slide: bool = False) -> tuple[int, int]:
+    """Add one to ``key``'s counter in ``scope``; (count, seconds until the counter ends).
+
+    The window opens at the first hit (not at a clock boundary, so a burst across a boundary
+    is still one burst); with ``slide`` every hit pushes its end to ``window_s`` from now (a
+    lock that lasts from the last failure). An ended counter starts again at 1.
+    """
+    doc_id, now = f"{scope}|{key}", current_time()
+    end = now + timedelta(seconds=window_s)
+    live = {"_id": doc_id, "expires_at": {"$gt": now}}
+    update: dict[str, Any] = {"$inc": {"n": 1}, **({"$set": {"expires_at": end}} if slide else {})}
+    for _ in range(3):
+        doc = await db[LIMITS].find_one_and_update(live, update, return_document=ReturnDocument.AFTER)
+        if doc is not None:
+            return doc["n"], _seconds_until(doc["expires_at"], now)
+        try:  # none yet, or an ended one: start afresh; a concurrent starter wins the unique _id
+            await db[LIMITS].update_one({"_id": doc_id, "expires_at": {"$lte": now}},
+                                        {"$set": {"n": 1, "expires_at": end}}, upsert=True)
+            return 1, window_s
+        except DuplicateKeyError:
+            continue
+    return 1, window_s
+
+
+async def peek(db: Any, scope: str, key: str) -> tuple[int, int]:
+    """(count, seconds left) of ``key``'s live counter in ``scope``; (0, 0) when there is none."""
+    now = current_time()
+    doc = await db[LIMITS].find_one({"_id": f"{scope}|{key}", "expires_at": {"$gt": now}})
+    return (doc["n"], _seconds_until(doc["expires_at"], now)) if doc else (0, 0)
+
+
+async def clear(db: Any, scope: str, key: str) -> None:
+    await db[LIMITS].delete_one({"_id": f"{scope}|{key}"})
+
+
+def _seconds_until(at: datetime, now: datetime) -> int:
+    return max(1, math.ceil((stored_utc(at) - now).total_seconds()))

@@ -12,10 +12,9 @@ from gongjian_shared.auth import OFFICIALS, CurrentPrincipal, require_role
 from gongjian_shared.problems import Problem
 from pydantic import Field
 
-from ..adapters import ratelimit
 from ..adapters.passwords import verify_password
 from ..service import staff
-from ..service.codes import too_many
+from ..service.signin_guard import SignInGuard
 from ..service.sessions import me_view
 from .common import client_of, mobile, parts
 from .http_auth import signed_in
@@ -63,15 +62,17 @@ async def communities(request: Request, q: str | None = Query(None, max_length=5
 
 @router.post("/api/auth/password", summary="工作人员密码登录 staff sign-in with password", **public("工作人员登录 staff sign-in"))
 async def password(body: PasswordIn, request: Request, response: Response) -> dict:
-    """Like sign-in; 401 wrong username or password; 429 + Retry-After after too many tries."""
-    db, settings = request.app.state.runtime.db, request.app.state.settings
-    for scope, key, limit in (("pw-client", client_of(request), settings.passwords_per_client_hour),
-                              ("pw-user", body.username, 10)):
-        if wait := await ratelimit.hit(db, scope, key, limit=limit, window_s=3600):
-            raise too_many(wait, "登录尝试过于频繁")
+    """Like sign-in; 401 wrong username or password; 429 + Retry-After (seconds; the ``detail`` says
+    minutes) when this client tried too often or the username failed too often (service/signin_guard.py)."""
+    db = request.app.state.runtime.db
+    guard = SignInGuard(db, request.app.state.settings)
+    await guard.admit(client_of(request), body.username)
     account = await staff.by_username(db, body.username)
+    # The hash is checked even for an unknown username: the answer takes as long either way.
     if not verify_password(account.get("password_hash") if account else None, body.password) or account is None:
+        await guard.failed(body.username)
         raise Problem(401, "用户名或密码错误 (wrong username or password)", code="bad-password")
+    await guard.succeeded(body.username)
     identity = await parts(request).accounts.staff_identity(account)
     return await signed_in(request, response, identity, [identity["role"]], "password")
 

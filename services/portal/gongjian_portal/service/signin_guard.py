@@ -1,0 +1,45 @@
+"""Limits on staff password sign-in (OWASP Authentication Cheat Sheet, "Account lockout").
+
+- Per client address: every attempt counts, ``passwords_per_client_hour`` an hour from the
+  first (one client guessing many accounts, or one account very fast).
+- Per username: only FAILED attempts count; ``password_failures_per_user`` of them, each less
+  than ``password_lock_minutes`` after the previous, lock the username until that long after
+  the last; a successful sign-in clears the count. So the owner's own sign-ins never lock the
+  account, and a guesser is stopped after a few tries whatever address they use.
+While locked the password is not even checked (a right guess must not be told apart).
+Usernames and addresses are stored only as keyed hashes. Too many → 429 + Retry-After.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..adapters import ratelimit
+from ..domain.codes import keyed_hash
+from .codes import too_many
+
+CLIENT, USER = "pw-client", "pw-user-failures"
+
+
+class SignInGuard:
+    def __init__(self, db: Any, settings: Any) -> None:
+        self.db, self.settings = db, settings
+
+    def _key(self, kind: str, value: str) -> str:
+        return keyed_hash(self.settings.phone_key, kind, value)
+
+    async def admit(self, client: str, username: str) -> None:
+        """Count the attempt for ``client``; Problem 429 when the client or the username is over its limit."""
+        n, wait = await ratelimit.count(self.db, CLIENT, self._key("client", client), window_s=3600)
+        if n > self.settings.passwords_per_client_hour:
+            raise too_many(wait, "本设备登录尝试过于频繁")
+        failures, wait = await ratelimit.peek(self.db, USER, self._key("username", username))
+        if failures >= self.settings.password_failures_per_user:
+            raise too_many(wait, "该账号密码错误次数过多，已暂时锁定")
+
+    async def failed(self, username: str) -> None:
+        await ratelimit.count(self.db, USER, self._key("username", username),
+                              window_s=self.settings.password_lock_minutes * 60, slide=True)
+
+    async def succeeded(self, username: str) -> None:
+        await ratelimit.clear(self.db, USER, self._key("username", username))
