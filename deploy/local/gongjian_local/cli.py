@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 import time
 
 from gongjian_shared.auth import ROLES, issue_token
 from gongjian_shared.settings import ServiceSettings
 
+from . import interrupts
 from .infra_cli import add_infra_commands
 
 
@@ -42,10 +42,6 @@ def wait_for_interrupt() -> None:
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
-
-
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -118,8 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, through every `finally`: services, pools and
-    # threads we started are stopped, whatever step we are in.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+    # threads we started are stopped, whatever step we are in (never mid-spawn: interrupts.py).
+    previous = interrupts.install()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
@@ -128,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误 (error): {exc}", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        interrupts.restore(previous)
 
 
 if __name__ == "__main__":

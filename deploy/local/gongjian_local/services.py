@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from .interrupts import starting_children
+
 SERVICES = {"registry": 8001, "claims": 8002, "evaluation": 8003, "portal": 8000}
 
 
@@ -97,7 +99,8 @@ def running_services(env: dict[str, str], log=print) -> Iterator[dict[str, Runni
             log(f"  启动 {name} 服务 (starting {name}) …")
             upstreams = {f"{n.upper()}_URL": f"http://127.0.0.1:{service_port(n)}" for n in SERVICES
                          if n != name} if name == "portal" else {}
-            started[name] = launch_service(name, {**env, **upstreams})
+            with starting_children():  # a Ctrl-C here must not orphan the child being started
+                started[name] = launch_service(name, {**env, **upstreams})
         for name, service in started.items():
             wait_ready(service)
             log(f"  ✓ {name} 就绪: {service.url}")
