@@ -7,7 +7,8 @@ while batches are in flight, the flow goes on (with some events published twice)
 instance joins. Then the projections hold every member with exactly the reports sent — the
 last word of each member, nothing lost — and every notice is in the inbox and delivered
 exactly once (nothing twice). Time-based work of several claims instances: test_supervision,
-test_idle_claims and test_inspections (each job once across two instances).
+test_idle_claims and test_inspections (each job once across two instances), and
+services/claims/tests/test_supervision_kill.py (three processes, the one holding a lease killed).
 """
 
 from __future__ import annotations

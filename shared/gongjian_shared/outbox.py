@@ -7,8 +7,10 @@ pending events (idempotent producer, key = aggregate id) and only then removes t
 consumers de-duplicate on the event id.
 
 Latency: the writer calls ``relay.notify(collection, ids)`` so the relay publishes those
-documents at once; a sweep at start-up (and a slow periodic one, for what another instance
-left when it died) catches what a crash left. Bulk imports of many new documents may
+documents at once; a sweep at start-up catches what a crash left, and a periodic one (every
+``GONGJIAN_OUTBOX_SWEEP_S``, busy or not) what another instance left when it died: the
+documents already pending at the previous sweep, so that N instances do not publish again what
+their live writers are publishing. Bulk imports of many new documents may
 publish through their own staged batches instead (see the registry's batch outbox).
 """
 
@@ -18,6 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -97,6 +100,7 @@ class OutboxRelay:
         self._sweep_interval = sweep_interval_s
         self._batch = batch_size
         self._hints: dict[str, set[Any]] = {}
+        self._pending: dict[str, set[Any]] = {}  # ids seen pending by the last sweep, per collection
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self.published = 0
@@ -119,14 +123,19 @@ class OutboxRelay:
 
     async def _run(self) -> None:
         await self._guarded(self.sweep)
+        swept = time.monotonic()
         while True:
+            wait = max(0.0, swept + self._sweep_interval - time.monotonic())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._sweep_interval)
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
             if self._wake.is_set():
                 self._wake.clear()
                 await self._guarded(self.flush_hinted)
-            else:
-                await self._guarded(self.sweep)
+            # Every interval even while hints keep coming: a busy instance must still publish what
+            # another instance, killed between its write and its publish, left behind.
+            if time.monotonic() - swept >= self._sweep_interval:
+                await self._guarded(self.sweep_stuck)
+                swept = time.monotonic()
 
     async def _guarded(self, step: Any) -> None:
         try:
@@ -142,18 +151,22 @@ class OutboxRelay:
         hints, self._hints = self._hints, {}
         try:
             for collection, ids in hints.items():
-                ids_list = _in_write_order(ids)
-                for i in range(0, len(ids_list), IN_CHUNK):
-                    # One ``$in`` per chunk, answered from the primary key (by the project's FerretDB
-                    # build too, up to 500 values), then published in write order.
-                    chunk = ids_list[i : i + IN_CHUNK]
-                    found = {d["_id"]: d for d in await self._db[collection].find(
-                        {"_id": {"$in": chunk}}, {FIELD: 1}).to_list(None)}
-                    await self._publish_docs(collection, [found[doc_id] for doc_id in chunk if doc_id in found])
+                await self._publish_ids(collection, ids)
         except BaseException:
             for collection, ids in hints.items():  # keep the hints for the next try
                 self._hints.setdefault(collection, set()).update(ids)
             raise
+
+    async def _publish_ids(self, collection: str, ids: Iterable[Any]) -> int:
+        ids_list, total = _in_write_order(set(ids)), 0
+        for i in range(0, len(ids_list), IN_CHUNK):
+            # One ``$in`` per chunk, answered from the primary key (by the project's FerretDB
+            # build too, up to 500 values), then published in write order.
+            chunk = ids_list[i : i + IN_CHUNK]
+            found = {d["_id"]: d for d in await self._db[collection].find(
+                {"_id": {"$in": chunk}}, {FIELD: 1}).to_list(None)}
+            total += await self._publish_docs(collection, [found[doc_id] for doc_id in chunk if doc_id in found])
+        return total
 
     async def backlog(self) -> dict[str, int]:
         """Documents per collection that hold events not yet on Kafka (for /metrics)."""
@@ -161,16 +174,27 @@ class OutboxRelay:
                 for c in self._collections}
 
     async def sweep(self) -> int:
-        """Publish every pending event of every collection (start-up and periodic)."""
+        """Publish every pending event of every collection (start-up, rebuild)."""
+        return await self._sweep(stuck_only=False)
+
+    async def sweep_stuck(self) -> int:
+        """Publish what was already pending at the previous sweep (periodic).
+
+        A live writer publishes its own documents within milliseconds (``notify``); what is still
+        pending a whole interval later was left by an instance that died, or by a failed flush.
+        Taking only those keeps the sweeps of N instances from publishing again, at every
+        interval, the events their writers are publishing at that moment."""
+        return await self._sweep(stuck_only=True)
+
+    async def _sweep(self, *, stuck_only: bool) -> int:
         total = 0
         for collection in self._collections:
-            while True:
-                docs = await self._db[collection].find(
-                    {f"{FIELD}.0": {"$exists": True}}, {FIELD: 1}
-                ).sort("_id", 1).limit(self._batch).to_list(None)
-                if not docs:
-                    break
-                total += await self._publish_docs(collection, docs)
+            pending = {d["_id"] for d in await self._db[collection].find(
+                {f"{FIELD}.0": {"$exists": True}}, {"_id": 1}).to_list(None)}
+            before = self._pending.get(collection, set())
+            ready = pending & before if stuck_only else pending
+            self._pending[collection] = pending - ready
+            total += await self._publish_ids(collection, ready)
         return total
 
     async def _publish_docs(self, collection: str, docs: list[dict[str, Any]]) -> int:

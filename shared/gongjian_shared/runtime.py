@@ -83,7 +83,8 @@ class ServiceRuntime:
         self.db = self.mongo[self.database_name]
         await self.producer.start()
         self.relay = OutboxRelay(
-            self.db, self.producer, collections=self.outbox_collections, topic_prefix=self.settings.topic_prefix
+            self.db, self.producer, collections=self.outbox_collections, topic_prefix=self.settings.topic_prefix,
+            sweep_interval_s=self.settings.outbox_sweep_s,
         )
         for hook in self.on_startup:
             await hook(self)

@@ -79,6 +79,10 @@ class ServiceSettings(BaseSettings):
     # On SIGTERM: how long in-flight messages may take to finish and commit (Kubernetes'
     # terminationGracePeriodSeconds must be larger).
     shutdown_grace_s: float = Field(20.0, validation_alias=AliasChoices("GONGJIAN_SHUTDOWN_GRACE_S", "shutdown_grace_s"))
+    # How often the outbox relay publishes every pending event, whoever staged it: what an instance
+    # killed between its write and its publish left behind waits at most this long (outbox.py).
+    outbox_sweep_s: float = Field(60.0, gt=0, validation_alias=AliasChoices("GONGJIAN_OUTBOX_SWEEP_S",
+                                                                            "outbox_sweep_s"))
 
     # Abuse limits, "count/seconds" each (ratelimit.py): claims per claimant, wishes and suggestions
     # per author, and every limited request per client address. JSON in GONGJIAN_RATE_LIMITS

@@ -226,6 +226,30 @@ async def read_topic(
     return records
 
 
+async def read_to_end(bootstrap: str, topics: list[str]) -> list[dict[str, Any]]:
+    """Every event on ``topics``, read up to the end offsets they have now: once whatever was to be
+    published is published (an outbox drained), a duplicate or a missing event cannot hide."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    await consumer.start()
+    events: list[dict[str, Any]] = []
+    try:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 - what partitions_for_topic reads
+        parts = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+        consumer.assign(parts)
+        await consumer.seek_to_beginning(*parts)
+        ends = await consumer.end_offsets(parts)
+        left = {tp for tp in parts if ends[tp] > 0}
+        while left:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                events += [event_of(r) for r in records]
+            left = {tp for tp in left if await consumer.position(tp) < ends[tp]}
+    finally:
+        await consumer.stop()
+    return events
+
+
 def event_of(record: Any) -> dict[str, Any]:
     return json.loads(record.value)
 

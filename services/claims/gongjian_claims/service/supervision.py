@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 import uuid
 from datetime import timedelta
@@ -122,7 +123,9 @@ class Scheduler:
 
     def __init__(self, runtime: Any, *, interval_s: float, lease_s: float, batch: int = 50) -> None:
         self.runtime, self.interval, self.lease = runtime, interval_s, timedelta(seconds=lease_s)
-        self.batch, self.owner = batch, f"claims-{uuid.uuid4().hex[:8]}"
+        # The process id says which process holds a lease (operators, the kill test); the random
+        # part keeps owners apart across hosts and restarts.
+        self.batch, self.owner = batch, f"claims-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.ran: list[str] = []  # job ids this instance ran (for tests and logs)
         self._task: asyncio.Task | None = None
         self._last_sweep = 0.0
