@@ -66,6 +66,16 @@ async def test_units_offer_resources_communities_claim_them(world):
                                        for cid in (c1, c2, c3, c2)])
     assert Counter(r.status_code for r in responses) == {201: 2, 409: 2}
     won = [r.json() for r in responses if r.status_code == 201]
+    # The list pages on the service, newest offer first; the full venue is no longer available.
+    rooms = [(await world.client.post("/resources", json={**body, "title": f"法院会议室{i}", "area_id": None},
+                                      headers=unit_admin)).json()["id"] for i in range(2)]
+    mine = {"unit_id": unit, "available_only": "false", "limit": 2}
+    pages = [await world.client.get("/resources", params={**mine, "offset": n}, headers=unit_admin) for n in (0, 2)]
+    assert [[x["id"] for x in p.json()["items"]] for p in pages] == [rooms[::-1], [resource["id"]]]
+    assert [(p.json()["total"], p.headers["x-total-count"]) for p in pages] == [(3, "3")] * 2
+    open_to_c2 = (await world.client.get("/resources", params={"unit_id": unit, "place_id": c2},
+                                         headers=auth("community_admin", c2))).json()
+    assert (open_to_c2["total"], {x["id"] for x in open_to_c2["items"]}) == (2, set(rooms))
     project = won[0]["project"]
     assert project["kind"] == "project" and project["community_id"] == won[0]["community_id"]
 

@@ -153,3 +153,10 @@ async def test_joint_meeting_decisions_tracked_to_closure(world):
     tasks = (await world.client.get("/tasks", params={"place_id": c}, headers=staff)).json()
     assert tasks["summary"] == {"total": 2, "open": 1, "done": 1, "overdue": 1}
     assert {t["id"] for t in tasks["items"]} == {late, later}
+    # Paged on the service, earliest deadline first; the summary still counts every task.
+    pages = [await world.client.get("/tasks", params={"place_id": c, "limit": 1, "offset": n}, headers=staff)
+             for n in (0, 1)]
+    assert [[t["id"] for t in p.json()["items"]] for p in pages] == [[late], [later]]
+    assert [p.headers["x-total-count"] for p in pages] == ["2", "2"] and pages[1].json()["summary"]["done"] == 1
+    done = (await world.client.get("/tasks", params={"place_id": c, "status": "done"}, headers=staff)).json()
+    assert (done["total"], [t["id"] for t in done["items"]]) == (1, [late])

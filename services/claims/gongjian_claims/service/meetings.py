@@ -15,7 +15,7 @@ from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 from pymongo import InsertOne
 
-from ..adapters import jobs, projections
+from ..adapters import jobs, paging, projections
 from ..adapters.store import MEETINGS, TASKS
 from ..domain.supervision import deadline_jobs
 from .common import not_found, require_acts_for, require_known_holder
@@ -102,23 +102,25 @@ async def close_task(db: Any, *, task_id: str, result_note: str, sub: str, acts_
     return await get_task(db, task_id)
 
 
-async def task_list(db: Any, *, places: list[str] | None, status: str | None) -> dict[str, Any]:
-    """Tasks beneath any of ``places`` (None: every place, for the city)."""
+async def task_list(db: Any, *, places: list[str] | None, status: str | None, limit: int,
+                    offset: int) -> dict[str, Any]:
+    """One page of the tasks beneath any of ``places`` (None: every place, for the city), earliest deadline
+    first: ``{summary: {total, open, done, overdue}, total, items}``; the summary counts every matching task."""
     flt: dict[str, Any] = {}
     if places is not None:
         flt["path"] = {"$in": places}
     if status:
         flt["status"] = status
-    tasks = await db[TASKS].find(flt).sort("due_at", 1).to_list(1000)
-    summary = {"total": len(tasks), "open": sum(t["status"] == "open" for t in tasks),
-               "done": sum(t["status"] == "done" for t in tasks), "overdue": sum(bool(t.get("overdue")) for t in tasks)}
-    return {"summary": summary, "items": tasks}
+    total, items = await paging.page(db[TASKS], flt, [("due_at", 1), ("_id", 1)], limit=limit, offset=offset)
+    summary = {"total": total, "open": await db[TASKS].count_documents({**flt, "status": "open"}),
+               "done": await db[TASKS].count_documents({**flt, "status": "done"}),
+               "overdue": await db[TASKS].count_documents({**flt, "overdue": True})}
+    return {"summary": summary, "total": total, "items": items}
 
 
 async def meeting_list(db: Any, *, place_id: str, limit: int, offset: int) -> dict[str, Any]:
     """Meetings held in or beneath ``place_id``, latest first, each with its tasks; paged in the database."""
     flt = {"path": place_id}
-    total = await db[MEETINGS].count_documents(flt)
-    meetings = await db[MEETINGS].find(flt).sort([("held_at", -1), ("_id", 1)]).skip(offset).limit(limit).to_list(None)
+    total, meetings = await paging.page(db[MEETINGS], flt, [("held_at", -1), ("_id", 1)], limit=limit, offset=offset)
     tasks = await db[TASKS].find({"meeting_id": {"$in": [m["_id"] for m in meetings]}}).sort("number", 1).to_list(None)
     return {"total": total, "items": [{**m, "tasks": [t for t in tasks if t["meeting_id"] == m["_id"]]} for m in meetings]}

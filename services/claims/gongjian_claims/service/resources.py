@@ -20,7 +20,7 @@ from gongjian_shared.localtime import later
 from gongjian_shared.problems import Problem
 from pymongo.errors import DuplicateKeyError
 
-from ..adapters import journal, projections, seats
+from ..adapters import journal, paging, projections, seats
 from ..adapters.store import CLAIMS, DEMANDS, HOLDERS, RESOURCES, UNITS
 from ..domain.board import STAGES, stage_of
 from . import catalogue, demands
@@ -117,17 +117,27 @@ async def finish_pending(runtime: Any, older_than: timedelta = timedelta(seconds
     return done
 
 
-async def listing(db: Any, *, place_id: str | None, unit_id: str | None, available_only: bool) -> list[dict]:
+async def listing(db: Any, *, place_id: str | None, unit_id: str | None, available_only: bool, limit: int,
+                  offset: int) -> dict[str, Any]:
+    """One page of resources, newest offer first: ``{total, items: [view]}``, filtered, sorted and cut in the
+    database. ``place_id``: offered to it (no area, or an area on its path); ``available_only``: seats left."""
     flt: dict[str, Any] = {"unit_id": unit_id} if unit_id else {}
-    docs = await db[RESOURCES].find(flt).sort("offered_at", -1).to_list(500)
-    if place_id:  # offered to this place: no area limit, or an area on the place's path
+    if place_id:
         place = await projections.place(db, place_id)
-        path = set(place["path"]) if place else {place_id}
-        docs = [d for d in docs if not d.get("area_id") or d["area_id"] in path]
+        flt["area_id"] = {"$in": [None, "", *(place["path"] if place else [place_id])]}
+    if available_only:
+        flt["_id"] = {"$nin": await _full(db, flt)}
+    total, docs = await paging.page(db[RESOURCES], flt, [("offered_at", -1), ("_id", 1)], limit=limit, offset=offset)
     taken = await seats.taken_by_pool(db, [d["_id"] for d in docs])
     claimed = await claimed_by(db, [d["_id"] for d in docs])
-    views = [view(d, taken.get(d["_id"], 0), claimed.get(d["_id"], [])) for d in docs]
-    return [v for v in views if v["slots_left"] > 0] if available_only else views
+    return {"total": total, "items": [view(d, taken.get(d["_id"], 0), claimed.get(d["_id"], [])) for d in docs]}
+
+
+async def _full(db: Any, flt: dict[str, Any]) -> list[str]:
+    """Ids of the resources matching ``flt`` whose every seat is taken (capacities and seat counts only)."""
+    capacity = {d["_id"]: d["capacity"] for d in await db[RESOURCES].find(flt, {"capacity": 1}).to_list(None)}
+    taken = await seats.taken_by_pool(db, list(capacity))
+    return [rid for rid, n in taken.items() if n >= capacity[rid]]
 
 
 async def claimed_by(db: Any, resource_ids: list[str]) -> dict[str, list[dict[str, Any]]]:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded
 from pydantic import Field
 
+from ...adapters.paging import with_total
 from ...service import demands, resources
 from .choices import ResourceKindIn
 from .common import OFFICIALS, claimant, runtime
@@ -53,19 +54,25 @@ async def offer(body: ResourceIn, request: Request, principal: CurrentPrincipal)
                                                                              spec=spec))
 
 
-@router.get("/resources", summary="资源清单 list resources (offered to a place, or of a unit)",
+@router.get("/resources", summary="资源清单 list resources (offered to a place, or of a unit), paged",
             **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
-async def list_resources(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
-                         unit_id: str | None = None, available_only: bool = True) -> dict:
-    items = await resources.listing(runtime(request).db, place_id=place_id, unit_id=unit_id,
-                                    available_only=available_only)
-    return {"total": len(items), "items": items}
+async def list_resources(request: Request, response: Response, principal: CurrentPrincipal,
+                         place_id: str | None = None, unit_id: str | None = None, available_only: bool = True,
+                         limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{total, items}``: one page (``limit`` from ``offset``) of resources, newest offer first; ``total``
+    (also ``X-Total-Count``) counts every match. ``available_only`` (default): only those with seats left."""
+    found = await resources.listing(runtime(request).db, place_id=place_id, unit_id=unit_id,
+                                    available_only=available_only, limit=limit, offset=offset)
+    return with_total(response, found)
 
 
 @router.get("/lists/resources", tags=["三张清单 lists"], summary="资源清单 the resource list (available to a place)",
             **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
-async def resources_list(request: Request, principal: CurrentPrincipal, place_id: str | None = None) -> dict:
-    return await list_resources(request, principal, place_id=place_id, unit_id=None, available_only=True)
+async def resources_list(request: Request, response: Response, principal: CurrentPrincipal,
+                         place_id: str | None = None, limit: int = Query(50, ge=1, le=500, title="每页条数"),
+                         offset: Offset = 0) -> dict:
+    return await list_resources(request, response, principal, place_id=place_id, unit_id=None, available_only=True,
+                                limit=limit, offset=offset)
 
 
 @router.get("/resources/{resource_id}", summary="查看资源 get a resource",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from typing import Literal
+
+from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import Offset, RequestModel
@@ -12,6 +14,7 @@ from gongjian_shared.text import Folded
 from pydantic import Field
 
 from ...adapters import projections
+from ...adapters.paging import with_total
 from ...service import dispatch, ledger, meetings, notifications
 from .choices import HolderKindIn, ScopeIn
 from .common import OFFICIALS, acts_for_place, officials_acts_for, out, outside, runtime
@@ -94,15 +97,19 @@ async def get_meeting(meeting_id: str, request: Request, principal: CurrentPrinc
     return {**out(meeting), "tasks": [out(t) for t in meeting["tasks"]]}
 
 
-@router.get("/tasks", tags=["督办 supervision"], summary="议事台账 tasks of a place (open/done/overdue)",
+@router.get("/tasks", tags=["督办 supervision"], summary="议事台账 tasks of a place (open/done/overdue), paged",
             **allow(*OFFICIALS, place="query:place_id"))
-async def list_tasks(request: Request, principal: CurrentPrincipal, place_id: str | None = None,
-                     status: str | None = None) -> dict:
+async def list_tasks(request: Request, response: Response, principal: CurrentPrincipal, place_id: str | None = None,
+                     status: Literal["open", "done"] | None = Query(None, title="状态"),
+                     limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{summary: {total, open, done, overdue}, total, items}``: one page (``limit`` from ``offset``) of the
+    tasks, earliest deadline first; ``total`` (also ``X-Total-Count``) and the summary count every matching
+    task. Without ``place_id`` the caller's places (all for the city). 403 outside the caller's places."""
     if place_id and not await acts_for_place(request, principal, place_id):
         raise outside("该地点的督办任务")
     scope = [place_id] if place_id else (None if principal.role == "city_admin" else principal.places)
-    found = await meetings.task_list(runtime(request).db, places=scope, status=status)
-    return {"summary": found["summary"], "items": [out(t) for t in found["items"]]}
+    found = await meetings.task_list(runtime(request).db, places=scope, status=status, limit=limit, offset=offset)
+    return with_total(response, {**found, "items": [out(t) for t in found["items"]]})
 
 
 @router.post("/tasks/{task_id}/progress", tags=["督办 supervision"],
