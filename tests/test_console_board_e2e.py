@@ -263,7 +263,8 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
 async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                            unit: str) -> None:
     """The ledger lists the overdue need and pages the overdue rectification items on the service; a joint
-    meeting is recorded with one task for the unit, and the task is closed (销号) with its result."""
+    meeting is recorded with one task for the unit, and the task is closed (销号) with its result; the 议事台账
+    (GET /tasks, paged on the service) shows it done and filters it out of the open ones."""
     page, claims = desk.page, stack["claims"]
     await page.get_by_role("menuitem", name="督办与联席会议").click()
     ledger = page.locator('[data-test="ledger-demands"]')
@@ -300,6 +301,12 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
     await answer(desk, close, "路灯已全部修复", "销号", "任务已销号")
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("已销号")
     await expect(meetings.locator('[data-test="tasks"]')).to_contain_text("路灯已全部修复")
+    tasks = page.locator('[data-test="task-ledger"]')  # 议事台账: GET /tasks paged, by state
+    await expect(tasks).to_contain_text("路灯已全部修复")
+    await expect(page.locator('[data-test="task-ledger-pager"]')).to_contain_text("共 1 条")
+    async with page.expect_response(lambda res: "/api/claims/tasks" in res.url and "status=open" in res.url):
+        await page.locator('[data-test="task-state"]').get_by_text("办理中").click()
+    await expect(tasks).to_contain_text("暂无议定事项")
     r = await http.get(f"{claims}/tasks", params={"place_id": ids["home"]}, headers=auth("community_admin", ids["home"]))
     assert [(t["title"], t["status"]) for t in r.json()["items"]] == [("修缮 3 号楼前路灯", "done")], r.text
 
