@@ -45,8 +45,10 @@ def wait_for_interrupt() -> None:
 
 
 def _up(args: argparse.Namespace) -> int:
+    from .frontend import ensure_built
     from .services import running_services
 
+    ensure_built()  # the portal serves the built pages: never a missing or outdated build unannounced
     print("启动基础设施 (Kafka + MongoDB wire) …")
     env = infra_env()
     with running_services(env) as services:
@@ -62,7 +64,9 @@ def _up(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
+    from .frontend import ensure_built
 
+    ensure_built()
     return run_demo(keep_running=not args.no_wait)
 
 
