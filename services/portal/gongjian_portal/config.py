@@ -48,7 +48,7 @@ class PortalSettings(ServiceSettings):
                                                                  "codes_per_client_hour"))
     passwords_per_client_hour: int = Field(30, validation_alias=_env("PORTAL_PASSWORDS_PER_CLIENT_HOUR",
                                                                      "passwords_per_client_hour"))
-    # Staff password failures per username before a lock, and how long the lock lasts after the last one.
+    # Staff password failures per username that lock it, within the lock's minutes from the first one.
     password_failures_per_user: int = Field(5, validation_alias=_env("PORTAL_PASSWORD_FAILURES_PER_USER",
                                                                      "password_failures_per_user"))
     password_lock_minutes: int = Field(15, validation_alias=_env("PORTAL_PASSWORD_LOCK_MINUTES",

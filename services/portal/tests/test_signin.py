@@ -3,8 +3,10 @@ register, codes that expire, are used once and are rate-limited, refresh and sig
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+import httpx
 import jwt
 from portal_helpers import CITY_ADMIN, bearer, last_code, new_phone, refresh_cookie, sign_in
 from gongjian_portal.adapters.store import CODES
@@ -81,27 +83,35 @@ async def test_rate_limits_answer_429_with_retry_after(make_portal):
 
 
 async def test_password_limits_count_failures_per_username_and_every_try_per_client(make_portal, city):
-    """OWASP account lockout: the owner's successes never lock the account; 3 failures in a row do
-    (a success in between clears them); the client limit counts every try; waits read in minutes."""
-    async with make_portal(password_failures_per_user=3, passwords_per_client_hour=15) as (client, _):
-        username, password = f"lock-{new_phone()}", "社区书记-2026!"
-        made = await client.post("/api/staff", headers=CITY_ADMIN, json={
-            "username": username, "name": "李书记", "role": "community_admin", "places": [city.ids["c1"]],
-            "password": password})
-        assert made.status_code == 201, made.text
+    """OWASP account lockout: the owner's successes never lock the account; 3 failures do (a success in
+    between clears them), parallel guesses included; the client limit counts every try; waits in minutes."""
+    async with make_portal(password_failures_per_user=3, passwords_per_client_hour=21) as (client, _):
+        async def staff(password: str) -> str:
+            username = f"lock-{new_phone()}"
+            made = await client.post("/api/staff", headers=CITY_ADMIN, json={
+                "username": username, "name": "李书记", "role": "community_admin", "places": [city.ids["c1"]],
+                "password": password})
+            assert made.status_code == 201, made.text
+            return username
 
-        async def attempt(pw: str, who: str = username) -> int:
-            return (await client.post("/api/auth/password", json={"username": who, "password": pw})).status_code
-        assert [await attempt(password) for _ in range(4)] == [200] * 4  # more than 3: successes do not count
+        async def attempt(who: str, pw: str) -> httpx.Response:
+            return await client.post("/api/auth/password", json={"username": who, "password": pw})
+        password = "社区书记-2026!"
+        owner = await staff(password)
+        assert [(await attempt(owner, password)).status_code for _ in range(4)] == [200] * 4  # successes do not count
         tries = ["bad-1", "bad-2", password, "bad-3", "bad-4", password, "bad-5", "bad-6", "bad-7"]
-        assert [await attempt(pw) for pw in tries] == [401, 401, 200, 401, 401, 200, 401, 401, 401]
-        locked = await client.post("/api/auth/password", json={"username": username, "password": password})
+        assert [(await attempt(owner, pw)).status_code for pw in tries] == [401, 401, 200, 401, 401, 200, 401, 401, 401]
+        locked = await attempt(owner, password)
         assert locked.status_code == 429 and locked.headers["content-type"].startswith("application/problem+json")
         assert 14 * 60 < int(locked.headers["retry-after"]) <= 15 * 60
         assert "锁定" in locked.json()["detail"] and "请 15 分钟后再试" in locked.json()["detail"]
 
-        assert await attempt("whatever", "nobody-here") == 401  # the 15th try of this client
-        blocked = await client.post("/api/auth/password", json={"username": "nobody-here", "password": "x"})
+        other = await staff(password)
+        burst = await asyncio.gather(*[attempt(other, f"guess-{i}") for i in range(6)])
+        assert sorted(r.status_code for r in burst) == [401] * 3 + [429] * 3  # counted before the check
+
+        assert (await attempt("nobody-here", "whatever")).status_code == 401  # the 21st try of this client
+        blocked = await attempt("nobody-here", "x")
         assert blocked.status_code == 429 and 50 * 60 < int(blocked.headers["retry-after"]) <= 3600
         assert "本设备" in blocked.json()["detail"] and "分钟后再试" in blocked.json()["detail"]
 

@@ -1,6 +1,6 @@
 """Counters in MongoDB shared by all instances: one atomic ``$inc`` per hit.
 
-``hit`` counts in fixed clock windows; ``count``/``peek``/``clear`` keep one counter per key whose
+``hit`` counts in fixed clock windows; ``count``/``clear`` keep one counter per key whose
 window opens at its first hit (sign-in failures and attempts).
 """
 
@@ -39,19 +39,17 @@ async def hit(db: Any, scope: str, key: str, *, limit: int, window_s: int) -> in
     return None
 
 
-async def count(db: Any, scope: str, key: str, *, window_s: int, slide: bool = False) -> tuple[int, int]:
+async def count(db: Any, scope: str, key: str, *, window_s: int) -> tuple[int, int]:
     """Add one to ``key``'s counter in ``scope``; (count, seconds until the counter ends).
 
     The window opens at the first hit (not at a clock boundary, so a burst across a boundary
-    is still one burst); with ``slide`` every hit pushes its end to ``window_s`` from now (a
-    lock that lasts from the last failure). An ended counter starts again at 1.
+    is still one burst) and lasts ``window_s``; an ended counter starts again at 1.
     """
     doc_id, now = f"{scope}|{key}", current_time()
     end = now + timedelta(seconds=window_s)
     live = {"_id": doc_id, "expires_at": {"$gt": now}}
-    update: dict[str, Any] = {"$inc": {"n": 1}, **({"$set": {"expires_at": end}} if slide else {})}
     for _ in range(3):
-        doc = await db[LIMITS].find_one_and_update(live, update, return_document=ReturnDocument.AFTER)
+        doc = await db[LIMITS].find_one_and_update(live, {"$inc": {"n": 1}}, return_document=ReturnDocument.AFTER)
         if doc is not None:
             return doc["n"], _seconds_until(doc["expires_at"], now)
         try:  # none yet, or an ended one: start afresh; a concurrent starter wins the unique _id
@@ -60,14 +58,7 @@ async def count(db: Any, scope: str, key: str, *, window_s: int, slide: bool = F
             return 1, window_s
         except DuplicateKeyError:
             continue
-    return 1, window_s
-
-
-async def peek(db: Any, scope: str, key: str) -> tuple[int, int]:
-    """(count, seconds left) of ``key``'s live counter in ``scope``; (0, 0) when there is none."""
-    now = current_time()
-    doc = await db[LIMITS].find_one({"_id": f"{scope}|{key}", "expires_at": {"$gt": now}})
-    return (doc["n"], _seconds_until(doc["expires_at"], now)) if doc else (0, 0)
+    raise RuntimeError(f"rate counter {scope}: three lost start races in a row")  # pragma: no cover
 
 
 async def clear(db: Any, scope: str, key: str) -> None:

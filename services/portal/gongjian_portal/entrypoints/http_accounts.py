@@ -70,7 +70,6 @@ async def password(body: PasswordIn, request: Request, response: Response) -> di
     account = await staff.by_username(db, body.username)
     # The hash is checked even for an unknown username: the answer takes as long either way.
     if not verify_password(account.get("password_hash") if account else None, body.password) or account is None:
-        await guard.failed(body.username)
         raise Problem(401, "用户名或密码错误 (wrong username or password)", code="bad-password")
     await guard.succeeded(body.username)
     identity = await parts(request).accounts.staff_identity(account)
