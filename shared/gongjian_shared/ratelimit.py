@@ -23,7 +23,7 @@ from .auth import Principal, current_principal
 from .problems import Problem, problem_responses
 from .ratecount import COLLECTION, counter_for
 
-__all__ = ["COLLECTION", "RATE_LIMITED", "Limit", "client_of", "hit", "limited"]
+__all__ = ["COLLECTION", "RATE_LIMITED", "Limit", "client_of", "hit", "limited", "too_many", "wait_text"]
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,22 @@ def limited(name: str, *, per: str = "caller") -> Any:
         for limit_name, key in ((name, principal.sub), ("client", client_of(request))):
             wait = await hit(db, limit_name, key, Limit.parse(limits.get(limit_name, "0/60")))
             if wait is not None:  # refused by the caller's limit: not counted for the client
-                raise Problem(429, f"操作过于频繁，请 {math.ceil(wait)} 秒后再试 (rate limited)", code="rate-limited",
-                              headers={"Retry-After": str(math.ceil(wait))})
+                raise too_many(wait)
 
     return Depends(check)
+
+
+def too_many(seconds: float, what: str = "操作过于频繁") -> Problem:
+    """429 problem+json: ``Retry-After`` (and ``retry_after``) in whole seconds, the Chinese ``detail``
+    with the wait as a person reads it ("请 15 分钟后再试")."""
+    wait = max(1, math.ceil(seconds))
+    return Problem(429, f"{what}，请 {wait_text(wait)}后再试 (too many requests)", code="rate-limited",
+                   retry_after=wait, headers={"Retry-After": str(wait)})
+
+
+def wait_text(seconds: int) -> str:
+    """"45 秒" up to a minute, else whole minutes rounded up ("57 分钟"): nobody counts 3412 seconds."""
+    return f"{seconds} 秒" if seconds <= 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 RATE_LIMITED = problem_responses(429)

@@ -10,7 +10,7 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from gongjian_shared.ratecount import SLOTS_UP_TO
-from gongjian_shared.ratelimit import COLLECTION, Limit, hit
+from gongjian_shared.ratelimit import COLLECTION, Limit, hit, too_many, wait_text
 
 
 def test_limits_parse():
@@ -18,6 +18,14 @@ def test_limits_parse():
     assert Limit.parse("0/60").count == 0
     with pytest.raises(ValueError):
         Limit.parse("5/0")
+
+
+def test_waits_read_in_minutes_beyond_a_minute():
+    """A 429's detail says the wait as a person reads it: never "请 3412 秒后再试"."""
+    assert [wait_text(s) for s in (1, 60, 61, 900, 3412)] == ["1 秒", "60 秒", "2 分钟", "15 分钟", "57 分钟"]
+    refused = too_many(3411.2)
+    assert (refused.status, refused.extra["headers"]["Retry-After"], refused.extra["retry_after"]) == (429, "3412", 3412)
+    assert refused.detail.startswith("操作过于频繁，请 57 分钟后再试")
 
 
 async def test_the_limit_holds_across_instances_under_concurrency(infra):

@@ -6,6 +6,7 @@ import asyncio
 import time
 
 from gongjian_claims.bootstrap import build_app
+from gongjian_shared.ratelimit import wait_text
 from gongjian_shared.testing import app_client, auth
 
 from .conftest import settings_for
@@ -32,6 +33,8 @@ async def test_limits_hold_across_instances_with_retry_after(ns, make_world):
         assert int(posts[3].headers["Retry-After"]) > 0
         assert posts[3].headers["content-type"].startswith("application/problem+json")
         assert posts[3].json()["code"] == "rate-limited"
+        wait = wait_text(int(posts[3].headers["Retry-After"]))  # "N 分钟" (or "N 秒" in a window's last minute)
+        assert posts[3].json()["detail"].startswith(f"操作过于频繁，请 {wait}后再试")
         listed = await one.get("/suggestions/mine", headers=resident)
         assert listed.json()["total"] == 3  # the refused one changed nothing
 

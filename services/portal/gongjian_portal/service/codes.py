@@ -8,29 +8,18 @@ after ``code_max_attempts`` wrong tries, and a phone gets a new one at most ever
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from gongjian_shared.localtime import now as current_time
 from gongjian_shared.localtime import stored_utc
 from gongjian_shared.problems import Problem
+from gongjian_shared.ratelimit import too_many
 from pymongo.errors import DuplicateKeyError
 
 from ..adapters import ratelimit
 from ..adapters.store import CODES
 from ..domain.codes import keyed_hash, new_code
-
-
-def too_many(retry_after: int, what: str) -> Problem:
-    """429 problem+json; ``Retry-After`` in seconds, the Chinese ``detail`` as a person reads it."""
-    return Problem(429, f"{what}，请 {wait_text(retry_after)}后再试 (too many requests)", code="rate-limited",
-                   retry_after=retry_after, headers={"Retry-After": str(retry_after)})
-
-
-def wait_text(seconds: int) -> str:
-    """"45 秒" up to a minute, else whole minutes rounded up ("15 分钟"): nobody counts 3412 seconds."""
-    return f"{seconds} 秒" if seconds <= 60 else f"{math.ceil(seconds / 60)} 分钟"
 
 
 class Codes:

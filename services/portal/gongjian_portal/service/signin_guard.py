@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from gongjian_shared.ratelimit import too_many
+
 from ..adapters import ratelimit
 from ..domain.codes import keyed_hash
-from .codes import too_many
 
 CLIENT, USER = "pw-client", "pw-user-failures"
 
