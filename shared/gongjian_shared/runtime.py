@@ -21,7 +21,7 @@ from .admin import ensure_topics
 from .kafka import make_broker
 from .kafka_security import client_options
 from .mongo import make_client, ping
-from .outbox import OutboxRelay
+from .outbox import PENDING, OutboxRelay
 from .producer import EventProducer
 from .settings import ServiceSettings
 from .topics import dead_letter_topic
@@ -81,6 +81,8 @@ class ServiceRuntime:
                                 replication=self.settings.topic_replication, security=client_options(self.settings))
         self.mongo = make_client(self.settings.mongodb_url)
         self.db = self.mongo[self.database_name]
+        for collection in self.outbox_collections:  # what the relay's periodic sweep asks for
+            await self.db[collection].create_index(PENDING)
         await self.producer.start()
         self.relay = OutboxRelay(
             self.db, self.producer, collections=self.outbox_collections, topic_prefix=self.settings.topic_prefix,

@@ -10,7 +10,7 @@ from gongjian_shared.envelope import CloudEvent, new_event
 from gongjian_shared.idempotency import apply_once, insert_once
 from gongjian_shared.kafka import make_broker, subscribe
 from gongjian_shared.mongo import make_client
-from gongjian_shared.outbox import OutboxRelay, stage_events, with_events
+from gongjian_shared.outbox import PENDING, OutboxRelay, stage_events, with_events
 from gongjian_shared.producer import EventProducer
 from gongjian_shared.settings import ServiceSettings
 from gongjian_shared.testing import event_of, eventually, read_topic
@@ -53,6 +53,33 @@ async def test_relay_publishes_what_a_crash_left_and_keeps_order(ns, plumbing):
         relay.notify("members", ["m1"])
         records = await read_topic(ns.infra.kafka_bootstrap, ns.topic(TOPIC), min_count=4, timeout=10)
         assert [event_of(r)["data"]["n"] for r in records] == [1, 2, 3, 4]
+    finally:
+        await relay.stop()
+
+
+async def test_busy_relay_sweeps_what_a_killed_instance_left_once_it_is_stuck(ns, plumbing):
+    settings, db, producer = plumbing
+    await db.members.create_index(PENDING)
+    relay = OutboxRelay(db, producer, collections=["members"], topic_prefix=ns.prefix, sweep_interval_s=0.5)
+    # The periodic sweep takes only what was pending at the previous one: a live writer is
+    # publishing a fresh document itself, so a sweep that took it would publish it twice.
+    await db.members.insert_one(with_events({"_id": "left"}, TOPIC, [_event("left", 1)]))
+    assert await relay.sweep_stuck() == 0
+    assert await relay.sweep_stuck() == 1
+    assert (await db.members.find_one({"_id": "left"})).get(PENDING) is None  # flag cleared with the outbox
+
+    # Busy (a hint every 50 ms, as under load): what another instance left still goes out.
+    await db.members.insert_one(with_events({"_id": "busy"}, TOPIC, []))
+    await db.members.update_one({"_id": "left"}, stage_events({"$set": {"v": 2}}, TOPIC, [_event("left", 2)]))
+    await relay.start()
+    try:
+        async def busy_and_swept():
+            relay.notify("members", ["busy"])
+            doc = await db.members.find_one({"_id": "left"})
+            return doc["outbox"] == [] and PENDING not in doc
+        await eventually(busy_and_swept, timeout=20, interval=0.05)
+        records = await read_topic(ns.infra.kafka_bootstrap, ns.topic(TOPIC), min_count=2, timeout=10)
+        assert [event_of(r)["data"]["n"] for r in records] == [1, 2]
     finally:
         await relay.stop()
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from bson import ObjectId
 from gongjian_shared.envelope import CloudEvent, utc_now
-from gongjian_shared.outbox import outbox_entries
+from gongjian_shared.outbox import outbox_entries, outbox_fields
 from pymongo.errors import DuplicateKeyError
 
 from .store import JOURNAL
@@ -46,7 +46,7 @@ async def create(runtime: Any, collection: str, doc: dict[str, Any], events: Eve
     doc = {**doc, "v": 0}
     entry_id = ObjectId()
     await runtime.db[JOURNAL].insert_one({"_id": entry_id, "aggregate": doc["_id"], "coll": collection, "seq": 0,
-                                          "create": doc, "outbox": _outbox(events), "at": utc_now()})
+                                          "create": doc, **outbox_fields(_outbox(events)), "at": utc_now()})
     try:
         await runtime.db[collection].insert_one(doc)
     except DuplicateKeyError:
@@ -62,7 +62,7 @@ async def change(runtime: Any, collection: str, doc: dict[str, Any], changes: di
     entry_id = ObjectId()
     try:
         await runtime.db[JOURNAL].insert_one({"_id": entry_id, "aggregate": doc["_id"], "coll": collection,
-                                              "seq": version, "set": _pairs(changes), "outbox": _outbox(events),
+                                              "seq": version, "set": _pairs(changes), **outbox_fields(_outbox(events)),
                                               "at": utc_now()})
     except DuplicateKeyError:
         await roll_forward(runtime.db, collection, doc["_id"])
@@ -106,7 +106,7 @@ async def created(db: Any, aggregate_id: str) -> bool:
 
 
 async def history(db: Any, aggregate_id: str) -> list[dict[str, Any]]:
-    entries = await db[JOURNAL].find({"aggregate": aggregate_id}, {"outbox": 0, "create": 0}) \
+    entries = await db[JOURNAL].find({"aggregate": aggregate_id}, {"outbox": 0, "outbox_pending": 0, "create": 0}) \
         .sort("seq", 1).to_list(None)
     return [{"seq": e["seq"], "at": e["at"], "changes": {p["p"]: p["v"] for p in e.get("set") or []}}
             for e in entries]

@@ -83,4 +83,4 @@ def public(doc: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored document without its storage-only fields."""
     if doc is None:
         return None
-    return {k: v for k, v in doc.items() if k not in ("outbox", "applied_events")}
+    return {k: v for k, v in doc.items() if k not in ("outbox", "outbox_pending", "applied_events")}

@@ -35,7 +35,7 @@ class Alerts:
         self.open: dict[str, dict[str, Any]] = {}  # alert id -> doc (open alerts only)
 
     async def load(self) -> None:
-        docs = await self.runtime.db[ALERTS].find({"status": "open"}, {"outbox": 0}).to_list(None)
+        docs = await self.runtime.db[ALERTS].find({"status": "open"}, {"outbox": 0, "outbox_pending": 0}).to_list(None)
         self.open = {d["_id"]: d for d in docs}
 
     def is_open(self, kind: str, subject: str) -> bool:
@@ -128,7 +128,7 @@ class Alerts:
         if scope:
             query["$and"] = scope
         total = await self.runtime.db[ALERTS].count_documents(query)
-        docs = await (self.runtime.db[ALERTS].find(query, {"outbox": 0}).sort([("raised_at", -1), ("_id", 1)])
+        docs = await (self.runtime.db[ALERTS].find(query, {"outbox": 0, "outbox_pending": 0}).sort([("raised_at", -1), ("_id", 1)])
                       .skip(offset).limit(limit).to_list(None))
         return total, [{"id": d.pop("_id"), **d} for d in docs]
 

@@ -19,7 +19,7 @@ SOURCE = "gongjian/evaluation"
 
 
 async def get_campaign(db: Any, campaign_id: str) -> dict[str, Any]:
-    doc = await db[CAMPAIGNS].find_one({"_id": campaign_id}, {"outbox": 0})
+    doc = await db[CAMPAIGNS].find_one({"_id": campaign_id}, {"outbox": 0, "outbox_pending": 0})
     if doc is None:
         raise Problem(404, f"评议活动不存在：{campaign_id} (unknown campaign)", code="unknown-campaign")
     return doc

@@ -23,7 +23,7 @@ async def member_rows(db: Any, vault: Any, places: dict[str, dict[str, Any]], un
                       community_ids: set[str] | None) -> list[list[str]]:
     query = {"home_community_id": {"$in": sorted(community_ids)}} if community_ids is not None else {}
     rows = []
-    async for m in db[MEMBERS].find(query, {"outbox": 0, "history": 0, "performance": 0}).sort("_id", 1):
+    async for m in db[MEMBERS].find(query, {"outbox": 0, "outbox_pending": 0, "history": 0, "performance": 0}).sort("_id", 1):
         reports = m.get("reports") or {}
         name_of = lambda pid: places.get(pid, {}).get("name", "") if pid else ""  # noqa: E731
         rows.append([m["name"], mask_id_card(vault.decrypt(m.get("id_enc"))), mask_phone(vault.decrypt(m.get("phone_enc"))),
@@ -38,7 +38,7 @@ async def member_rows(db: Any, vault: Any, places: dict[str, dict[str, Any]], un
 async def unit_rows(db: Any, places: dict[str, dict[str, Any]], community_ids: set[str] | None) -> list[list[str]]:
     query = {"paired_community_id": {"$in": sorted(community_ids)}} if community_ids is not None else {}
     rows = []
-    async for u in db[UNITS].find(query, {"outbox": 0, "history": 0}).sort("_id", 1):
+    async for u in db[UNITS].find(query, {"outbox": 0, "outbox_pending": 0, "history": 0}).sort("_id", 1):
         rows.append([u["name"], UNIT_KIND_LABELS.get(u["kind"], u["kind"]), u.get("party_org", ""), u.get("location", ""),
                      places.get(u["paired_community_id"], {}).get("name", ""), u.get("credit_code") or "",
                      format_date((u.get("agreement") or {}).get("signed_on")), u["_id"]])

@@ -25,7 +25,7 @@ from .places import community_place, get_place
 
 
 async def get_member(db: Any, member_id: str) -> dict[str, Any]:
-    member = await db[MEMBERS].find_one({"_id": member_id}, {"outbox": 0})
+    member = await db[MEMBERS].find_one({"_id": member_id}, {"outbox": 0, "outbox_pending": 0})
     if member is None:
         raise Problem(404, f"党员不存在：{member_id} (unknown member)", code="unknown-member")
     return member

@@ -51,7 +51,7 @@ async def find_by_phone(db: Any, vault: Any, phone: str) -> list[dict[str, Any]]
     """Every active member and the resident whose phone on file is ``phone`` (normalised)."""
     index = vault.phone_index(phone)
     found = [await member_identity(db, m) for m in
-             await db[MEMBERS].find({"phone_index": index, "status": "active"}, {"outbox": 0, "history": 0})
+             await db[MEMBERS].find({"phone_index": index, "status": "active"}, {"outbox": 0, "outbox_pending": 0, "history": 0})
              .to_list(20)]
     resident = await db[RESIDENTS].find_one({"_id": resident_id_for(index), "status": "active"})
     if resident:
@@ -66,7 +66,7 @@ async def identity(db: Any, person_id: str) -> dict[str, Any]:
         if doc:
             return await resident_identity(db, doc)
     else:
-        doc = await db[MEMBERS].find_one({"_id": person_id}, {"outbox": 0, "history": 0})
+        doc = await db[MEMBERS].find_one({"_id": person_id}, {"outbox": 0, "outbox_pending": 0, "history": 0})
         if doc:
             return await member_identity(db, doc)
     raise Problem(404, f"无此人员：{person_id} (unknown person)", code="unknown-person")

@@ -22,7 +22,7 @@ from . import events
 
 
 async def get_place(db: Any, place_id: str) -> dict[str, Any]:
-    place = await db[PLACES].find_one({"_id": place_id}, {"outbox": 0})
+    place = await db[PLACES].find_one({"_id": place_id}, {"outbox": 0, "outbox_pending": 0})
     if place is None:
         raise Problem(404, f"地点不存在：{place_id} (unknown place)", code="unknown-place")
     return place
@@ -124,7 +124,7 @@ async def update_place(runtime: Any, place_id: str, *, by: str, acts_for: Any, n
 async def _repath_subtree(runtime: Any, old: dict[str, Any], new: dict[str, Any], by: str) -> None:
     db = runtime.db
     depth = len(old["path"])
-    async for child in db[PLACES].find({"path": old["_id"]}, {"outbox": 0}):
+    async for child in db[PLACES].find({"path": old["_id"]}, {"outbox": 0, "outbox_pending": 0}):
         if child["_id"] == old["_id"]:
             continue
         path = [*new["path"], *child["path"][depth:]]
@@ -142,10 +142,10 @@ async def children(db: Any, parent_id: str | None, kind: str | None = None) -> l
     query: dict[str, Any] = {"parent_id": parent_id}
     if kind:
         query["kind"] = kind
-    return await db[PLACES].find(query, {"outbox": 0, "history": 0}).sort("_id", 1).to_list(None)
+    return await db[PLACES].find(query, {"outbox": 0, "outbox_pending": 0, "history": 0}).sort("_id", 1).to_list(None)
 
 
 async def all_places(db: Any) -> dict[str, dict[str, Any]]:
     """The whole tree in memory (thousands of places at most): for imports and roll-ups."""
-    docs = await db[PLACES].find({}, {"outbox": 0, "history": 0}).to_list(None)
+    docs = await db[PLACES].find({}, {"outbox": 0, "outbox_pending": 0, "history": 0}).to_list(None)
     return {d["_id"]: d for d in docs}

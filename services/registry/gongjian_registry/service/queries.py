@@ -14,7 +14,7 @@ from typing import Any
 from ..adapters.store import MEMBERS, REPORT_KINDS, report_field
 from ..domain.places import ancestor_of_kind
 
-LIST_FIELDS = {"outbox": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_enc": 0}
+LIST_FIELDS = {"outbox": 0, "outbox_pending": 0, "history": 0, "performance": 0, "id_enc": 0, "phone_enc": 0}
 
 
 async def community_members(db: Any, community_id: str, *, kind: str | None = None, specialty: str | None = None,

@@ -25,7 +25,7 @@ def unit_id_for(name: str) -> str:
 
 
 async def get_unit(db: Any, unit_id: str) -> dict[str, Any]:
-    unit = await db[UNITS].find_one({"_id": unit_id}, {"outbox": 0})
+    unit = await db[UNITS].find_one({"_id": unit_id}, {"outbox": 0, "outbox_pending": 0})
     if unit is None:
         raise Problem(404, f"单位不存在：{unit_id} (unknown unit)", code="unknown-unit")
     return unit
@@ -122,7 +122,7 @@ async def units_of(db: Any, community_id: str | None, *, unreported_in: str | No
     """Units paired with ``community_id`` (all when None), by id, one page (``limit`` None: all).
     ``unreported_in`` (YYYY-MM): only those without that month's report. The indexed top-level
     ``paired_community_id`` narrows the scan; the month test runs in the query too."""
-    cursor = db[UNITS].find(_units_query(community_id, unreported_in), {"outbox": 0, "history": 0}).sort("_id", 1).skip(offset)
+    cursor = db[UNITS].find(_units_query(community_id, unreported_in), {"outbox": 0, "outbox_pending": 0, "history": 0}).sort("_id", 1).skip(offset)
     return await (cursor.limit(limit) if limit else cursor).to_list(None)
 
 

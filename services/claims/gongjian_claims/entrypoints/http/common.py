@@ -65,4 +65,4 @@ def out(doc: dict[str, Any] | None) -> dict[str, Any] | None:
     """A stored document as a response: ``id`` instead of ``_id``, storage fields dropped."""
     if doc is None:
         return None
-    return {("id" if k == "_id" else k): v for k, v in doc.items() if k not in ("outbox", "applied_events")}
+    return {("id" if k == "_id" else k): v for k, v in doc.items() if k not in ("outbox", "outbox_pending", "applied_events")}
