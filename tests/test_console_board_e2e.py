@@ -8,12 +8,15 @@ ledger (督办), its overdue rectification items paged by the service, and recor
 (联席会议) with a task, which it then closes (销号). The street's staff record a quarter's inspection
 (督查) of the community with a 限期整改 item; the community's own staff may not (no button, and 403)
 but follow it up (跟进), and the street closes it.
-A unit admin sees none of these desks and the services answer 403 (point 5). Screenshots of
+The board's counts read — until the service answers; a suggestion handed to another official names no raw id.
+A unit admin sees none of these desks, is told the page is not for the role (and sent to 首页, not
+to the mobile site), and the services answer 403 (point 5). Screenshots of
 each desk go to artifacts/console/ (board-*.png).
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -85,6 +88,12 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
         "community_id": ids["home"], "title": "3 号楼前路灯不亮", "content": "晚上出门不方便，请尽快修理"})
     assert r.status_code == 201, r.text
     made["suggestion"] = r.json()["id"]
+    r = await http.post(f"{claims}/suggestions", headers=resident, json={
+        "community_id": ids["home"], "title": "小区健身器材损坏", "content": "单杠松动"})
+    assert r.status_code == 201, r.text
+    r = await http.post(f"{claims}/suggestions/{r.json()['id']}/assignment", headers=staff,
+                        json={"mode": "home_visit", "assignee_id": "official-1"})
+    assert r.status_code == 200, r.text
     return made
 
 
@@ -156,8 +165,17 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
         r = await http.get(f"{claims}/board", params={"place_id": ids["home"], "stage": "overdue"}, headers=staff)
         return r.json()["total"] == 1
     await eventually(overdue, timeout=90, interval=1)
+    # Until the service answers, the counts read — (a 0 would be a false answer).
+    gate = asyncio.Event()
+
+    async def held(route) -> None:
+        await gate.wait()
+        await route.continue_()
+    await page.route(re.compile(r"/api/claims/board\?"), held)
     await page.get_by_role("menuitem", name="清单看板").click()
     await expect(page).to_have_url(re.compile(r"/console/board$"))
+    await expect(page.locator('[data-test="stage-open"]')).to_have_text(re.compile(r"^\s*未认领\s*—\s*$"))
+    gate.set()  # (the route stays: held requests go on at once from now on)
     board = page.locator('[data-test="board"]')
     await expect(board.locator(".el-table__row")).to_have_count(4)
     stages = board.locator('[data-test="stage"]')
@@ -254,6 +272,10 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     await expect(row.locator('[data-test="mode"]')).to_have_text("代办")
     await expect(row).to_contain_text("办理中")
     await expect(row).to_contain_text("周建国")
+    # Handed to another official (as the demo does): named as such, never by the raw id.
+    other = table.locator(".el-table__row").filter(has_text="小区健身器材损坏")
+    await expect(other).to_contain_text("其他工作人员")
+    await expect(table).not_to_contain_text("official-")
     await desk.shot("05-suggestions")
     r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
     assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text
@@ -372,7 +394,12 @@ async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str
         await expect(page.get_by_role("menuitem", name=title)).to_have_count(0)
     await page.goto(f"{desk.portal}/console/board")
     await expect(page).to_have_url(re.compile(r"/console/forbidden$"))
+    refusal = page.locator('[data-test="forbidden"]')
+    await expect(refusal).to_contain_text("不属于您的角色")  # staff are not sent to the members' mobile site
+    await expect(refusal).not_to_contain_text("手机端")
     await desk.shot("01-forbidden")
+    await page.locator('[data-test="go-home"]').click()
+    await expect(page).to_have_url(re.compile(r"/console/demands$"))  # a unit admin's first desk
     who = auth("unit_admin", unit)
     refused = [await http.get(f"{claims}/board", params={"place_id": ids["home"]}, headers=who),
                await http.post(f"{claims}/wishes/{made['wish']}/decision", headers=who, json={"approved": True}),

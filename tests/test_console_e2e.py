@@ -2,11 +2,14 @@
 
 Debian's headless Chromium (driven by Playwright) at a desktop size (1440×900, zh-CN) plays
 issue 15's story: a community admin imports members from an .xlsx with one bad row and reads
-the per-row report (dry run first, then the good rows); publishes a need with its claim rules;
+the per-row report (dry run first, then the good rows); publishes a need with its claim rules (the empty
+form refused field by field in Chinese first; no due date shows — in the list);
 sees a member's claim and fulfilment arrive on the demand page without reloading (the
 evaluation service's SSE stream through the portal); verifies it and closes the need (销号).
 A unit admin lists the unit's members and their 报到 receipts, finds no 发布需求 button and no
-import desk (and the services answer 403 too). A district admin downloads the year-end Excel.
+import desk (and the services answer 403 too), and offers a venue (发布资源, 双向认领); the community
+claims it from its 资源清单 (a claim refused by the service shows the Chinese detail) and the unit's
+desk shows the project it became. A district admin downloads the year-end Excel.
 Every desk is saved as a screenshot under artifacts/console/.
 """
 
@@ -24,7 +27,7 @@ from playwright.async_api import Page, async_playwright, expect
 
 from gongjian_registry.adapters.sheets import write_xlsx
 from gongjian_registry.domain.idcard import make_id_number
-from gongjian_shared.localtime import today as local_today
+from gongjian_shared.localtime import add_days, today as local_today
 from gongjian_shared.testing import auth, eventually, png_pixel
 from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, build_city, http, stack  # noqa: F401 (fixtures)
 
@@ -125,7 +128,8 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await play_demand(secretary, http, stack, ids, member)
             unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
             await unit_admin.sign_in(users["unit"])
-            await play_unit(unit_admin, http, stack, unit, member, ids["home"])
+            await play_unit(unit_admin, http, stack, unit, member)
+            await play_resources(secretary, unit_admin, http, stack, ids, unit)
             await play_registry(secretary, http, stack, ids)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
             await district.sign_in(users["district"])
@@ -196,6 +200,13 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await page.wait_for_url(re.compile(r"/console/demands$"))
     await page.locator('[data-test="publish"]').click()
     form = page.locator('[data-test="publish-form"]')
+    # Nothing chosen: the form names what is missing in Chinese and sends nothing.
+    sent = []
+    page.on("request", lambda q: sent.append(q.url) if q.method == "POST" and "/api/claims/demands" in q.url else None)
+    await page.locator('[data-test="publish-submit"]').click()
+    for missing in ("请选择类别", "请选择服务项目", "请填写标题"):
+        await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
+    assert not sent, sent
     await page.locator('[data-test="category"]').click()
     await page.get_by_role("option", name="志愿服务").click()
     await page.locator('[data-test="item"]').click()
@@ -253,6 +264,11 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await expect(page.locator('[data-test="totals"]')).to_contain_text("5 人次")
     await desk.shot("06-closed")
 
+    # Published without a due date: the list's 截止 cell reads —, not blank.
+    await page.get_by_role("menuitem", name="需求清单").click()
+    row = page.locator('[data-test="demands"] .el-table__row').filter(has_text="周末法律咨询进社区")
+    await expect(row.locator("td").nth(5)).to_have_text("—")
+
     # Commendation lists are the district's: the community's page offers none, the service refuses.
     await page.get_by_role("menuitem", name="考评与报表").click()
     await expect(page.locator('[data-test="year-end-xlsx"]')).to_be_visible()
@@ -262,9 +278,8 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     assert r.status_code == 403, r.text
 
 
-async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str,
-                    community: str) -> None:
-    """The unit's members with their receipts, its resources and the projects they became; no publishing,
+async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str) -> None:
+    """The unit's members with their receipts; it offers a resource (发布资源); no publishing of needs,
     no imports — and the services agree."""
     page, portal = desk.page, desk.portal
     await page.wait_for_url(re.compile(r"/console/demands$"))  # the first desk of a unit admin
@@ -281,20 +296,9 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
                         files={"file": ("m.csv", "姓名,居住社区\n甲,x\n".encode(), "text/csv")})
     assert r.status_code == 403, r.text
 
-    # 双向认领: the unit offers its hall, the paired community claims it, and it becomes a project.
-    unit_staff = auth("unit_admin", unit, sub="e2e-unit-admin")
-    r = await http.post(f"{stack['claims']}/resources", headers=unit_staff, json={
-        "kind": "venue", "category": "志愿服务", "item": "法律咨询", "title": "司法局报告厅周末开放", "capacity": 2})
-    assert r.status_code == 201, r.text
-    r = await http.post(f"{stack['claims']}/resources/{r.json()['id']}/claims", json={"community_id": community},
-                        headers=auth("community_admin", community, sub="e2e-secretary"))
-    assert r.status_code == 201, r.text
-
     await page.get_by_role("menuitem", name="单位工作台").click()
     await page.wait_for_url(re.compile(r"/console/unit$"))
-    offered = page.locator('[data-test="unit-resources"]')
-    await expect(offered).to_contain_text("司法局报告厅周末开放")
-    await expect(offered.locator('[data-test="resource-project"]')).to_contain_text("滨湖世纪社区 · 项目已认领")  # with its due date
+    await offer_resource(desk, http, stack, unit)
     await expect(page.locator('[data-test="unit"]')).to_contain_text(UNIT)
     table = page.locator('[data-test="unit-members"]')
     await expect(table.locator(".el-table__row")).to_have_count(1)
@@ -311,6 +315,92 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
     await expect(page.locator('[data-test="month-reported"]')).to_contain_text("开展普法讲座一次")
     r = await http.get(f"{stack['registry']}/units/{unit}/members", headers=auth("unit_admin", "unit-other"))
     assert r.status_code == 403, r.text
+
+
+async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str) -> None:
+    """双向认领, the unit's side: 发布资源 — the empty form is refused field by field, in Chinese, before
+    anything is sent; the hall with its weekend opening hours goes in and is listed, not yet claimed."""
+    page = desk.page
+    await page.locator('[data-test="offer"]').click()
+    form = page.locator('[data-test="offer-form"]')
+    await page.locator('[data-test="offer-submit"]').click()
+    for missing in ("请选择资源类型", "请选择类别", "请填写资源名称"):
+        await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
+    await form.get_by_text("场地设施").click()
+    await page.locator('[data-test="resource-category"]').click()
+    await page.get_by_role("option", name="志愿服务").click()
+    await page.locator('[data-test="resource-item"]').click()
+    await page.get_by_role("option", name="法律咨询").click()
+    await form.locator("input[name=resource-title]").fill("司法局报告厅周末开放")
+    await form.locator('.el-input-number input').fill("2")
+    await form.locator('[data-test="weekdays"]').get_by_text("周六").click()
+    await form.locator('[data-test="weekdays"]').get_by_text("周日").click()
+    # Days without hours: refused by the form (all of an opening time, or none).
+    await page.locator('[data-test="offer-submit"]').click()
+    await expect(form.locator(".el-form-item__error").filter(has_text="请选择开放的起止时间")).to_be_visible()
+    for field, at in (("opens", "09:00"), ("closes", "17:00")):
+        await form.locator(f'[data-test="{field}"]').click()
+        await page.locator(".el-select-dropdown:visible").get_by_text(at, exact=True).click()
+        await expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)  # closed before the next opens
+    await desk.shot("02a-offer-resource")
+    await page.locator('[data-test="offer-submit"]').click()
+    await desk.message("资源已发布")
+    offered = page.locator('[data-test="unit-resources"]')
+    await expect(offered).to_contain_text("司法局报告厅周末开放")
+    await expect(offered).to_contain_text("2 / 2")
+    await expect(offered).to_contain_text("暂无社区认领")
+    r = await http.get(f"{stack['claims']}/resources", params={"unit_id": unit}, headers=auth("unit_admin", unit))
+    hall = next(x for x in r.json()["items"] if x["title"] == "司法局报告厅周末开放")
+    assert (hall["kind"], hall["capacity"], hall["opening_hours"]) == (
+        "venue", 2, [{"weekdays": [6, 7], "opens": "09:00", "closes": "17:00"}]), hall
+
+
+async def play_resources(secretary: Desk, unit_admin: Desk, http: httpx.AsyncClient, stack: dict[str, str],
+                         ids: dict[str, str], unit: str) -> None:
+    """双向认领, the community's side: the 资源清单 lists what units offer; a claim the service refuses (the
+    last place was taken meanwhile) shows its Chinese detail; the hall is claimed and the unit's desk shows the
+    project it became."""
+    from test_console_forms_e2e import chinese_error  # (that module imports this one)
+    page, claims = secretary.page, stack["claims"]
+    r = await http.post(f"{claims}/resources", headers=auth("unit_admin", unit), json={
+        "kind": "goods", "category": "志愿服务", "item": "法律咨询", "title": "普法宣传资料一批", "capacity": 1})
+    assert r.status_code == 201, r.text
+    leaflets = r.json()["id"]
+    await page.get_by_role("menuitem", name="资源清单").click()
+    table = page.locator('[data-test="resources"]')
+    await expect(table.locator(".el-table__row")).to_have_count(2)
+    await expect(table).to_contain_text(UNIT)
+    await expect(table).to_contain_text("周六、周日 09:00–17:00")
+
+    async def next_door_claims() -> bool:  # claims learns the other community through Kafka
+        r = await http.post(f"{claims}/resources/{leaflets}/claims", json={"community_id": ids["work"]},
+                            headers=auth("community_admin", ids["work"], sub="e2e-next-door"))
+        return r.status_code == 201
+    await eventually(next_door_claims, timeout=60, interval=1)
+    await table.locator(".el-table__row").filter(has_text="普法宣传资料一批").locator('[data-test="claim-resource"]').click()
+    assert "名额已满" in await chinese_error(page, page.locator('[data-test="claim-submit"]'))
+    await expect(page.locator('[data-test="claim-form"]')).to_be_visible()  # refused: the dialog stays
+    await page.locator(".el-dialog").get_by_role("button", name="取消").click()
+
+    hall = table.locator(".el-table__row").filter(has_text="司法局报告厅周末开放")
+    await hall.locator('[data-test="claim-resource"]').click()
+    due = page.locator('[data-test="claim-form"]').get_by_placeholder("可不填（默认 30 天内）")
+    await due.fill(str(add_days(local_today(), 14)))
+    await due.press("Enter")
+    await page.locator("textarea[name=claim-note]").fill("用于社区普法讲座")
+    await page.locator('[data-test="claim-submit"]').click()
+    await secretary.message("已认领，已生成共建项目")
+    await expect(hall.locator('[data-test="claimed-here"]')).to_be_visible()
+    await expect(hall).to_contain_text("1 / 2")
+    await secretary.shot("06a-resources")
+
+    upage = unit_admin.page
+    await upage.reload()
+    row = upage.locator('[data-test="unit-resources"] .el-table__row').filter(has_text="司法局报告厅周末开放")
+    due = add_days(local_today(), 14)
+    await expect(row.locator('[data-test="resource-project"]')).to_have_text(  # the stage and the day it is due
+        f"滨湖世纪社区 · 项目已认领 · {due.month}月{due.day}日 24:00")
+    await unit_admin.shot("02b-resource-project")
 
 
 async def play_registry(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:

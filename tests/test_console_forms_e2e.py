@@ -4,8 +4,9 @@ Debian's headless Chromium at desk size plays issue 15's points 1, 4 and 5 that 
 (test_console_e2e.py) leaves out: the city admin publishes a point rule version that takes
 effect tomorrow and sees both versions, and changes the year-end weights (a wrong sum answered
 in Chinese); a community admin signs a unit's agreement (an incomplete form answered in
-Chinese), sets a 包保 pairing, opens a member's detail (the name whole, phone and ID-card number masked) and reveals the
-phone and ID-card number (the registry's audit log has one entry, without them); a unit admin's header names the unit; a district admin pages the
+Chinese), sets a 包保 pairing (an empty form refused in the form's words), opens a member's detail (the name whole, phone and ID-card number masked) and reveals the
+phone and ID-card number (an empty reason refused in the open box; the registry's audit log has one entry, without
+them); a unit admin's header names the unit and the role once; a district admin pages the
 alerts on the server and downloads the year-end PDF and Excel — and finds no edit button
 where the services answer 403. Screenshots under artifacts/console/forms-*.png.
 """
@@ -50,7 +51,7 @@ async def test_console_forms(stack, http, ns):
     seed_alerts(stack, ns, ids, count=25)
     users = {"city": ("tongjiang-shi", "市委组织部", "city_admin", [ids["city"]]),
              "community": ("binhu-shuji", "王书记", "community_admin", [ids["home"]]),
-             "unit": ("shuiwuju-admin", "税务局管理员", "unit_admin", [unit]),
+             "unit": ("shuiwuju-admin", "单位管理员", "unit_admin", [unit]),  # named after the role, as in the demo
              "district": ("gusu-zzb", "区委组织部", "district_admin", [ids["district"]])}
     for username, name, role, places in users.values():
         await make_staff(http, portal, username, name, role, places)
@@ -73,6 +74,8 @@ async def test_console_forms(stack, http, ns):
             unit_admin = await desk("unit")
             await expect(unit_admin.page.locator('[data-test="who"]')).to_contain_text(UNIT)
             await expect(unit_admin.page.locator('[data-test="who"]')).not_to_contain_text(unit)
+            who = await unit_admin.page.locator('[data-test="who"]').inner_text()
+            assert who.count("单位管理员") == 1, who  # the role once, not after a name that already says it
             await unit_admin.shot("01-header")
             await play_district(await desk("district"), http, stack, ids, unit)
             for done in desks.values():
@@ -174,6 +177,11 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
 
     await page.get_by_role("menuitem", name="服务队与包保").click()
     await expect(page.locator('[data-test="teams-pager"]')).to_contain_text("共 0 条")  # paged by the registry
+    # Nothing picked: the form says what, in its own words; the registry, asked directly, names 责任人 too.
+    assert await chinese_error(page, page.locator('[data-test="assign"]')) == "请选择结对单位"
+    r = await http.post(f"{registry}/assignments", headers=CITY_ADMIN, json={
+        "holder_kind": "leader", "holder_name": "", "target_kind": "community", "place_id": ids["home"]})
+    assert r.status_code == 422 and "责任人" in r.json()["detail"] and "联系人" not in r.json()["detail"], r.text
     await page.locator('[data-test="holder-pick"]').click()
     await page.get_by_role("option", name=UNIT).click()
     await page.locator('[data-test="assign"]').click()
@@ -217,6 +225,11 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await expect(page.locator('[data-test="records"]')).to_contain_text("带头调解邻里纠纷")
     await expect(page.locator('[data-test="member"]')).to_contain_text("在职党员双向联系卡")
     await page.locator('[data-test="reveal"]').click()
+    # No reason: refused in the box, which stays open; nothing revealed, nothing audited.
+    await page.locator(".el-message-box").get_by_role("button", name="查看").click()
+    await expect(page.locator(".el-message-box__errormsg")).to_have_text("请填写查看原因（至少 2 个字）")
+    await expect(page.locator(".el-message-box")).to_be_visible()
+    await expect(phone).to_have_text(re.compile(r"^139\*+5678$"))
     await page.locator(".el-message-box input").fill("联系核实普法活动时间")
     await page.locator(".el-message-box").get_by_role("button", name="查看").click()
     await expect(phone).to_have_text(PHONE)

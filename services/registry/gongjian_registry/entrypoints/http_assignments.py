@@ -21,22 +21,25 @@ HolderKind = Literal["leader", "unit", "member"]
 TargetKind = Literal["community", "area", "group", "enterprise"]
 
 
+# Titles name the fields as the console's 包保 form does (责任人, 包保对象): the shared glossary's
+# holder_* labels (联系人) name no field the form shows, and confused people filling it in.
 class AssignmentIn(RequestModel):
-    holder_kind: HolderKind
-    holder_id: Folded | None = None
-    holder_name: MaskedName = Field(min_length=1, max_length=100)
-    target_kind: TargetKind
+    holder_kind: HolderKind = Field(title="责任人类型")
+    holder_id: Folded | None = Field(None, title="责任人")
+    holder_name: MaskedName = Field(min_length=1, max_length=100, title="责任人")
+    target_kind: TargetKind = Field(title="包保对象类型")
     place_id: Folded = Field(description="包保对象所在地点（社区或其下级）")
-    target_name: MaskedName = Field("", max_length=100, description="片区、居民小组或企业名称")
+    target_name: MaskedName = Field("", max_length=100, title="包保对象名称", description="片区、居民小组或企业名称")
     note: FreeText = Field("", max_length=300)
 
 
 class AssignmentChange(RequestModel):
-    holder_kind: HolderKind | None = None
-    holder_id: Folded | None = None
-    holder_name: MaskedName | None = Field(None, min_length=1, max_length=100)
-    target_kind: TargetKind | None = None
-    target_name: MaskedName | None = Field(None, max_length=100, description="片区、居民小组或企业名称")
+    holder_kind: HolderKind | None = Field(None, title="责任人类型")
+    holder_id: Folded | None = Field(None, title="责任人")
+    holder_name: MaskedName | None = Field(None, min_length=1, max_length=100, title="责任人")
+    target_kind: TargetKind | None = Field(None, title="包保对象类型")
+    target_name: MaskedName | None = Field(None, max_length=100, title="包保对象名称",
+                                           description="片区、居民小组或企业名称")
     note: FreeText | None = Field(None, max_length=300)
 
 

@@ -17,3 +17,6 @@ export const TARGET_KINDS: Record<string, string> = { community: '社区', area:
 /** A 包保 pairing as the registry lists it (GET /assignments). */
 export interface Assignment { id: string; holder_kind: string; holder_id?: string | null; holder_name: string
   target_kind: string; target_name: string; note?: string; created_at?: string }
+/** The resource list's kinds (claims service/resources.py RESOURCE_KINDS). */
+export const RESOURCE_KINDS: Record<string, string> = { venue: '场地设施', skill: '专业技能', fund: '资金', goods: '物资' }
+export const WEEKDAYS: Record<number, string> = { 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日' }

@@ -10,6 +10,7 @@ export const MANAGERS = ['community_admin', 'city_admin']
 export const MENU: MenuItem[] = [
   { path: '/demands', title: '需求清单', roles: [...STAFF, 'unit_admin'] },
   { path: '/board', title: '清单看板', roles: STAFF },
+  { path: '/resources', title: '资源清单', roles: STAFF },
   { path: '/wishes', title: '微心愿审核', roles: STAFF },
   { path: '/suggestions', title: '意见建议', roles: STAFF },
   { path: '/supervision', title: '督办与联席会议', roles: STAFF },

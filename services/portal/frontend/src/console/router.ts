@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'demands', component: () => import('./pages/Demands.vue'), meta: { title: '需求清单' } },
       { path: 'demands/:id', component: () => import('./pages/Demand.vue'), meta: { title: '需求详情' } },
       { path: 'board', component: () => import('./pages/board/Board.vue'), meta: { title: '清单看板' } },
+      { path: 'resources', component: () => import('./pages/board/Resources.vue'), meta: { title: '资源清单' } },
       { path: 'wishes', component: () => import('./pages/board/Wishes.vue'), meta: { title: '微心愿审核' } },
       { path: 'suggestions', component: () => import('./pages/board/Suggestions.vue'), meta: { title: '意见建议' } },
       { path: 'supervision', component: () => import('./pages/board/Supervision.vue'), meta: { title: '督办与联席会议' } },

@@ -33,9 +33,10 @@ export function when(iso?: string | null): string {
                                                minute: '2-digit', hour12: false })
 }
 
-/** A deadline: a date-only one ends at local midnight, shown as that day's 24:00 ("12月5日 24:00"). */
+/** A deadline: a date-only one ends at local midnight, shown as that day's 24:00 ("12月5日 24:00");
+ * none at all is shown as — (an empty cell reads as a page not loaded). */
 export function deadline(iso?: string | null): string {
-  if (!iso) return ''
+  if (!iso) return '—'
   const d = parsed(iso)
   const parts = (x: Date) => Object.fromEntries(new Intl.DateTimeFormat('en-US', {
     timeZone: TZ, month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
