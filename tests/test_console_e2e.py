@@ -327,9 +327,9 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     for missing in ("请选择资源类型", "请选择类别", "请填写资源名称"):
         await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
     await form.get_by_text("场地设施").click()
-    await page.locator('[data-test="resource-category"]').click()
+    await form.locator('[data-test="category"]').click()
     await page.get_by_role("option", name="志愿服务").click()
-    await page.locator('[data-test="resource-item"]').click()
+    await form.locator('[data-test="item"]').click()
     await page.get_by_role("option", name="法律咨询").click()
     await form.locator("input[name=resource-title]").fill("司法局报告厅周末开放")
     await form.locator('.el-input-number input').fill("2")
