@@ -107,8 +107,10 @@ async def test_three_instances_one_killed_agree_on_exact_totals(ns):
                 seen = [await figures(client, p, members) for p in procs]
                 raise AssertionError([{k: v for k, v in s.items() if k != "points"} |
                                       {"points": sorted({v for v in s["points"].values()}, key=str)} for s in seen])
-            # Time-based work on every instance at once: each alert fires once. The members' last
-            # activity (T0, spring 2026) is more than six months ago, so each is inactive by now.
+            # Alerts: the members' last activity (T0, spring 2026) is more than six months before the
+            # real clock, so each alert was raised as its member's batch was applied; the ticks of all
+            # instances at once then find nothing to raise twice. (The ticks' own work, under a kill:
+            # services/evaluation/tests/test_alerts_kill.py.)
             ticks = await asyncio.gather(*[client.post(f"{p.url}/admin/tick", headers=ADMIN) for p in procs])
             assert all(t.status_code == 200 for t in ticks), [t.text for t in ticks]
             await asyncio.sleep(3)  # any late redelivery would land now: the figures must not move
