@@ -26,7 +26,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 
 from .envelope import CONTENT_TYPE, CloudEvent
 from .producer import EventProducer, Record
@@ -218,16 +218,17 @@ class OutboxRelay:
             for entry in entries:
                 value = CloudEvent.model_validate(entry["event"]).to_bytes()
                 records.append(event_record(self._prefix, entry, value))
-            if entries or doc.get(PENDING):
-                # The flag goes with the entries, in the same write (no extra write per event). A
-                # document that received new entries after this read (not a journal entry: those
-                # never change) loses its flag too; its writer publishes them, and if that writer
-                # died, the start-up sweep (which reads the whole collection) does.
-                pull = {"$pullAll": {FIELD: entries}} if entries else {}
-                pulls.append(UpdateOne({"_id": doc["_id"]}, {**pull, "$unset": {PENDING: ""}}))
+            if entries:
+                pulls.append(UpdateOne({"_id": doc["_id"]}, {"$pullAll": {FIELD: entries}}))
         if records:
             await self._producer.publish_raw(records)
             self.published += len(records)
-        if pulls:
-            await self._db[collection].bulk_write(pulls, ordered=False)
+        if docs:
+            # The flag goes only where the outbox is empty AFTER the pulls, in the same ordered batch
+            # (one round trip): a document that received new entries after our read (not a journal
+            # entry: those never change) keeps it, so a periodic sweep still finds them if their
+            # writer dies before publishing.
+            clear = UpdateMany({"_id": {"$in": [d["_id"] for d in docs]}, f"{FIELD}.0": {"$exists": False},
+                                PENDING: {"$exists": True}}, {"$unset": {PENDING: ""}})
+            await self._db[collection].bulk_write([*pulls, clear], ordered=True)
         return len(records)

@@ -84,6 +84,24 @@ async def test_busy_relay_sweeps_what_a_killed_instance_left_once_it_is_stuck(ns
         await relay.stop()
 
 
+async def test_entries_added_while_the_relay_publishes_keep_the_flag(ns, plumbing):
+    settings, db, producer = plumbing
+    relay = OutboxRelay(db, producer, collections=["members"], topic_prefix=ns.prefix, sweep_interval_s=60)
+    await db.members.insert_one(with_events({"_id": "m"}, TOPIC, [_event("m", 1)]))
+    read = await db.members.find({"_id": "m"}, {"outbox": 1, PENDING: 1}).to_list(None)
+    # Its writer adds an entry after the relay read the document, then dies before publishing it.
+    await db.members.update_one({"_id": "m"}, stage_events({"$set": {"v": 2}}, TOPIC, [_event("m", 2)]))
+    assert await relay._publish_docs("members", read) == 1
+    doc = await db.members.find_one({"_id": "m"})
+    assert [e["event"]["data"]["n"] for e in doc["outbox"]] == [2]
+    assert doc[PENDING] is True  # so the periodic sweep of another instance still finds it
+    assert await relay.sweep_stuck() == 0 and await relay.sweep_stuck() == 1
+    doc = await db.members.find_one({"_id": "m"})
+    assert doc["outbox"] == [] and PENDING not in doc
+    records = await read_topic(ns.infra.kafka_bootstrap, ns.topic(TOPIC), min_count=2, timeout=10)
+    assert [event_of(r)["data"]["n"] for r in records] == [1, 2]
+
+
 async def _outbox_empty(db, doc_id):
     doc = await db.members.find_one({"_id": doc_id})
     return doc["outbox"] == []
