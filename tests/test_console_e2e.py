@@ -128,7 +128,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await play_demand(secretary, http, stack, ids, member)
             unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
             await unit_admin.sign_in(users["unit"])
-            await play_unit(unit_admin, http, stack, unit, member)
+            await play_unit(unit_admin, http, stack, unit, member, ids["street"])
             await play_resources(secretary, unit_admin, http, stack, ids, unit)
             await play_registry(secretary, http, stack, ids)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
@@ -278,7 +278,8 @@ async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     assert r.status_code == 403, r.text
 
 
-async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str) -> None:
+async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, member: str,
+                    street: str) -> None:
     """The unit's members with their receipts; it offers a resource (发布资源); no publishing of needs,
     no imports — and the services agree."""
     page, portal = desk.page, desk.portal
@@ -298,7 +299,7 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
 
     await page.get_by_role("menuitem", name="单位工作台").click()
     await page.wait_for_url(re.compile(r"/console/unit$"))
-    await offer_resource(desk, http, stack, unit)
+    await offer_resource(desk, http, stack, unit, street)
     await expect(page.locator('[data-test="unit"]')).to_contain_text(UNIT)
     table = page.locator('[data-test="unit-members"]')
     await expect(table.locator(".el-table__row")).to_have_count(1)
@@ -317,9 +318,10 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
     assert r.status_code == 403, r.text
 
 
-async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str) -> None:
+async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], unit: str, street: str) -> None:
     """双向认领, the unit's side: 发布资源 — the empty form is refused field by field, in Chinese, before
-    anything is sent; the hall with its weekend opening hours goes in and is listed, not yet claimed."""
+    anything is sent; the hall for the street's communities, with its weekend opening hours, goes in and is
+    listed, not yet claimed."""
     page = desk.page
     await page.locator('[data-test="offer"]').click()
     form = page.locator('[data-test="offer-form"]')
@@ -333,15 +335,22 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.get_by_role("option", name="法律咨询").click()
     await form.locator("input[name=resource-title]").fill("司法局报告厅周末开放")
     await form.locator('.el-input-number input').fill("2")
+    # 面向地点: the street (the tree opened level by level from the city); its communities may claim.
+    await form.locator('[data-test="place-picker"]').click()
+    tree = page.locator(".el-tree-select__popper:visible")
+    for level in ("同江市（市）", "姑苏区（区（县））"):
+        await tree.locator(".el-tree-node__content").filter(has_text=level).locator(".el-tree-node__expand-icon").click()
+    await tree.get_by_text("双塔街道（街道（乡镇））", exact=True).click()
+    await expect(tree).to_have_count(0)
     await form.locator('[data-test="weekdays"]').get_by_text("周六").click()
     await form.locator('[data-test="weekdays"]').get_by_text("周日").click()
     # Days without hours: refused by the form (all of an opening time, or none).
     await page.locator('[data-test="offer-submit"]').click()
     await expect(form.locator(".el-form-item__error").filter(has_text="请选择开放的起止时间")).to_be_visible()
-    for field, at in (("opens", "09:00"), ("closes", "17:00")):
-        await form.locator(f'[data-test="{field}"]').click()
-        await page.locator(".el-select-dropdown:visible").get_by_text(at, exact=True).click()
-        await expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)  # closed before the next opens
+    for placeholder, at in (("开始时间", "09:00"), ("结束时间", "17:00")):
+        await form.get_by_placeholder(placeholder).fill(at)
+        await form.get_by_placeholder(placeholder).press("Enter")
+        await expect(form.get_by_placeholder(placeholder)).to_have_value(at)
     await desk.shot("02a-offer-resource")
     await page.locator('[data-test="offer-submit"]').click()
     await desk.message("资源已发布")
@@ -351,8 +360,8 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await expect(offered).to_contain_text("暂无社区认领")
     r = await http.get(f"{stack['claims']}/resources", params={"unit_id": unit}, headers=auth("unit_admin", unit))
     hall = next(x for x in r.json()["items"] if x["title"] == "司法局报告厅周末开放")
-    assert (hall["kind"], hall["capacity"], hall["opening_hours"]) == (
-        "venue", 2, [{"weekdays": [6, 7], "opens": "09:00", "closes": "17:00"}]), hall
+    assert (hall["kind"], hall["capacity"], hall["area_id"], hall["opening_hours"]) == (
+        "venue", 2, street, [{"weekdays": [6, 7], "opens": "09:00", "closes": "17:00"}]), hall
 
 
 async def play_resources(secretary: Desk, unit_admin: Desk, http: httpx.AsyncClient, stack: dict[str, str],
@@ -391,6 +400,8 @@ async def play_resources(secretary: Desk, unit_admin: Desk, http: httpx.AsyncCli
     await page.locator('[data-test="claim-submit"]').click()
     await secretary.message("已认领，已生成共建项目")
     await expect(hall.locator('[data-test="claimed-here"]')).to_be_visible()
+    tag, frame = await hall.locator('[data-test="claimed-here"]').bounding_box(), await table.bounding_box()
+    assert tag["x"] + tag["width"] <= frame["x"] + frame["width"], (tag, frame)  # the 操作 column fits at 1440 px
     await expect(hall).to_contain_text("1 / 2")
     await secretary.shot("06a-resources")
 
