@@ -34,9 +34,11 @@ pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市司法局"
 
 
-async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str) -> dict[str, str]:
+async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str,
+               secretary: str) -> dict[str, str]:
     """Through the APIs: two members who claim, four needs in different stages (one falls overdue), a pending
-    wish and a suggestion of a resident. Returns their ids."""
+    wish and a suggestion of a resident, and two suggestions already handed to officials (another one, and
+    the secretary, whose staff id is ``secretary``). Returns their ids."""
     registry, claims = stack["registry"], stack["claims"]
     staff = auth("community_admin", ids["home"], sub="e2e-secretary")
     members = []
@@ -88,12 +90,14 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
         "community_id": ids["home"], "title": "3 号楼前路灯不亮", "content": "晚上出门不方便，请尽快修理"})
     assert r.status_code == 201, r.text
     made["suggestion"] = r.json()["id"]
-    r = await http.post(f"{claims}/suggestions", headers=resident, json={
-        "community_id": ids["home"], "title": "小区健身器材损坏", "content": "单杠松动"})
-    assert r.status_code == 201, r.text
-    r = await http.post(f"{claims}/suggestions/{r.json()['id']}/assignment", headers=staff,
-                        json={"mode": "home_visit", "assignee_id": "official-1"})
-    assert r.status_code == 200, r.text
+    for title, official in (("小区健身器材损坏", "official-1"), ("垃圾分类点异味大", secretary)):
+        r = await http.post(f"{claims}/suggestions", headers=resident, json={
+            "community_id": ids["home"], "title": title, "content": title})
+        assert r.status_code == 201, r.text
+        r = await http.post(f"{claims}/suggestions/{r.json()['id']}/assignment", headers=staff,
+                            json={"mode": "home_visit", "assignee_id": official})
+        assert r.status_code == 200, r.text
+    made["secretary"] = secretary
     return made
 
 
@@ -101,10 +105,10 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
     registry, portal = stack["registry"], stack["portal"]
     ids, unit = await city_with_unit(http, registry, UNIT)
     users = {"secretary": "binhu-board", "street": "shuangta-street", "unit": "sifaju-board"}
-    await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
+    secretary_id = await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
     await make_staff(http, portal, users["street"], "双塔街道党工委", "community_admin", [ids["street"]])
     await make_staff(http, portal, users["unit"], "司法局管理员", "unit_admin", [unit])
-    made = await seed(http, stack, ids, unit)
+    made = await seed(http, stack, ids, unit, secretary_id)
     seed_rectifications(stack, ns, ids, count=21)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
@@ -275,7 +279,9 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     # Handed to another official (as the demo does): named as such, never by the raw id.
     other = table.locator(".el-table__row").filter(has_text="小区健身器材损坏")
     await expect(other).to_contain_text("其他工作人员")
+    await expect(table.locator(".el-table__row").filter(has_text="垃圾分类点异味大")).to_contain_text("王书记（本人）")
     await expect(table).not_to_contain_text("official-")
+    await expect(table).not_to_contain_text(made["secretary"])
     await desk.shot("05-suggestions")
     r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
     assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text

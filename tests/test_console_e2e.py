@@ -71,10 +71,12 @@ class Desk:
         await expect(self.page.locator(".el-message").filter(has_text=text)).to_be_visible()
 
 
-async def make_staff(http: httpx.AsyncClient, portal: str, username: str, name: str, role: str, places: list[str]) -> None:
+async def make_staff(http: httpx.AsyncClient, portal: str, username: str, name: str, role: str, places: list[str]) -> str:
+    """A console account with the test's password; gives its id (the ``sub`` of its tokens)."""
     r = await http.post(f"{portal}/api/staff", headers=CITY_ADMIN, json={
         "username": username, "name": name, "role": role, "places": places, "password": PASSWORD})
     assert r.status_code == 201, r.text
+    return r.json()["id"]
 
 
 async def city_with_unit(http: httpx.AsyncClient, registry: str, unit_name: str) -> tuple[dict[str, str], str]:
