@@ -4,6 +4,7 @@ emptying them (what each demo run does first) touches nothing of the user's."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 from aiokafka.admin import AIOKafkaAdminClient
@@ -42,6 +43,12 @@ def test_emptying_the_demo_leaves_a_users_data_alone(infra):
         client[env["REGISTRY_DB"]]["units"].insert_one({"_id": "u1", "name": "同江市人民医院"})
         mine, demos = f"{tag}.registry.units.v1", f"{tag}demo.registry.units.v1"
         asyncio.run(ensure_topics(infra.kafka_bootstrap, [mine, demos], partitions=1))
+        # A topic just created may be missing from the metadata for a moment (it then escapes the
+        # reset: CI reran this test once); the demo resets before it creates anything.
+        deadline = time.monotonic() + 30
+        while not {mine, demos} <= asyncio.run(_topics(infra.kafka_bootstrap)):
+            assert time.monotonic() < deadline, "the topics were not listed within 30 s"
+            time.sleep(0.2)
 
         reset(env)
 
