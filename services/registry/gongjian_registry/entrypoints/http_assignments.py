@@ -22,7 +22,7 @@ TargetKind = Literal["community", "area", "group", "enterprise"]
 
 
 # Titles name the fields as the console's 包保 form does (责任人, 包保对象): the shared glossary's
-# holder_* labels (联系人) name no field the form shows, and confused people filling it in.
+# holder_* labels name the holder of points (积分主体), no field this form shows.
 class AssignmentIn(RequestModel):
     holder_kind: HolderKind = Field(title="责任人类型")
     holder_id: Folded | None = Field(None, title="责任人")
