@@ -69,7 +69,9 @@ async def fulfil_and_verify(week: Any) -> None:
         if got.status_code != 200 or got.json()["status"] != "open":
             return
         claims = got.json().get("claims", [])
-        if claims and all(c["status"] in ("verified", "released") for c in claims) and \
+        # 销号 only what was served (a verified claim); the rest stays open or is withdrawn.
+        if any(c["status"] == "verified" for c in claims) and \
+                all(c["status"] in ("verified", "released") for c in claims) and \
                 (got.json()["slots_left"] == 0 or rng.random() < 0.5):
             if (await week.call("POST", f"/demands/{demand}/closure", staff)).status_code == 200:
                 week.count["demands closed"] += 1

@@ -11,17 +11,24 @@ from gongjian_shared.testing import auth
 async def test_a_change_journalled_but_not_applied_is_rolled_forward(world):
     c = await world.community()
     demand = await world.demand(c, capacity=1)
-    # As if the process died right after writing the journal entry of "close" (version 1).
+    # Served and verified (销号 needs a verified service).
+    member, staff = await world.member(c), auth("community_admin", c)
+    claim = f"/demands/{demand['id']}/claims/{(await world.claim(demand['id'], member)).json()['claim_id']}"
+    assert (await world.client.post(f"{claim}/fulfilment", json={"hours": 1}, headers=auth("member", sub=member))
+            ).status_code == 200
+    assert (await world.client.post(f"{claim}/verification", json={"approved": True}, headers=staff)).status_code == 200
+    v = (await world.db["demands"].find_one({"_id": demand["id"]}))["v"]
+    # As if the process died right after writing the journal entry of "close" (the next version).
     await world.db["journal"].insert_one({"aggregate": demand["id"], "coll": "demands",
-                                          "seq": 1, "set": [{"p": "status", "v": "closed"}], "outbox": [],
+                                          "seq": v + 1, "set": [{"p": "status", "v": "closed"}], "outbox": [],
                                           "at": datetime.now(UTC)})
     before = await world.client.get(f"/demands/{demand['id']}", headers=auth("community_admin", c))
     assert before.json()["status"] == "open"  # the document lags behind its journal
-    # The next change meets the entry (version 1 is taken), rolls the document forward and re-reads.
+    # The next change meets the entry (its version is taken), rolls the document forward and re-reads.
     r = await world.client.post(f"/demands/{demand['id']}/closure", headers=auth("community_admin", c))
     assert r.status_code == 200 and r.json()["status"] == "closed"
     doc = await world.db["demands"].find_one({"_id": demand["id"]})
-    assert doc["v"] == 1 and doc["status"] == "closed"
+    assert doc["v"] == v + 1 and doc["status"] == "closed"
 
 
 async def test_a_creation_journalled_but_not_written_appears(world):

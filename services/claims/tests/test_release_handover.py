@@ -16,6 +16,8 @@ async def test_official_releases_a_silent_claim_and_the_need_can_be_closed(world
     staff = auth("community_admin", c)
     demand = await world.demand(c, capacity=1)
     did = demand["id"]
+    r = await world.client.post(f"/demands/{did}/closure", headers=staff)  # no claim at all: not 已办结
+    assert r.status_code == 409 and r.json()["code"] == "nothing-verified"
     claim_id = (await world.claim(did, silent)).json()["claim_id"]
     url = f"/demands/{did}/claims/{claim_id}/revocation"
 
@@ -48,10 +50,13 @@ async def test_official_releases_a_silent_claim_and_the_need_can_be_closed(world
     assert len(released) == 1 and released[0]["data"]["released_by"] == "official"
     validate_event(released[0])
 
-    # The place is free again, and the need can now be closed (nothing verified: cancelled).
+    # The place is free again. Nobody served, so 销号 (counted as 已办结) is refused, pointing to 撤回.
     assert (await world.client.get(f"/demands/{did}", headers=staff)).json()["slots_left"] == 1
     r = await world.client.post(f"/demands/{did}/closure", headers=staff)
-    assert r.status_code == 200 and r.json()["status"] == "closed"
+    assert r.status_code == 409 and r.json()["code"] == "nothing-verified" and "撤回" in r.json()["detail"]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    r = await world.client.post(f"/demands/{did}/withdrawal", json={"reason": "居民已另行解决"}, headers=staff)
+    assert r.status_code == 200 and r.json()["status"] == "withdrawn"
 
 
 async def test_hand_over_to_another_member_keeps_the_place_and_notifies_both(world):

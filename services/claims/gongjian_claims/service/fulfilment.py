@@ -106,10 +106,20 @@ async def close(runtime: Any, demand: dict[str, Any], by: str) -> dict[str, Any]
 
 
 async def close_demand(runtime: Any, *, demand_id: str, acts_for: Any) -> dict[str, Any]:
+    """销号办结 by officials of the place. Returns the closed demand document.
+
+    Errors: 403 outside the official's places; 404 unknown demand; 409 demand-not-open,
+    claims-unfinished (a claim still open), nothing-verified (no 核验通过 service: closing it
+    would count a need nobody served as 已办结; a need no longer wanted is withdrawn, 撤回).
+    """
     demand = await get_demand(runtime.db, demand_id)
     require_acts_for(acts_for, demand["path"], "销号")
     if demand["status"] != "open":
         raise Problem(409, "该需求已办结或尚未发布，不能销号 (demand is not open)", code="demand-not-open")
+    statuses = {c["status"] for c in await claims_of(runtime.db, demand_id)}
+    if "verified" not in statuses and not statuses & set(OPEN_CLAIM_STATES):
+        raise Problem(409, "该需求没有核验通过的服务，不能销号办结；不再需要的需求请撤回 "
+                      "(nothing verified to close: withdraw a need no longer wanted)", code="nothing-verified")
     return await close(runtime, demand, "community")
 
 
