@@ -139,6 +139,12 @@ async def test_reports_speak_chinese_name_places_and_reach_community_staff(ns, s
         "/reports/year-end.xlsx", params={"place_id": "d1", "year": 2026}, headers=official)).content))
     rows = [r for ws in year_end.worksheets for r in ws.iter_rows(values_only=True)]
     assert any(r[2] == "测试c1" for r in rows if r and len(r) > 2)
+    members = [r for r in year_end.worksheets[0].iter_rows(min_row=4, values_only=True) if r and r[1]]
+    assert members and all(isinstance(r[3], int | float) for r in members)  # 年度积分 a number, not text
+    ranked = (await client.get("/year-end", params={"place_id": "d1", "year": 2026}, headers=official)).json()
+    for before, row in zip(ranked["members"], ranked["members"][1:]):  # competition ranking: 1, 1, 3
+        assert row["rank"] == (before["rank"] if row["score"] == before["score"]
+                               else ranked["members"].index(row) + 1)
 
     pdf = await client.get("/reports/stats.pdf", params={"place_id": "d1", "period": "2026"}, headers=official)
     assert b"/FontFile2" in pdf.content  # the CJK font is embedded (a TrueType subset), not referenced

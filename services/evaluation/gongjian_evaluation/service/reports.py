@@ -54,12 +54,17 @@ def stats_tables(figures: dict[str, Any], children: list[dict[str, Any]],
     return [("统计汇总", ["指标", "数值"], summary), ("下级地点", head, rows), *timely, *ranked, glossary_table()]
 
 
+def _number(value: float) -> float | int:
+    """A figure the spreadsheet keeps as a number (sums and sorts work): 12.0 as 12."""
+    return int(value) if float(value).is_integer() else value
+
+
 def year_end_tables(result: dict[str, Any], place_names: dict[str, str]) -> list[Table]:
     """``place_names``: community id → name, so officials read names, not ids."""
     def place(pid: str | None) -> str:
         return place_names.get(pid or "", pid or "")
 
-    members = [[r["rank"], r["name"], place(r["community_id"]), glossary.show("points", r["metrics"]["points_year"]),
+    members = [[r["rank"], r["name"], place(r["community_id"]), _number(r["metrics"]["points_year"]),
                 r["metrics"]["active_months"], r["stars"], "是" if r["five_star"] else "否", r["assessment"] or "",
                 r["score"]] for r in result["members"]]
     units = [[r["rank"], r["name"], place(r["community_id"]), r["review_grade"] or "", r["score"]]

@@ -46,8 +46,8 @@ async def year_end(ev: Any, place_id: str | None, year: int, authorization: str 
     await ev.named(units, authorization)
     for rows in (members, units):
         rows.sort(key=lambda r: (-r["score"], r["holder_id"]))
-        for i, row in enumerate(rows):
-            row["rank"] = i + 1
+        for i, row in enumerate(rows):  # equal scores share a rank, the next skips (1, 1, 3)
+            row["rank"] = rows[i - 1]["rank"] if i and row["score"] == rows[i - 1]["score"] else i + 1
     return {"place_id": place_id, "year": year, "weights": cfg, "members": members, "units": units}
 
 
