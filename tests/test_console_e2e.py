@@ -350,9 +350,15 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.locator('[data-test="offer-submit"]').click()
     await expect(form.locator(".el-form-item__error").filter(has_text="请选择开放的起止时间")).to_be_visible()
     for placeholder, at in (("开始时间", "09:00"), ("结束时间", "17:00")):
-        await form.get_by_placeholder(placeholder).fill(at)
-        await form.get_by_placeholder(placeholder).press("Enter")
-        await expect(form.get_by_placeholder(placeholder)).to_have_value(at)
+        # As a person does: the panel is open before the typing. Typed into a panel still opening
+        # (a loaded machine), Enter confirmed the panel's default, the current time (CI saw 07:42).
+        picker = form.get_by_placeholder(placeholder)
+        await picker.click()
+        await expect(page.locator(".el-time-panel:visible")).to_have_count(1)
+        await picker.fill(at)
+        await picker.press("Enter")
+        await expect(picker).to_have_value(at)
+        await expect(page.locator(".el-time-panel:visible")).to_have_count(0)
     await desk.shot("02a-offer-resource")
     await page.locator('[data-test="offer-submit"]').click()
     await desk.message("资源已发布")
