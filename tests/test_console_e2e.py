@@ -479,6 +479,25 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await expect(page.locator('[data-test="rules"]')).to_contain_text("第 1 版")
     await desk.shot("02-rules")
 
+    # 打开数据看板: the dashboard opens through the portal (the one origin), with the console's token;
+    # its scripts, data and stream load under /api/evaluation (they 404'd at the service's root).
+    failed: list[str] = []
+    page.context.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    async with page.context.expect_page() as opened:
+        await page.locator('[data-test="dashboard-link"]').click()
+    board = await opened.value
+    board_errors: list[str] = []
+    board.on("pageerror", lambda e: board_errors.append(str(e)))
+    board.on("console", lambda m: board_errors.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
+    await board.wait_for_selector('[data-key="activity_published"]', timeout=30_000)
+    await board.wait_for_function("document.getElementById('live-state').textContent === '实时'", timeout=30_000)
+    assert board.url.startswith(f"{desk.portal}/api/evaluation/dashboard") and "token=" not in board.url, board.url
+    assert await board.evaluate("typeof echarts") == "object"  # vendor/echarts.min.js came through the portal
+    assert (await board.locator("#breadcrumb").text_content() or "").endswith("姑苏区")
+    assert not failed and not board_errors, (failed, board_errors)
+    await board.screenshot(path=str(ARTIFACTS / f"{desk.who}-02b-dashboard.png"), full_page=True)
+    await board.close()
+
     # The district opens the year's two-way evaluation (双向评议); it reads the registry, imports nothing.
     await page.get_by_role("menuitem", name="双向评议").click()
     await page.locator('[data-test="open-campaign"]').click()

@@ -1,5 +1,6 @@
 // The dashboard page: token, place picker, data from /dashboard/api, live updates via SSE.
-// The page never reloads itself: every event on the stream redraws what changed.
+// Paths are relative to the page (dashboard/api/…), so it also works behind the portal's
+// /api/evaluation prefix. The page never reloads itself: every event on the stream redraws what changed.
 "use strict";
 
 (function () {
@@ -100,7 +101,7 @@
     const place = state.place;
     try {
       const month = state.tisMonth ? `&month=${encodeURIComponent(state.tisMonth)}` : "";
-      const ov = await api(`/dashboard/api/overview?place=${encodeURIComponent(place)}${month}`);
+      const ov = await api(`dashboard/api/overview?place=${encodeURIComponent(place)}${month}`);
       if (place !== state.place) return;  // the user picked another place meanwhile
       state.overview = ov;
       $("board-error").hidden = true;
@@ -145,7 +146,7 @@
     if (state.source) state.source.close();
     const params = new URLSearchParams({ place: state.place, token: state.token, last: "20" });
     // The browser resends Last-Event-ID by itself when it reconnects: nothing retained is missed.
-    const source = new EventSource(`/dashboard/stream?${params}`);
+    const source = new EventSource(`dashboard/stream?${params}`);
     state.source = source;
     state.caughtUp = false;
     source.addEventListener("ready", () => setLive(true, "实时"));
@@ -179,12 +180,12 @@
     $("board").hidden = false;
     let places;
     try {
-      places = await api("/dashboard/api/places");
+      places = await api("dashboard/api/places");
     } catch (e) {
       if (e.status) showLogin(e.message);
       return;
     }
-    api("/glossary").then(showGlossary).catch(() => {});
+    api("glossary").then(showGlossary).catch(() => {});
     state.roots = places.roots;
     state.nodes = {};
     state.roots.forEach((r) => index(r, null));
