@@ -1,8 +1,11 @@
 """Bulk import of units and members (CSV and .xlsx): dry run, idempotency, error reports,
 nothing written on rejection, progress, export; every kind of bad input."""
 
-from python_calamine import CalamineWorkbook
 import io
+import re
+from urllib.parse import quote
+
+from python_calamine import CalamineWorkbook
 
 from gongjian_registry.bootstrap import build_app
 from gongjian_registry.domain.importing import MEMBER_HEADERS, UNIT_HEADERS
@@ -70,6 +73,9 @@ async def test_bad_inputs_reject_the_whole_file_with_a_report(ns):
         assert malformed.status_code == 422 and malformed.json()["code"] == "malformed-file"
         binary = await client.post("/imports/members", files={"file": ("m.csv", b"\x00\x01\x02garbage")}, headers=ADMIN)
         assert binary.status_code == 422
+        text = await client.post("/imports/members", files={"file": ("名单.txt", "姓名,身份证号\n".encode())}, headers=ADMIN)
+        assert text.status_code == 415 and text.json()["detail"] == "请上传 .xlsx 或 .csv 文件", text.text
+        assert text.headers["content-type"].startswith("application/problem+json")
         wrong = await _upload(client, "members", "xlsx", members(3), headers=("名字X", "证件", "电话", "类型X", "专长", "单位", "社区X", "网格", "楼栋"))
         assert wrong.json()["status"] == "rejected" and wrong.json()["errors"][0]["row"] == 1
         assert any(e["column"] == "身份证号" for e in wrong.json()["errors"])
@@ -78,10 +84,13 @@ async def test_bad_inputs_reject_the_whole_file_with_a_report(ns):
         rows[2][6] = "不存在社区"  # unknown community → row 4
         rows[3][1] = rows[0][1]  # duplicate person within the file → row 5
         rows[4][4] = "炼金"  # unknown specialty → row 6
+        rows[5][2], rows[5][8] = "12345", "3号楼"  # bad phone, building not in 第1网格 → row 7
         bad = (await _upload(client, "members", "csv", rows)).json()
         assert bad["status"] == "rejected"
         got = {(e["row"], e["column"]) for e in bad["errors"]}
-        assert {(3, "身份证号"), (4, "居住社区"), (5, "身份证号"), (6, "专长")} <= got
+        assert {(3, "身份证号"), (4, "居住社区"), (5, "身份证号"), (6, "专长"), (7, "手机号"), (7, "楼栋")} <= got
+        building = next(e["reason"] for e in bad["errors"] if (e["row"], e["column"]) == (7, "楼栋"))
+        assert "楼栋“3号楼”不在该社区中；已登记的楼栋有：11号楼" in building, building
         assert "校验码" in next(e["reason"] for e in bad["errors"] if e["row"] == 3)
         assert (await client.get("/communities/c2/members", headers=ADMIN)).json()["count"] == 0  # nothing written
         assert (await client.get("/communities/c1/members", headers=ADMIN)).json()["count"] == 0
@@ -91,6 +100,11 @@ async def test_bad_inputs_reject_the_whole_file_with_a_report(ns):
         xlsx = await client.get(f"/imports/{bad['id']}/errors?format=xlsx", headers=ADMIN)
         table = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
         assert table[0] == ["行号", "列", "原因"] and len(table) == len(bad["errors"]) + 1
+        reasons = [r[2] for r in table[1:]]
+        assert not [r for r in reasons if "(" in r or re.search("[A-Za-z]{3}", r)], reasons  # Chinese only
+        assert any(r.startswith("楼栋“3号楼”不在该社区中；已登记的楼栋有：11号楼") for r in reasons)
+        assert re.search(r"filename\*=UTF-8''" + re.escape(quote("导入错误报告-")) + r"\d{8}-\d{4}\.xlsx", xlsx.headers["content-disposition"])
+        assert bad["id"] not in xlsx.headers["content-disposition"].split("filename*")[1]
         ok = await _upload(client, "members", "xlsx", members(2))
         assert ok.json()["created"] == 2
         clash = members(1)

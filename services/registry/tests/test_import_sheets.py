@@ -11,11 +11,12 @@ from python_calamine import CalamineWorkbook
 from gongjian_registry.bootstrap import build_app
 from gongjian_registry.domain.importing import MEMBER_HEADERS, UNIT_HEADERS
 from gongjian_registry.service.members import get_member
-from gongjian_shared.testing import app_client
+from gongjian_shared.testing import app_client, auth
 from helpers import ADMIN, id_number, small_city
 from test_input_boundaries import CASES, COMMUNITY, city_with_case_community
 
 HEADERS7 = list(MEMBER_HEADERS[:7])
+EXAMPLE = {"members": "张三", "units": "同江市税务局"}
 NUMBER_TYPED = "身份证号被存成数字，末位已丢失，请把该列设为文本"
 
 
@@ -114,15 +115,31 @@ async def test_skip_bad_rows_imports_the_valid_ones_and_reports_the_rest(ns):
         assert bad.status_code == 422 and bad.json()["detail"] == "错误行处理方式应为以下之一：reject、skip"
 
 
-async def test_templates_hold_headers_and_an_example_that_imports(ns):
+async def test_templates_mark_their_example_row_and_an_import_skips_it(ns):
     async with app_client(build_app()) as client:
         await small_city(client)
         await client.post("/units", json={"name": "同江市人民法院", "kind": "机关", "paired_community_id": "c2"}, headers=ADMIN)
         for kind, headers in (("members", MEMBER_HEADERS), ("units", UNIT_HEADERS)):
             r = await client.get(f"/imports/{kind}/template", headers=ADMIN)
+            template = r.content if kind == "members" else template
             assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
             rows = CalamineWorkbook.from_filelike(io.BytesIO(r.content)).get_sheet_by_index(0).to_python()
-            assert rows[0] == list(headers) and len(rows) == 2 and all(isinstance(v, str) for v in rows[1])
+            assert rows[0] == [*headers, "说明"] and len(rows) == 2 and all(isinstance(v, str) for v in rows[1])
+            assert rows[1][-1] == "示例行，导入时自动跳过" and EXAMPLE[kind] in rows[1]
+            # Left as downloaded: the example is the only row, skipped, so there is nothing to import.
             job = await upload(client, kind, f"{kind}.xlsx", r.content, "wait=true&dry_run=true")
-            assert job["status"] == "validated" and job["would_create"] == 1, job
+            assert job["status"] == "rejected" and job["notes"] == [{"row": 2, "column": "", "reason": "示例行已跳过"}], job
+            assert [e["reason"] for e in job["errors"]] == ["文件中没有数据行 (no data rows)"], job
+        # A 东安社区 admin fills the members template below the (新华社区) example: the example row is
+        # skipped and reported as such, their own row imports; the marker cell alone decides.
+        example = CalamineWorkbook.from_filelike(io.BytesIO(template)).get_sheet_by_index(0).to_python()
+        own = ["李四", id_number(7), "13912340007", "在职党员", "", "", "东安社区", "", "", ""]
+        lookalike = [*example[1][:-1], ""]  # the example's data without the marker: a real row, checked as one
+        content = xlsx(table([example[0], example[1], own, lookalike]))
+        r = await client.post("/imports/members?wait=true&dry_run=true&on_bad_rows=skip", files={"file": ("m.xlsx", content)},
+                              headers=auth("community_admin", "c2"))
+        job = r.json()
+        assert r.status_code == 202 and job["notes"] == [{"row": 2, "column": "", "reason": "示例行已跳过"}], job
+        assert job["total"] == 2 and job["would_create"] == 1 and [e["row"] for e in job["errors"]] == [4], job
+        assert "无权向社区“新华社区”导入党员" in job["errors"][0]["reason"]
         assert (await client.get("/imports/places/template", headers=ADMIN)).status_code == 422

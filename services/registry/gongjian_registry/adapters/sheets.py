@@ -33,6 +33,10 @@ class SheetError(ValueError):
     """The file cannot be read as a sheet at all (a file-level rejection)."""
 
 
+class UnsupportedSheet(SheetError):
+    """Neither named .xlsx/.csv nor an .xlsx by its signature (e.g. a .txt or .docx): HTTP 415."""
+
+
 @dataclass
 class Sheet:
     """The first sheet: ``rows[r][c]`` folded text (0-based; sheet row = r + 1), and the
@@ -64,9 +68,9 @@ def read_sheet(content: bytes, filename: str) -> Sheet:
     name = (filename or "").lower()
     if name.endswith((".xlsx", ".xlsm", ".xls")) or is_zip:
         return _read_excel(content)
-    if name.endswith((".csv", ".txt")) or not name:
+    if name.endswith(".csv") or not name:
         return _read_csv(content)
-    raise SheetError(f"不支持的文件类型：{filename}，请上传 .xlsx 或 .csv (unsupported file type)")
+    raise UnsupportedSheet("请上传 .xlsx 或 .csv 文件")
 
 
 def _read_excel(content: bytes) -> Sheet:

@@ -7,6 +7,7 @@ valid rows are imported and the bad ones reported (the service decides which).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ HEADER_ALIASES = {
     "报到社区": "居住社区", "所属网格": "网格", "所在楼栋": "楼栋", "类别": "单位类型", "党组织": "党组织名称",
     "地址": "单位地址", "共建社区": "结对社区", "所在社区": "结对社区", "信用代码": "统一社会信用代码",
 }
+# The English gloss after a Chinese reason, " (unknown building)": for developers, not for staff.
+_GLOSS = re.compile(r"\s*\([\x20-\x7e]*\)\s*$")
 # Columns of long digit strings: typed as numbers, Excel keeps 15 digits and drops the rest.
 TEXT_COLUMNS = ("身份证号", "统一社会信用代码")
 
@@ -54,6 +57,11 @@ class Refs:
     unit_names: dict[str, str] = field(default_factory=dict)  # name → id
     specialties: set[str] = field(default_factory=set)
     acts_for: Callable[[list[str]], bool] = lambda path: True
+
+
+def chinese_only(reason: str) -> str:
+    """``"手机号应为11位 (phone must be …)"`` → ``"手机号应为11位"``: what staff download is Chinese only."""
+    return _GLOSS.sub("", reason) or reason
 
 
 def map_headers(header_row: list[str], expected: tuple[str, ...], required: tuple[str, ...],
@@ -148,8 +156,17 @@ def _sub_place(n: int, column: str, value: str, parent_id: str, refs: Refs, erro
     ids = refs.place_names.get((parent_id, value), [])
     if len(ids) == 1:
         return ids[0]
-    errors.append(RowError(n, column, f"{column}“{value}”不在该社区中 (unknown {kind})"))
+    errors.append(RowError(n, column, f"{column}“{value}”不在该社区中；{_known(column, kind, parent_id, refs)} (unknown {kind})"))
     return None
+
+
+def _known(column: str, kind: str, parent_id: str, refs: Refs, limit: int = 10) -> str:
+    """Which grids/buildings the row's community (or grid) has: up to ``limit`` names, so staff can correct the cell."""
+    names = sorted({p["name"] for p in refs.places.values() if p["kind"] == kind and parent_id in p["path"]})
+    if not names:
+        return f"该处尚未登记{column}，请先在“地点与党组织”中添加"
+    more = f"等{len(names)}个" if len(names) > limit else ""
+    return f"已登记的{column}有：{'、'.join(names[:limit])}{more}"
 
 
 def parse_unit_row(n: int, row: list[str], index: dict[str, int], refs: Refs,

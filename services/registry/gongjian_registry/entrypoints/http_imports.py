@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from gongjian_shared.access import allow
 from gongjian_shared.answers import file_answers
 from gongjian_shared.auth import CurrentPrincipal
+from gongjian_shared.localtime import stored_utc, to_local
 from gongjian_shared.problems import Problem
 
 from ..adapters.sheets import write_csv, write_xlsx
@@ -68,10 +69,12 @@ async def import_units(request: Request, principal: CurrentPrincipal, file: Uplo
             **allow(*MANAGERS, place="shared", why="templates", **file_answers(XLSX)))
 async def import_template(kind: Literal["members", "units"], principal: CurrentPrincipal) -> Response:
     """An .xlsx whose columns are formatted as text (ID numbers keep all 18 digits), with the
-    import's headers on row 1 and one example row (a synthetic ID with a valid checksum)."""
+    import's headers on row 1 and one example row (a synthetic ID with a valid checksum) marked
+    "示例行，导入时自动跳过" in a 说明 column: an import skips that row and says so."""
     need_role(principal, MANAGERS, "下载导入模板")
     headers, example, name = TEMPLATES[kind]
-    content = write_xlsx(headers, [example], sheet=name, text_columns=True)
+    content = write_xlsx((*headers, sheet_layout.EXAMPLE_HEADER), [(*example, sheet_layout.EXAMPLE_MARK)],
+                         sheet=name, text_columns=True)
     return Response(content, media_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename=\"{kind}-template.xlsx\"; filename*=UTF-8''{quote(name)}.xlsx"})
 
@@ -92,17 +95,22 @@ async def get_import(job_id: str, request: Request, principal: CurrentPrincipal)
             **allow(*MANAGERS, place="own", **file_answers("text/csv", XLSX)))
 async def import_errors(job_id: str, request: Request, principal: CurrentPrincipal,
                         format: Literal["csv", "xlsx"] = "xlsx") -> Response:
+    """Rows 行号、列、原因 with the reasons in Chinese only (the English gloss the API keeps for
+    developers is dropped), named 导入错误报告-<local YYYYMMDD-HHMM of the upload>."""
     job = await _own_job(request, principal, job_id)
-    rows = [(e["row"], e["column"], e["reason"]) for e in job.get("errors", [])]
-    return _file(rows, ERROR_HEADERS, f"{job_id}-errors", format)
+    rows = [(e["row"], e["column"], importing.chinese_only(e["reason"])) for e in job.get("errors", [])]
+    local = to_local(stored_utc(job["created_at"])).strftime("%Y%m%d-%H%M")
+    return _file(rows, ERROR_HEADERS, f"{job_id}-errors", format, shown=f"导入错误报告-{local}")
 
 
-def _file(rows, headers, name: str, format: str) -> Response:
+def _file(rows, headers, name: str, format: str, shown: str | None = None) -> Response:
+    """``name``: ASCII fallback file name; ``shown``: the Chinese name browsers save it under."""
+    extra = f"; filename*=UTF-8''{quote(shown)}.{format}" if shown else ""
     if format == "csv":
         return Response(write_csv(headers, rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"{extra}'})
     return Response(write_xlsx(headers, rows), media_type=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"{extra}'})
 
 
 async def _scope(request: Request, principal, community_id: str | None) -> tuple[dict, set[str] | None]:

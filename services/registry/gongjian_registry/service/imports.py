@@ -18,10 +18,10 @@ from typing import Any
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.problems import Problem
 
-from ..adapters.sheets import SheetError, read_sheet
+from ..adapters.sheets import SheetError, UnsupportedSheet, read_sheet
 from ..adapters.store import IMPORT_JOBS
 from ..domain.importing import TEXT_COLUMNS, RowError
-from ..domain.sheet_layout import find_header
+from ..domain.sheet_layout import EXAMPLE_SKIPPED, find_header, is_example
 from . import import_rows
 
 log = logging.getLogger("gongjian.registry.import")
@@ -30,21 +30,26 @@ MAX_STORED_ERRORS = 20_000
 
 async def start_job(runtime: Any, vault: Any, *, kind: str, content: bytes, filename: str, dry_run: bool,
                     by: str, acts_for: Any, on_bad_rows: str = "reject") -> dict[str, Any]:
-    """Read the file (a malformed one is refused at once: Problem 422 ``malformed-file``), find its
+    """Read the file (refused at once: Problem 415 ``unsupported-file-type`` unless .xlsx/.csv by name or
+    .xlsx by signature, 422 ``malformed-file`` when unreadable), find its
     header row below any title rows, create the job and run it in the background; returns the job."""
     try:
         sheet = await asyncio.to_thread(read_sheet, content, filename)
+    except UnsupportedSheet as exc:
+        raise Problem(415, str(exc), code="unsupported-file-type") from exc
     except SheetError as exc:
         raise Problem(422, str(exc), code="malformed-file") from exc
     spec = import_rows.SPECS[kind]
     at, index, header_errors = find_header(sheet.rows, spec.headers, spec.required)
     text_columns = [(h, index[h]) for h in TEXT_COLUMNS if h in index]
+    rows = [(r, row) for r, row in enumerate(sheet.rows) if r > at and any(row)]  # blank rows dropped
+    notes = [{"row": r + 1, "column": "", "reason": EXAMPLE_SKIPPED} for r, row in rows if is_example(row)]
     body = [(r + 1, row, frozenset(h for h, c in text_columns if (r, c) in sheet.numbers))
-            for r, row in enumerate(sheet.rows) if r > at and any(row)]  # sheet row numbers; blank rows dropped
+            for r, row in rows if not is_example(row)]  # sheet row numbers
     job = {"_id": f"imp-{uuid.uuid4().hex[:12]}", "kind": kind, "file_name": filename, "dry_run": dry_run,
            "on_bad_rows": on_bad_rows, "header_row": at + 1,
            "status": "validating", "total": len(body), "validated": 0, "written": 0, "created": 0, "skipped": 0,
-           "errors": [], "error_count": 0, "by": by, "created_at": utc_now(), "finished_at": None}
+           "errors": [], "error_count": 0, "notes": notes, "by": by, "created_at": utc_now(), "finished_at": None}
     if header_errors or not body:
         errors = header_errors or [RowError(at + 2, "", "文件中没有数据行 (no data rows)")]
         job.update(status="rejected", errors=[e.as_dict() for e in errors], error_count=len(errors), finished_at=utc_now())
