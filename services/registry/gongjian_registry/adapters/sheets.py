@@ -34,7 +34,7 @@ class SheetError(ValueError):
 
 
 class UnsupportedSheet(SheetError):
-    """Neither named .xlsx/.csv nor an .xlsx by its signature (e.g. a .txt or .docx): HTTP 415."""
+    """Neither named .xlsx/.csv nor an .xlsx by its signature (e.g. a .txt or .docx): HTTP 422 unsupported-file-type."""
 
 
 @dataclass

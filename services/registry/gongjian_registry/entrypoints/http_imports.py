@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from gongjian_shared.access import allow
 from gongjian_shared.answers import file_answers
 from gongjian_shared.auth import CurrentPrincipal
-from gongjian_shared.localtime import stored_utc, to_local
+from gongjian_shared.localtime import compact_day, stored_utc
 from gongjian_shared.problems import Problem
 
 from ..adapters.sheets import write_csv, write_xlsx
@@ -96,11 +96,11 @@ async def get_import(job_id: str, request: Request, principal: CurrentPrincipal)
 async def import_errors(job_id: str, request: Request, principal: CurrentPrincipal,
                         format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     """Rows 行号、列、原因 with the reasons in Chinese only (the English gloss the API keeps for
-    developers is dropped), named 导入错误报告-<local YYYYMMDD-HHMM of the upload>."""
+    developers is dropped), named 导入错误报告-<local YYYYMMDD of the upload>."""
     job = await _own_job(request, principal, job_id)
     rows = [(e["row"], e["column"], importing.chinese_only(e["reason"])) for e in job.get("errors", [])]
-    local = to_local(stored_utc(job["created_at"])).strftime("%Y%m%d-%H%M")
-    return _file(rows, ERROR_HEADERS, f"{job_id}-errors", format, shown=f"导入错误报告-{local}")
+    day = compact_day(stored_utc(job["created_at"]))
+    return _file(rows, ERROR_HEADERS, f"{job_id}-errors", format, shown=f"导入错误报告-{day}")
 
 
 def _file(rows, headers, name: str, format: str, shown: str | None = None) -> Response:

@@ -30,13 +30,13 @@ MAX_STORED_ERRORS = 20_000
 
 async def start_job(runtime: Any, vault: Any, *, kind: str, content: bytes, filename: str, dry_run: bool,
                     by: str, acts_for: Any, on_bad_rows: str = "reject") -> dict[str, Any]:
-    """Read the file (refused at once: Problem 415 ``unsupported-file-type`` unless .xlsx/.csv by name or
+    """Read the file (refused at once: Problem 422 ``unsupported-file-type`` unless .xlsx/.csv by name or
     .xlsx by signature, 422 ``malformed-file`` when unreadable), find its
     header row below any title rows, create the job and run it in the background; returns the job."""
     try:
         sheet = await asyncio.to_thread(read_sheet, content, filename)
     except UnsupportedSheet as exc:
-        raise Problem(415, str(exc), code="unsupported-file-type") from exc
+        raise Problem(422, str(exc), code="unsupported-file-type") from exc
     except SheetError as exc:
         raise Problem(422, str(exc), code="malformed-file") from exc
     spec = import_rows.SPECS[kind]
