@@ -72,13 +72,19 @@ async def test_stats_roll_up_the_place_tree_and_are_published_as_snapshots(ns, s
     places = (await client.get("/leaderboards/places", params={"parent_id": "city", "metric": "hours_served"},
                                headers=official)).json()["rows"]
     assert [r["place_id"] for r in places] == ["d1", "d2"]
+    def latest(records) -> dict:
+        return {r.key.decode(): event_of(r) for r in records}  # per key, the last one read wins
+
+    def c1_caught_up(records) -> bool:
+        # Snapshots go out every 0.2 s while the activity is applied: an early one of c1 may say
+        # 0 reported; the one after the last change must say 2.
+        snaps = latest(records)
+        return {"city", "district:d1", "street:s1", "community:c3"} <= set(snaps) and \
+            snaps.get("community:c1", {}).get("data", {}).get("members_reported") == 2
+
     records = await read_topic(ns.infra.kafka_bootstrap, ns.topic("evaluation.stats.v1"),
-                               until=lambda rs: {"city", "district:d1", "street:s1", "community:c3"}
-                               <= {r.key.decode() for r in rs}, timeout=90)
-    latest = {}
-    for r in records:
-        latest[r.key.decode()] = event_of(r)
-    snap = latest["community:c1"]
+                               until=c1_caught_up, timeout=90)
+    snap = latest(records)["community:c1"]
     assert snap["type"] == "gongjian.stats.snapshot" and snap["subject"] == "community:c1"
     assert snap["data"]["members_reported"] == 2 and snap["data"]["reporting_rate"] == 1.0 and snap["data"]["as_of"]
 
