@@ -103,14 +103,12 @@ class OutboxRelay:
         collections: Iterable[str],
         topic_prefix: str = "",
         sweep_interval_s: float = 60.0,
-        batch_size: int = 500,
     ) -> None:
         self._db = db
         self._producer = producer
         self._collections = list(collections)
         self._prefix = topic_prefix
         self._sweep_interval = sweep_interval_s
-        self._batch = batch_size
         self._hints: dict[str, set[Any]] = {}
         self._pending: dict[str, set[Any]] = {}  # ids seen pending by the last sweep, per collection
         self._wake = asyncio.Event()
@@ -176,7 +174,7 @@ class OutboxRelay:
             # build too, up to 500 values), then published in write order.
             chunk = ids_list[i : i + IN_CHUNK]
             found = {d["_id"]: d for d in await self._db[collection].find(
-                {"_id": {"$in": chunk}}, {FIELD: 1, PENDING: 1}).to_list(None)}
+                {"_id": {"$in": chunk}}, {FIELD: 1}).to_list(None)}
             total += await self._publish_docs(collection, [found[doc_id] for doc_id in chunk if doc_id in found])
         return total
 
