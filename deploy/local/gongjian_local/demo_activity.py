@@ -82,7 +82,7 @@ class Trickle:
         seed = 1
         while not self.stop.wait(8):
             seed += 1
-            try:
+            try:  # the three busiest communities (load_city lists them busiest first): the desk's among them
                 asyncio.run(play_week(self.demo.urls["claims"], token=_token_maker(self.demo.secret),
                                       community_ids=self.city["communities"][:3], member_ids=self.city["members"],
                                       unit_ids=self.city["units"], days=1, seed=seed, members_per_day=6,
