@@ -215,6 +215,7 @@ PROBES: dict[tuple[str, str], Probe] = {
     ("GET", "/alerts"): P(lambda w, r: req("/alerts", {"place_id": w["A"]})),
     ("POST", "/campaigns"): P(lambda w, r: req("/campaigns", json={"district_id": w["D1"], "year": int(w["year"])}),
                               1),
+    ("GET", "/campaigns"): P(lambda w, r: req("/campaigns", {"district_id": w["D1"], "year": w["year"]})),
     ("GET", "/campaigns/{campaign_id}"): P(lambda w, r: req(f"/campaigns/{w['campaign']}")),
     ("POST", "/campaigns/{campaign_id}/reviews"): P(lambda w, r: req(
         f"/campaigns/{w['campaign']}/reviews",

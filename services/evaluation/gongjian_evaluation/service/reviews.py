@@ -25,6 +25,16 @@ async def get_campaign(db: Any, campaign_id: str) -> dict[str, Any]:
     return doc
 
 
+async def listing(db: Any, *, district_id: str | None, year: int | None, limit: int, offset: int) -> dict[str, Any]:
+    """``{total, items}``: ``limit`` campaigns from ``offset`` (public view, no grades), newest year
+    first then by id; ``total`` counts every match."""
+    flt = {k: v for k, v in (("district_id", district_id), ("year", year)) if v is not None}
+    total = await db[CAMPAIGNS].count_documents(flt)
+    docs = await db[CAMPAIGNS].find(flt, {"outbox": 0, "outbox_pending": 0}).sort([("year", -1), ("_id", 1)]) \
+        .skip(offset).limit(limit).to_list(None)
+    return {"total": total, "items": [public(d) for d in docs]}
+
+
 async def open_campaign(ctx: Any, *, district_id: str, year: int, closes_at: datetime | None) -> dict[str, Any]:
     campaign_id = f"campaign-{district_id}-{year}"
     if await ctx.runtime.db[CAMPAIGNS].find_one({"_id": campaign_id}):

@@ -24,9 +24,12 @@ async def assessments(db: Any, year: int) -> dict[str, dict[str, Any]]:
     return {d["member_id"]: d for d in docs}
 
 
-async def year_end(ev: Any, place_id: str | None, year: int, authorization: str | None = None) -> dict[str, Any]:
-    """Scores of members and units under ``place_id`` for local calendar ``year``, ranked, with the
-    weights version that judges that year; names as the caller (``authorization``) may read them."""
+async def ranked(ev: Any, place_id: str | None, year: int) -> dict[str, Any]:
+    """``{weights, members, units}``: every member and unit under ``place_id`` for local calendar
+    ``year``, each list ordered by score (highest first, ties by ``holder_id`` so the order is stable)
+    with its competition rank over the whole list (equal scores share a rank, the next skips: 1, 1, 3).
+    Rows carry masked names only; scores are computed from the projected state, so they are sorted
+    here rather than in the database (nothing stores a year-end score)."""
     state, cfg = ev.state, await ev.config_for_year("year_end", year)
     criteria = await ev.config_for_year("five_star", year)
     opinions, grades = await assessments(ev.runtime.db, year), await review_grades(ev.runtime.db, year)
@@ -42,13 +45,36 @@ async def year_end(ev: Any, place_id: str | None, year: int, authorization: str 
         elif h.kind == "unit" and h.name and _under(state, place_id, h.home):
             units.append({"holder_id": h.id, "name": h.name, "community_id": h.home, "review_grade": grades.get(h.id),
                           **unit_score(state, h, year, grades.get(h.id), cfg["unit"])})
-    await ev.named(members, authorization)
-    await ev.named(units, authorization)
     for rows in (members, units):
         rows.sort(key=lambda r: (-r["score"], r["holder_id"]))
         for i, row in enumerate(rows):  # equal scores share a rank, the next skips (1, 1, 3)
             row["rank"] = rows[i - 1]["rank"] if i and row["score"] == rows[i - 1]["score"] else i + 1
-    return {"place_id": place_id, "year": year, "weights": cfg, "members": members, "units": units}
+    return {"weights": cfg, "members": members, "units": units}
+
+
+async def year_end(ev: Any, place_id: str | None, year: int, authorization: str | None = None) -> dict[str, Any]:
+    """Whole (the Excel/PDF reports, the commendation list): ``{place_id, year, weights, members, units}``,
+    every row ranked as in ``ranked``, with the names the caller (``authorization``) may read."""
+    result = await ranked(ev, place_id, year)
+    await ev.named(result["members"], authorization)
+    await ev.named(result["units"], authorization)
+    return {"place_id": place_id, "year": year, **result}
+
+
+async def year_end_page(ev: Any, place_id: str | None, year: int, authorization: str | None, *, limit: int,
+                        offset: int, units_offset: int) -> dict[str, Any]:
+    """One page of each list (the console): ``{place_id, year, weights, total, limit, offset, members,
+    units_total, units_offset, units}``: ``limit`` members from ``offset`` and ``limit`` units from
+    ``units_offset``, in rank order; ``total``/``units_total`` count the whole lists. A row's ``rank``
+    is its rank over the whole place (not its index on the page). Only the page's rows are named."""
+    result = await ranked(ev, place_id, year)
+    members = result["members"][offset:offset + limit]
+    units = result["units"][units_offset:units_offset + limit]
+    await ev.named(members, authorization)
+    await ev.named(units, authorization)
+    return {"place_id": place_id, "year": year, "weights": result["weights"], "total": len(result["members"]),
+            "limit": limit, "offset": offset, "members": members, "units_total": len(result["units"]),
+            "units_offset": units_offset, "units": units}
 
 
 async def assessment_report(ev: Any, member_id: str, year: int) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.localtime import Deadline
 from gongjian_shared.text import Folded
@@ -34,6 +34,21 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Current
         raise Problem(422, f"区不存在：{body.district_id} (unknown district)", code="unknown-district")
     official_for(principal, ev.state, body.district_id, "该区")
     return await reviews.open_campaign(ev, district_id=body.district_id, year=body.year, closes_at=body.closes_at)
+
+
+@router.get("/campaigns", summary="评议活动列表 campaigns of a district and/or year (without grades), paged",
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="commendations"))
+async def list_campaigns(request: Request, response: Response, principal: CurrentPrincipal,
+                         district_id: str | None = None, year: int | None = Query(None, ge=2000, le=2100),
+                         limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:
+    """``{total, items: [{id, district_id, year, status, opened_at, closes_at, closed_at, reviews_submitted}]}``:
+    ``limit`` (1–500, default 50) campaigns from ``offset``, newest year first; ``total`` (also
+    ``X-Total-Count``) counts every match. None opened yet is an empty list, not a 404 (the console asks
+    whether this year's campaign is open). Grades stay out until the results are published (``/results``)."""
+    body = await reviews.listing(evaluation(request).runtime.db, district_id=district_id, year=year,
+                                 limit=limit, offset=offset)
+    response.headers["X-Total-Count"] = str(body["total"])
+    return body
 
 
 @router.get("/campaigns/{campaign_id}", summary="评议活动 a campaign (without grades)",

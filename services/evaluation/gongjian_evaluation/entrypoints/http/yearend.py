@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
 from gongjian_shared.privacy import FreeText
-from gongjian_shared.requests import RequestModel
+from gongjian_shared.requests import MAX_OFFSET, Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
 from gongjian_shared.text import Folded
 from gongjian_shared.problems import Problem
@@ -19,12 +19,25 @@ from .access import evaluation, forbid, may_see_holder, official_for
 router = APIRouter(tags=["年终考核 year-end"])
 
 
-@router.get("/year-end", summary="年末综合考核 year-end scores of members and units in a place",
+@router.get("/year-end", summary="年末综合考核 year-end scores of members and units in a place, paged",
             **allow(*OFFICIALS, place="query:place_id"))
-async def year_end(request: Request, principal: CurrentPrincipal, place_id: str, year: int = Query(ge=2000, le=2100)) -> dict:
+async def year_end(request: Request, response: Response, principal: CurrentPrincipal, place_id: str,
+                   year: int = Query(ge=2000, le=2100),
+                   limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0,
+                   units_offset: int = Query(0, ge=0, le=MAX_OFFSET, title="单位起始位置")) -> dict:
+    """Year-end scores (年末综合考核) of ``place_id`` for local calendar ``year``, one page of each list:
+    ``{place_id, year, weights, total, limit, offset, members: [...], units_total, units_offset, units: [...]}``
+    — ``limit`` (1–500, default 50) members from ``offset`` and as many units from ``units_offset``;
+    ``total`` (also ``X-Total-Count``) counts every member of the place, ``units_total`` every unit.
+    Rows ``{rank, holder_id, name, score, ...}`` come highest score first (ties by id); ``rank`` is the
+    competition rank over the whole place (1, 1, 3), not the place on the page. The Excel/PDF reports
+    (reports.py) stay whole. 403 outside the caller's places; 422 (Chinese) for a bad limit/offset/year."""
     ev = evaluation(request)
     official_for(principal, ev.state, place_id, "该地点的考核")
-    return await yearend.year_end(ev, place_id, year, request.headers.get("authorization"))
+    body = await yearend.year_end_page(ev, place_id, year, request.headers.get("authorization"),
+                                       limit=limit, offset=offset, units_offset=units_offset)
+    response.headers["X-Total-Count"] = str(body["total"])
+    return body
 
 
 class Commend(RequestModel):
