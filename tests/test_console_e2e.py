@@ -47,8 +47,10 @@ class Desk:
         self.foreign: list[str] = []
         self.errors: list[str] = []
         self.console: list[str] = []  # the browser console's errors (a refused request logs one)
+        self.failed: list[str] = []   # answers >= 400 (some steps expect a refusal: check a window of them)
         page.on("request", lambda r: self.foreign.append(r.url) if not r.url.startswith((portal, "data:", "blob:")) else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("response", lambda r: self.failed.append(f"{r.status} {r.request.method} {r.url}") if r.status >= 400 else None)
         page.on("console", lambda m: self.console.append(f"{m.text} {m.location.get('url', '')}") if m.type == "error" else None)
 
     async def shot(self, name: str) -> None:
@@ -133,6 +135,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await play_unit(unit_admin, http, stack, unit, member, ids["street"])
             await play_resources(secretary, unit_admin, http, stack, ids, unit)
             await play_registry(secretary, http, stack, ids)
+            await campaign_not_open(secretary)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
             await district.sign_in(users["district"])
             await play_district(district, http, stack, ids, member)
@@ -478,6 +481,7 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await page.get_by_role("tab", name="积分规则").click()
     await expect(page.locator('[data-test="rules"]')).to_contain_text("第 1 版")
     await desk.shot("02-rules")
+    await page_year_end(desk, http, evaluation, ids["district"], district)
 
     # 打开数据看板: the dashboard opens through the portal (the one origin), with the console's token;
     # its scripts, data and stream load under /api/evaluation (they 404'd at the service's root).
@@ -499,12 +503,48 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await board.close()
 
     # The district opens the year's two-way evaluation (双向评议); it reads the registry, imports nothing.
+    # Before it does, the page asks the campaign list (no 404 for the campaign not yet opened).
+    seen = len(desk.failed)
     await page.get_by_role("menuitem", name="双向评议").click()
+    await expect(page.locator('[data-test="who-opens"]')).to_contain_text("区委组织部（区级管理员）")
     await page.locator('[data-test="open-campaign"]').click()
     await desk.message("评议已开启")
     await expect(page.locator('[data-test="campaign"]')).to_contain_text("评议中")
+    assert not desk.failed[seen:], desk.failed[seen:]
     await desk.shot("03-campaign")
     await expect(page.get_by_role("menuitem", name="批量导入")).to_have_count(0)
     r = await http.post(f"{stack['registry']}/imports/members", headers=district,
                         files={"file": ("m.csv", "姓名,居住社区\n甲,x\n".encode(), "text/csv")})
     assert r.status_code == 403, r.text
+
+
+async def page_year_end(desk: Desk, http: httpx.AsyncClient, evaluation: str, place: str, token: dict) -> None:
+    """The year-end table pages on the server: one member a page (?size=1, kept in the address as
+    the page is), the second page after a reload shows the second of the whole place with its rank."""
+    page, year = desk.page, local_today().year
+    ranked = (await http.get(f"{evaluation}/year-end", params={"place_id": place, "year": year, "limit": 500},
+                             headers=token)).json()["members"]
+    assert len(ranked) >= 2, ranked
+    await page.goto(f"{desk.portal}/console/evaluation?size=1&page=2")  # a reload on page 2
+    table, pager = page.locator('[data-test="year-end-members"]'), page.locator('[data-test="year-end-pager"]')
+    await expect(table.locator(".el-table__body tr")).to_have_count(1)
+    await expect(table).to_contain_text(ranked[1]["name"])
+    await expect(table.locator(".el-table__body tr td").first).to_have_text(str(ranked[1]["rank"]))
+    await expect(pager).to_contain_text(f"共 {len(ranked)} 条")
+    await pager.locator(".btn-prev").click()
+    await expect(table).to_contain_text(ranked[0]["name"])
+    await page.wait_for_url(re.compile(r"/console/evaluation\?size=1$"))  # page 1 is the default: not written
+
+
+async def campaign_not_open(desk: Desk) -> None:
+    """A community's 双向评议 page before the district opens the year's campaign: it says who opens it,
+    offers no button to open it, and makes no failing call (it asked for the campaign by id: two 404s)."""
+    page, seen = desk.page, len(desk.failed)
+    async with page.expect_response(lambda r: "/api/evaluation/campaigns" in r.url) as asked:
+        await page.get_by_role("menuitem", name="双向评议").click()
+    assert (await asked.value).status == 200, (await asked.value).url
+    await expect(page.locator('[data-test="no-campaign"]')).to_contain_text("本年度双向评议尚未开启")
+    await expect(page.locator('[data-test="who-opens"]')).to_contain_text("区委组织部（区级管理员）")
+    await expect(page.locator('[data-test="open-campaign"]')).to_have_count(0)
+    await desk.shot("10-campaign-not-open")
+    assert not desk.failed[seen:], desk.failed[seen:]
