@@ -21,7 +21,8 @@ from .cli import infra_env, wait_for_interrupt
 from .demo_activity import Trickle, play_demo_week, show_evaluation
 from .demo_city import load_city, report_members
 from .demo_figures import show_time_figures
-from .demo_portal import MEMBER_PHONE, busiest, create_accounts, create_desk_accounts, print_desks, print_way_in
+from .demo_portal import (MEMBER_PHONE, busiest, create_accounts, create_desk_accounts, print_desks, print_way_in,
+                          street_of)
 from .demo_space import demo_env, reset
 from .services import running_services
 
@@ -137,10 +138,11 @@ def run_demo(*, keep_running: bool = True) -> int:
         step(6, "载入演示城市：同江市规模，经批量导入 (load a Tongjiang-sized demo city through the import path)")
         city = load_city(demo)
         community, unit = busiest(demo, city["communities"])
-        create_desk_accounts(demo, community["id"], unit["id"] if unit else None)
+        street = street_of(demo, community)
+        create_desk_accounts(demo, community["id"], unit["id"] if unit else None, street["id"])
         trickle = Trickle(demo, city)
         show_urls(demo, services)
-        print_desks(services["portal"].url, community, unit)
+        print_desks(services["portal"].url, community, unit, street)
         print(f"\n演示已可用，用时 {time.monotonic() - started:.0f} 秒 (usable after "
               f"{time.monotonic() - started:.0f}s)", flush=True)
         if not keep_running:

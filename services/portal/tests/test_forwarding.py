@@ -96,10 +96,11 @@ async def test_the_demo_accounts_sign_in(stack, city, registry_url):
 
 
 async def test_the_demo_console_accounts_sit_where_the_work_is(stack, city, registry_url, capsys):
-    """`make demo` also prints console accounts: the busiest community's admin and its busiest unit's admin."""
+    """`make demo` also prints console accounts: the busiest community's admin, its busiest unit's admin and
+    its street's staff (community_admin over the street)."""
     from gongjian_local.demo import Demo
-    from gongjian_local.demo_portal import (ADMIN_PASSWORD, DESK_USERNAME, UNIT_USERNAME, busiest,
-                                            create_desk_accounts, print_desks)
+    from gongjian_local.demo_portal import (ADMIN_PASSWORD, DESK_USERNAME, STREET_PHONE, STREET_USERNAME, UNIT_USERNAME,
+                                            busiest, create_desk_accounts, print_desks, street_of)
 
     demo = Demo({"registry": registry_url, "portal": stack})
     admin = demo.headers("city_admin")
@@ -112,13 +113,18 @@ async def test_the_demo_console_accounts_sit_where_the_work_is(stack, city, regi
                   json={"name": f"演示{n}", "home_community_id": home, **({"work_unit_id": unit} if unit else {})})
     community, unit = busiest(demo, [quiet, busy])
     assert (community["id"], community["name"], unit["id"]) == (busy, "热闹社区", units[1])
-    create_desk_accounts(demo, community["id"], unit["id"])
-    create_desk_accounts(demo, community["id"], unit["id"])  # a second demo run on the same data is fine
-    print_desks(stack, community, unit)
+    street = street_of(demo, community)
+    assert street["id"] == city.ids["street"] and street["kind"] == "street", street
+    create_desk_accounts(demo, community["id"], unit["id"], street["id"])
+    create_desk_accounts(demo, community["id"], unit["id"], street["id"])  # a second demo run on the same data is fine
+    print_desks(stack, community, unit, street)
     printed = capsys.readouterr().out
     assert "热闹社区" in printed and "区人民医院" in printed and f"{stack}/console/" in printed
+    assert f"街道 {street['name']}" in printed and STREET_USERNAME in printed and STREET_PHONE in printed, printed
     async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
-        for username, role, place in ((DESK_USERNAME, "community_admin", busy), (UNIT_USERNAME, "unit_admin", units[1])):
+        for username, role, place in ((DESK_USERNAME, "community_admin", busy), (UNIT_USERNAME, "unit_admin", units[1]),
+                                      (STREET_USERNAME, "community_admin", street["id"])):
             r = await client.post("/api/auth/password", json={"username": username, "password": ADMIN_PASSWORD})
             assert r.status_code == 200, r.text
             assert (r.json()["me"]["role"], r.json()["me"]["places"][0]["id"]) == (role, place)
+        assert r.json()["me"]["places"][0]["kind"] == "street"  # the console reads it as the street's desk
