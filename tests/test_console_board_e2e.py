@@ -9,6 +9,9 @@ ledger (督办), its overdue rectification items paged by the service, and recor
 (督查) of the community with a 限期整改 item; the community's own staff may not (no button, and 403)
 but follow it up (跟进), and the street closes it.
 The board's counts read — until the service answers; a suggestion handed to another official names no raw id.
+A street's staff (community_admin over the street) land on the street's board, read 街道 and the street in
+the header, list both communities' needs and publish into one of them, and see the escalated items. Forms keep
+their buttons enabled and say what is missing; the supervision tab and page survive a reload (address query).
 A unit admin sees none of these desks, is told the page is not for the role (and sent to 首页, not
 to the mobile site), and the services answer 403 (point 5). Screenshots of
 each desk go to artifacts/console/ (board-*.png).
@@ -117,9 +120,12 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             desks = []
-            for who in ("secretary", "street", "unit"):
+            # Each lands on the desk that fits it: the community its needs, the street its communities' board,
+            # the unit its own desk.
+            for who, landing in (("secretary", "demands"), ("street", "board"), ("unit", "unit")):
                 desk = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, f"board-{who}")
                 await desk.sign_in(users[who])
+                await desk.page.wait_for_url(re.compile(rf"/console/{landing}$"))
                 desks.append(desk)
             secretary, street, unit_admin = desks
             await play_board(secretary, http, stack, ids, made)
@@ -127,6 +133,7 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
             await play_wish_and_suggestion(secretary, http, stack, ids, made)
             await play_supervision(secretary, http, stack, ids, unit)
             await play_inspection(street, secretary, http, stack, ids)
+            await play_street(street, http, stack, ids)
             await play_unit_refused(unit_admin, http, stack, ids, unit, made)
             for desk in desks:
                 assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
@@ -207,11 +214,11 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
 
 async def play_next_door(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                          made: dict[str, str]) -> None:
-    """Another community's need: read only — no 销号 or upload, the live tag says why; claims refuses too."""
+    """Another community's need: read only — no 销号 or upload, the tag says why in plain words; claims refuses too."""
     page = desk.page
     await page.goto(f"{desk.portal}/console/demands/{made['next_door']}")
     await expect(page.locator(".head")).to_contain_text("邻社区法律讲座")
-    await expect(page.locator('[data-test="live"]')).to_have_text("无权实时")
+    await expect(page.locator('[data-test="live"]')).to_have_text("其他社区的需求，仅可查看")
     await expect(page.locator('[data-test="close"]')).to_have_count(0)
     await expect(page.locator('[data-test="attach-closing"]')).to_have_count(0)
     # The title takes the room; the tags keep their natural width.
@@ -253,6 +260,9 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     assert box and box["x"] + box["width"] <= DESKTOP["viewport"]["width"], box
     await row.locator('[data-test="assign"]').click()
     form = page.locator('[data-test="assign-form"]')
+    # 确定交办 stays enabled: without a 分类 the form says so beside the field.
+    await page.locator('[data-test="assign-submit"]').click()
+    await expect(form.locator(".el-form-item__error").filter(has_text="请选择分类")).to_be_visible()
     await page.locator('[data-test="topic"]').click()
     await page.get_by_role("option", name="设施维修").click()
     await form.get_by_text("代办", exact=True).click()
@@ -306,8 +316,20 @@ async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str,
         await page.locator('[data-test="ledger-rectifications-pager"] .number').filter(has_text="2").click()
     await expect(items).to_have_count(1)
     await expect(items.first).to_contain_text("旧账整改20")
+    # The tab and its page live in the address: a reload opens the same tab at the same page.
+    await page.wait_for_url(re.compile(r"/console/supervision\?.*overdue_rectifications_page=2"))
+    await page.reload()
+    await expect(items).to_have_count(1)
+    await expect(items.first).to_contain_text("旧账整改20")
     await page.locator('[data-test="new-meeting"]').click()
     form = page.locator('[data-test="meeting-form"]')
+    # 登记 stays enabled: an empty form says what is missing, in Chinese, and sends nothing.
+    sent: list[str] = []
+    page.on("request", lambda q: sent.append(q.url) if q.method == "POST" and "/api/claims/meetings" in q.url else None)
+    await page.locator('[data-test="meeting-submit"]').click()
+    for missing in ("请填写会议名称", "请选择召开时间"):
+        await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
+    assert not sent, sent
     await form.locator("input[name=meeting-title]").fill("第四季度共驻共建联席会议")
     await form.get_by_placeholder("选择会议时间").fill(f"{local_today()} 09:30:00")
     await form.get_by_placeholder("选择会议时间").press("Enter")
@@ -347,6 +369,9 @@ async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient
     await page.get_by_role("menuitem", name="督查整改").click()
     await page.locator('[data-test="new-inspection"]').click()
     form = page.locator('[data-test="inspection-form"]')
+    await page.locator('[data-test="inspection-submit"]').click()  # enabled: the form names what is missing
+    for missing in ("请选择社区", "请选择督查时间"):
+        await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
     await page.locator('[data-test="target-community"]').click()
     await page.get_by_role("option", name="滨湖世纪社区").click()
     await form.get_by_placeholder("选择督查时间").fill(f"{local_today()} 10:00:00")
@@ -392,6 +417,49 @@ async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient
     await street.shot("03-inspection-closed")
 
 
+
+async def play_street(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:
+    """A street's staff (role community_admin, place the street): the header says 街道 and the street; the
+    needs list holds both its communities' needs; it publishes into one of them (the picker offers the
+    street's communities, not the street); its supervision shows the communities' escalated items; a desk
+    that needs one community asks for it."""
+    page, claims = desk.page, stack["claims"]
+    who = page.locator('[data-test="who"]')
+    await expect(who).to_contain_text("街道管理员")
+    await expect(who).to_contain_text("双塔街道")
+    await page.get_by_role("menuitem", name="需求清单").click()
+    demands = page.locator('[data-test="demands"]')
+    await expect(demands).to_contain_text("邻社区法律讲座")  # 盘溪新村第一社区's
+    await expect(demands).to_contain_text("楼道照明义务检修")  # 滨湖世纪社区's
+    await page.locator('[data-test="publish"]').click()
+    form = page.locator('[data-test="publish-form"]')
+    await form.locator('[data-test="place-picker"]').click()
+    tree = page.locator(".el-tree-select__popper:visible")
+    await tree.locator(".el-tree-node__content").filter(has_text="双塔街道").locator(".el-tree-node__expand-icon").click()
+    await tree.get_by_text("盘溪新村第一社区（社区）", exact=True).click()
+    await expect(tree).to_have_count(0)
+    await page.locator('[data-test="category"]').click()
+    await page.get_by_role("option", name="志愿服务").click()
+    await page.locator('[data-test="item"]').click()
+    await page.get_by_role("option", name="法律咨询").click()
+    await form.locator("input[name=title]").fill("街道统筹：社区法律援助日")
+    await desk.shot("04-street-publish")
+    await page.locator('[data-test="publish-submit"]').click()
+    await desk.message("已发布")
+    await page.wait_for_url(re.compile(r"/console/demands/[^/]+$"))
+    need = page.url.rsplit("/", 1)[-1]
+    await expect(page.locator('[data-test="close"]')).to_be_visible()  # the street acts for its communities
+    r = await http.get(f"{claims}/demands/{need}", headers=auth("community_admin", ids["street"]))
+    assert (r.json()["community_id"], r.json()["title"]) == (ids["work"], "街道统筹：社区法律援助日"), r.text
+
+    await page.get_by_role("menuitem", name="督办与联席会议").click()
+    ledger = page.locator('[data-test="ledger-demands"]')
+    await expect(ledger).to_contain_text("小区消防通道清理")
+    await expect(ledger).to_contain_text("已上报街道督办")
+    await desk.shot("05-street-supervision")
+    await page.get_by_role("menuitem", name="党员名册").click()
+    await expect(page.locator('[data-test="members"]')).to_contain_text("请先选择社区")
+
 async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                             unit: str, made: dict[str, str]) -> None:
     """A unit admin: none of these desks in the menu, /board is refused, and so is every API call."""
@@ -405,7 +473,7 @@ async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str
     await expect(refusal).not_to_contain_text("手机端")
     await desk.shot("01-forbidden")
     await page.locator('[data-test="go-home"]').click()
-    await expect(page).to_have_url(re.compile(r"/console/demands$"))  # a unit admin's first desk
+    await expect(page).to_have_url(re.compile(r"/console/unit$"))  # a unit admin's own desk
     who = auth("unit_admin", unit)
     refused = [await http.get(f"{claims}/board", params={"place_id": ids["home"]}, headers=who),
                await http.post(f"{claims}/wishes/{made['wish']}/decision", headers=who, json={"approved": True}),

@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 from playwright.async_api import Page, async_playwright, expect
 
 from gongjian_registry.adapters.sheets import write_xlsx
+from gongjian_registry.domain import sheet_layout
 from gongjian_registry.domain.idcard import make_id_number
 from gongjian_shared.localtime import add_days, today as local_today
 from gongjian_shared.testing import auth, eventually, png_pixel
@@ -94,15 +95,18 @@ async def city_with_unit(http: httpx.AsyncClient, registry: str, unit_name: str)
 
 
 def member_sheet(unit_name: str) -> bytes:
-    """Three members of 滨湖世纪社区; row 3 (the second member) has an ID number whose check digit is wrong."""
+    """The template's example row (row 2, kept as people leave it), then three members of 滨湖世纪社区; row 4
+    (the second member) has an ID number whose check digit is wrong."""
     good1 = make_id_number("320508", date(1985, 4, 2), 101)
     good2 = make_id_number("320508", date(1979, 9, 30), 102)
     bad = make_id_number("320508", date(1990, 1, 1), 103)
     bad = bad[:-1] + ("0" if bad[-1] != "0" else "1")
-    rows = [["周建国", good1, "", "在职党员", "法律", unit_name, "滨湖世纪社区", "", ""],
-            ["吴错号", bad, "", "在职党员", "", "", "滨湖世纪社区", "", ""],
-            ["郑秀兰", good2, "", "离退休党员", "", "", "滨湖世纪社区", "", ""]]
-    return write_xlsx(("姓名", "身份证号", "手机号", "党员类型", "专长", "工作单位", "居住社区", "网格", "楼栋"), rows)
+    rows = [[*sheet_layout.MEMBER_EXAMPLE, sheet_layout.EXAMPLE_MARK],
+            ["周建国", good1, "", "在职党员", "法律", unit_name, "滨湖世纪社区", "", "", ""],
+            ["吴错号", bad, "", "在职党员", "", "", "滨湖世纪社区", "", "", ""],
+            ["郑秀兰", good2, "", "离退休党员", "", "", "滨湖世纪社区", "", "", ""]]
+    return write_xlsx(("姓名", "身份证号", "手机号", "党员类型", "专长", "工作单位", "居住社区", "网格", "楼栋",
+                       sheet_layout.EXAMPLE_HEADER), rows)
 
 
 async def test_staff_console_desks(stack, http, ns, tmp_path):
@@ -128,6 +132,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
         try:
             secretary = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "community")
             await secretary.sign_in(users["secretary"])
+            await secretary.page.wait_for_url(re.compile(r"/console/demands$"))  # a community's first desk: its needs
             member = await play_import(secretary, http, stack, ids, sheet)
             await play_demand(secretary, http, stack, ids, member)
             unit_admin = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "unit")
@@ -138,6 +143,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await campaign_not_open(secretary)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
             await district.sign_in(users["district"])
+            await district.page.wait_for_url(re.compile(r"/console/evaluation$"))  # the district's: year-end scores
             await play_district(district, http, stack, ids, member)
             for desk in (secretary, unit_admin, district):
                 assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
@@ -149,17 +155,24 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
 
 async def play_import(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                       sheet: Path) -> str:
-    """Dry run: the file is refused whole with the per-row report; then the good rows go in."""
+    """Dry run: the file is refused whole with the per-row report; then the good rows go in. The template's
+    example row is skipped and said so as a note, not an error; the error report is saved under the registry's
+    name (导入错误报告-<day>), not the job id. Starting with no file says what is missing (the button stays enabled)."""
     page, registry = desk.page, stack["registry"]
     await page.get_by_role("menuitem", name="批量导入").click()
     await page.wait_for_url(re.compile(r"/console/imports$"))
+    await page.locator('[data-test="start"]').click()
+    await expect(page.locator(".el-form-item__error").filter(has_text="请先选择要导入的文件")).to_be_visible()
     await page.locator('[data-test="file"] input[type=file]').set_input_files(str(sheet))
+    await expect(page.locator(".el-form-item__error")).to_have_count(0)
     await page.locator('[data-test="start"]').click()
     await expect(page.locator('[data-test="phase"]')).to_have_text("已拒绝（未写入任何数据）")
     report = page.locator('[data-test="row-report"]')
     await expect(report.locator(".el-table__row")).to_have_count(1)
     first = report.locator(".el-table__row").first
-    await expect(first.locator("td").nth(0)).to_have_text("3")  # the sheet's own row number (header = row 1)
+    await expect(first.locator("td").nth(0)).to_have_text("4")  # the sheet's own row number (header = row 1)
+    note = page.locator('[data-test="import-note"]')  # a note beside the report, not one of its rows
+    await expect(note).to_have_text("第 2 行：示例行已跳过")
     await expect(first.locator("td").nth(1)).to_have_text("身份证号")
     reason = await first.locator("td").nth(2).inner_text()
     assert re.search(r"[\u4e00-\u9fff]", reason) and not re.search(r"[A-Za-z]{4,}", reason), reason
@@ -173,10 +186,13 @@ async def play_import(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await expect(page.locator('[data-test="phase"]')).to_have_text("已完成；1 行有错误未导入，见错误报告")
     await expect(page.locator('[data-test="import-result"]')).to_contain_text("已新增")
     await expect(report.locator(".el-table__row")).to_have_count(1)
+    await expect(note).to_have_text("第 2 行：示例行已跳过")
     async with page.expect_download() as download_info:
         await page.locator('[data-test="error-report"]').click()
-    errors = load_workbook(io.BytesIO(Path(await (await download_info.value).path()).read_bytes())).active
-    assert [str(c.value) for c in errors[2]][:2] == ["3", "身份证号"]
+    saved = await download_info.value
+    assert re.fullmatch(r"导入错误报告-\d{8}\.xlsx", saved.suggested_filename), saved.suggested_filename
+    errors = load_workbook(io.BytesIO(Path(await saved.path()).read_bytes())).active
+    assert [str(c.value) for c in errors[2]][:2] == ["4", "身份证号"]
     await desk.shot("02-import-done")
 
     r = await http.get(f"{registry}/communities/{ids['home']}/members", headers=CITY_ADMIN)
@@ -288,7 +304,9 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
     """The unit's members with their receipts; it offers a resource (发布资源); no publishing of needs,
     no imports — and the services agree."""
     page, portal = desk.page, desk.portal
-    await page.wait_for_url(re.compile(r"/console/demands$"))  # the first desk of a unit admin
+    await page.wait_for_url(re.compile(r"/console/unit$"))  # a unit admin lands on its own desk
+    await expect(page.locator('[data-test="unit"]')).to_contain_text(UNIT)
+    await page.get_by_role("menuitem", name="需求清单").click()
     await expect(page.locator('[data-test="demands"]')).to_be_visible()
     await expect(page.locator('[data-test="publish"]')).to_have_count(0)
     await desk.shot("01-demands-no-publish")
@@ -438,6 +456,15 @@ async def play_registry(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await expect(roll).to_contain_text("在职党员双向联系卡")
     await expect(roll).to_contain_text("周建国")  # whole to the community's staff, as on the evaluation desk
     await desk.shot("08-members")
+    # The filter and page live in the address: a reload keeps them (and the list the registry filtered).
+    await page.locator('[data-test="kind-filter"]').click()
+    await page.get_by_role("option", name="离退休党员").click()
+    await expect(roll.locator(".el-table__row")).to_have_count(1)
+    await page.wait_for_url(re.compile(r"/console/members\?.*kind=retired"))
+    await page.reload()
+    await expect(roll.locator(".el-table__row")).to_have_count(1)
+    await expect(roll).to_contain_text("郑秀兰")
+    await expect(page.locator('[data-test="kind-filter"]')).to_contain_text("离退休党员")
     await page.get_by_role("menuitem", name="驻区单位").click()
     units = page.locator('[data-test="units"]')
     await expect(units).to_contain_text(UNIT)
@@ -471,7 +498,7 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     async with page.expect_download() as download_info:
         await page.locator('[data-test="year-end-xlsx"]').click()
     download = await download_info.value
-    assert download.suggested_filename == f"年末综合考核-{year}.xlsx"
+    assert download.suggested_filename == f"姑苏区 {year}年度 共驻共建年末综合考核.xlsx"  # the service's name
     book = load_workbook(io.BytesIO(Path(await download.path()).read_bytes()))
     cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value is not None}
     assert "周建国" in cells and "综合得分" in cells, sorted(cells)[:20]

@@ -35,6 +35,8 @@ UNIT = "同江市税务局"
 PHONE = "13912345678"
 ID_NUMBER = make_id_number("320508", date(1980, 3, 8), 311)
 LATIN_WORDS = re.compile(r"[A-Za-z]{4,}")
+LANDING = {"city": r"/console/evaluation$", "community": r"/console/demands$", "unit": r"/console/unit$",
+           "district": r"/console/evaluation$"}
 
 
 async def test_console_forms(stack, http, ns):
@@ -68,6 +70,8 @@ async def test_console_forms(stack, http, ns):
                 expect.set_options(timeout=60_000)
                 await desks[who].sign_in(users[who][0])
                 expect.set_options(timeout=20_000)
+                # Each role lands on the desk that fits it (issue 15: a unit admin had landed on 需求清单).
+                await desks[who].page.wait_for_url(re.compile(LANDING[who]))
                 return desks[who]
             await play_rules(await desk("city"), http, stack)
             await play_community(await desk("community"), http, stack, ids, unit, member)
@@ -177,6 +181,22 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
 
     await page.get_by_role("menuitem", name="服务队与包保").click()
     await expect(page.locator('[data-test="teams-pager"]')).to_contain_text("共 0 条")  # paged by the registry
+    # The empty table says what it is (a community chosen, none formed yet), not "请选择社区".
+    await expect(page.locator('[data-test="teams"]')).to_contain_text("该社区暂无服务队")
+    # 组建服务队 stays enabled: an empty form says what is missing, in Chinese, and sends nothing.
+    sent: list[str] = []
+    page.on("request", lambda q: sent.append(q.url) if q.method == "POST" and "/api/registry/teams" in q.url else None)
+    await page.locator('[data-test="form-team"]').click()
+    team_form = page.locator('[data-test="team-form"]')
+    for missing in ("请填写服务队名称", "请选择专长"):
+        await expect(team_form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
+    assert not sent, sent
+    await team_form.locator("input[name=team-name]").fill("滨湖法律服务队")
+    await page.locator('[data-test="team-specialty"]').click()
+    await page.get_by_role("option", name="法律", exact=True).click()
+    await page.locator('[data-test="form-team"]').click()
+    await desk.message("服务队已组建")
+    await expect(page.locator('[data-test="teams"]')).to_contain_text("滨湖法律服务队")
     # Nothing picked: the form says what, in its own words; the registry, asked directly, names 责任人 too.
     assert await chinese_error(page, page.locator('[data-test="assign"]')) == "请选择结对单位"
     r = await http.post(f"{registry}/assignments", headers=CITY_ADMIN, json={
@@ -256,6 +276,7 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     await page.get_by_role("tab", name="考核配置").click()
     await expect(page.locator('[data-test="config-form"]')).to_be_visible()
     await expect(page.locator('[data-test="save-config"]')).to_have_count(0)
+    await expect(page.locator('[data-test="config-read-only"]')).to_contain_text("由市级管理员设定")  # greyed, and why
     r = await http.put(f"{evaluation}/config", headers=district, json={"commendation_top": 3})
     assert r.status_code == 403, r.text
 
@@ -276,7 +297,7 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
     async with page.expect_download() as download_info:
         await page.locator('[data-test="year-end-pdf"]').click()
     pdf = await download_info.value
-    assert pdf.suggested_filename == f"年末综合考核-{year}.pdf"
+    assert pdf.suggested_filename == f"姑苏区 {year}年度 共驻共建年末综合考核.pdf"  # the service's name (Content-Disposition)
     body = Path(await pdf.path()).read_bytes()
     assert body.startswith(b"%PDF-") and body.rstrip().endswith(b"%%EOF") and b"/FontFile2" in body, body[:40]
     async with page.expect_download() as download_info:

@@ -133,7 +133,7 @@ async def export_members(request: Request, principal: CurrentPrincipal, communit
     db = request.app.state.runtime.db
     unit_names = {u["_id"]: u["name"] for u in await db[UNITS].find({}, {"name": 1}).to_list(None)}
     rows = await exports.member_rows(db, request.app.state.vault, tree, unit_names, scope)
-    return _file(rows, exports.MEMBER_EXPORT_HEADERS, "members", format)
+    return _file(rows, exports.MEMBER_EXPORT_HEADERS, "members", format, shown="党员名单")
 
 
 @router.get("/exports/units", summary="导出驻区单位名单 export units (.xlsx or .csv)",
@@ -142,4 +142,4 @@ async def export_units(request: Request, principal: CurrentPrincipal, community_
                        format: Literal["csv", "xlsx"] = "xlsx") -> Response:
     tree, scope = await _scope(request, principal, community_id)
     rows = await exports.unit_rows(request.app.state.runtime.db, tree, scope)
-    return _file(rows, exports.UNIT_EXPORT_HEADERS, "units", format)
+    return _file(rows, exports.UNIT_EXPORT_HEADERS, "units", format, shown="驻区单位名单")

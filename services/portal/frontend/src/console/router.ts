@@ -2,14 +2,14 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { whenSignedOut } from '@/shared/api'
 import { restore, session } from '@/shared/session'
-import { mayOpen, menuFor } from './menu'
+import { landing, mayOpen } from './menu'
 
 const routes: RouteRecordRaw[] = [
   { path: '/login', component: () => import('./pages/SignIn.vue'), meta: { public: true, title: '登录' } },
   {
     path: '/', component: () => import('./Layout.vue'),
     children: [
-      { path: '', component: { render: () => null }, beforeEnter: () => menuFor(session.me?.role)[0]?.path ?? '/forbidden' },
+      { path: '', component: { render: () => null }, beforeEnter: () => landing(session.me) },
       { path: 'demands', component: () => import('./pages/Demands.vue'), meta: { title: '需求清单' } },
       { path: 'demands/:id', component: () => import('./pages/Demand.vue'), meta: { title: '需求详情' } },
       { path: 'board', component: () => import('./pages/board/Board.vue'), meta: { title: '清单看板' } },

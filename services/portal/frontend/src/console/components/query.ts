@@ -1,0 +1,51 @@
+// A page's state kept in the address (vue-router's route.query): the page number, the filters and
+// the tab a desk shows survive a reload and can be sent as a link. A value equal to the page's own
+// default is left out of the address, so a desk opened plainly has a plain address.
+import { nextTick, watch, type Ref } from 'vue'
+import { useRoute, useRouter, type LocationQueryRaw, type Router } from 'vue-router'
+
+type Value = string | number
+
+// Several lists of one page change in the same tick (a filter sends its list back to page 1): their
+// changes are written to the address together, once, on the next tick.
+let pending: { path: string; changes: Record<string, string | undefined> } | null = null
+
+function write(router: Router, changes: Record<string, string | undefined>): void {
+  const path = router.currentRoute.value.path
+  if (pending && pending.path === path) { Object.assign(pending.changes, changes); return }
+  pending = { path, changes: { ...changes } }
+  void nextTick(() => {
+    const { path: at, changes: all } = pending!
+    pending = null
+    const here = router.currentRoute.value
+    if (here.path !== at) return  // the desk was left meanwhile: its state is not the next desk's
+    const query: LocationQueryRaw = { ...here.query }
+    for (const [key, value] of Object.entries(all)) {
+      if (value === undefined) delete query[key]
+      else query[key] = value
+    }
+    void router.replace({ query })
+  })
+}
+
+/** Keep ``fields`` (query key → ref) in the address: read once now (a number field takes only a whole
+ * number ≥ 1, anything else keeps its default; a text field may be emptied, e.g. a filter set to 全部),
+ * written back on every change. Call in a component's setup, before the watches that reload on change. */
+export function useQuery(fields: Record<string, Ref<Value>>): void {
+  const route = useRoute()
+  const router = useRouter()
+  const defaults: Record<string, Value> = {}
+  for (const [key, field] of Object.entries(fields)) {
+    defaults[key] = field.value
+    const given = route.query[key]
+    if (typeof given !== 'string') continue
+    if (typeof field.value === 'number') {
+      const n = Number(given)
+      if (Number.isInteger(n) && n >= 1) field.value = n
+    } else field.value = given
+  }
+  watch(() => Object.values(fields).map((f) => f.value), () => {
+    write(router, Object.fromEntries(Object.entries(fields).map(([key, f]) =>
+      [key, f.value === defaults[key] ? undefined : String(f.value)])))
+  })
+}
