@@ -2,8 +2,12 @@
 
 Debian's headless Chromium (Playwright, 1440×900, zh-CN) plays issue 15 point 3: a community
 admin sees the board (清单看板) with items in several stages and an overdue one, opens the one
-waiting for verification and sends it back (退回) with a reason; approves a micro-wish (微心愿) and
-rejects another with a reason; triages a suggestion and hands it on as 代办; reads the supervision
+waiting for verification and sends it back (退回) with a reason — the member reads the reason on the
+phone (我的认领), records the service again with a photo, and the console's item shows it without reloading;
+approves a micro-wish (微心愿) and rejects another with a reason (an empty reason refused) — the resident's
+phone shows 已通过 / 未通过 with the reason, and the member claims the approved one on the phone; triages a
+suggestion and hands it on as 代办 (the resident's phone shows 办理中（代办）) and re-assigns one already
+handed on to a unit as 领办 (改派: no second triage, which the service refuses); reads the supervision
 ledger (督办), its overdue rectification items paged by the service, and records a joint meeting
 (联席会议) with a task, which it then closes (销号). The street's staff record a quarter's inspection
 (督查) of the community with a 限期整改 item; the community's own staff may not (no button, and 403)
@@ -13,8 +17,9 @@ A street's staff (community_admin over the street) land on the street's board, r
 the header, list both communities' needs and publish into one of them, and see the escalated items. Forms keep
 their buttons enabled and say what is missing; the supervision tab and page survive a reload (address query).
 A unit admin sees none of these desks, is told the page is not for the role (and sent to 首页, not
-to the mobile site), and the services answer 403 (point 5). Screenshots of
-each desk go to artifacts/console/ (board-*.png).
+to the mobile site), and the services answer 403 (point 5); so do a member deciding a wish or verifying a
+service and a resident deciding a wish. Screenshots of each desk go to artifacts/console/ (board-*.png), the
+phones' to artifacts/mobile/ (board-*.png).
 """
 
 from __future__ import annotations
@@ -29,24 +34,28 @@ from playwright.async_api import async_playwright, expect
 from pymongo import MongoClient
 
 from gongjian_shared.localtime import add_days, today as local_today
-from gongjian_shared.testing import auth, eventually
+from gongjian_shared.testing import auth, eventually, png_pixel
 from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
-from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # noqa: F401 (fixtures)
+from test_mobile_e2e import ARTIFACTS as PHONE_ARTIFACTS
+from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, PHONE, Phone, http, new_phone, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市司法局"
+WISH_REFUSAL = "超出微心愿金额上限，建议申请困难帮扶"
 
 
 async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str,
-               secretary: str) -> dict[str, str]:
-    """Through the APIs: two members who claim, four needs in different stages (one falls overdue), a pending
-    wish and a suggestion of a resident, and two suggestions already handed to officials (another one, and
-    the secretary, whose staff id is ``secretary``). Returns their ids."""
+               secretary: str, resident_id: str, helper_phone: str) -> dict[str, str]:
+    """Through the APIs: two members who claim (the second, with ``helper_phone``, has served one), four
+    needs in different stages (one falls overdue), two pending wishes and a suggestion of the resident
+    ``resident_id``, and two suggestions already handed to officials (another one, and the secretary, whose
+    staff id is ``secretary``). Returns their ids."""
     registry, claims = stack["registry"], stack["claims"]
     staff = auth("community_admin", ids["home"], sub="e2e-secretary")
     members = []
-    for name in ("周建国", "郑秀兰"):
-        r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={"name": name, "home_community_id": ids["home"]})
+    for name, phone in (("周建国", None), ("郑秀兰", helper_phone)):
+        r = await http.post(f"{registry}/members", headers=CITY_ADMIN, json={
+            "name": name, "home_community_id": ids["home"], **({"phone": phone} if phone else {})})
         assert r.status_code == 201, r.text
         members.append(r.json()["id"])
         r = await http.post(f"{registry}/members/{members[-1]}/reports", headers=CITY_ADMIN,
@@ -63,7 +72,7 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
     made["fulfilled"] = await publish("独居老人上门探访")
     due = (datetime.now(UTC) + timedelta(seconds=25)).isoformat()
     made["overdue"] = await publish("小区消防通道清理", due_at=due, escalate_after_hours=0)
-    made["member"] = members[0]
+    made["member"], made["helper"], made["resident"], made["home"] = members[0], members[1], resident_id, ids["home"]
     neighbour = auth("community_admin", ids["work"], sub="e2e-neighbour")
 
     async def publish_next_door() -> str | None:  # another community's need, which the secretary only reads
@@ -80,7 +89,7 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
     r = await http.post(f"{claims}/demands/{made['fulfilled']}/claims/{claim_id}/fulfilment",
                         headers=auth("member", sub=members[1]), json={"hours": 2, "note": "陪老人聊天、打扫卫生"})
     assert r.status_code == 200, r.text
-    resident = auth("resident", ids["home"], sub="resident-e2e")
+    resident = auth("resident", ids["home"], sub=resident_id)  # the resident whose phone follows them
     r = await http.post(f"{claims}/wishes", headers=resident, json={
         "community_id": ids["home"], "title": "想要一台收音机听戏", "description": "家里老收音机坏了"})
     assert r.status_code == 201, r.text
@@ -97,10 +106,11 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
         r = await http.post(f"{claims}/suggestions", headers=resident, json={
             "community_id": ids["home"], "title": title, "content": title})
         assert r.status_code == 201, r.text
+        made.setdefault("reassigned", r.json()["id"])  # the first: re-assigned in the console (改派)
         r = await http.post(f"{claims}/suggestions/{r.json()['id']}/assignment", headers=staff,
                             json={"mode": "home_visit", "assignee_id": official})
         assert r.status_code == 200, r.text
-    made["secretary"] = secretary
+    made["secretary"], made["unit"] = secretary, unit
     return made
 
 
@@ -111,14 +121,22 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
     secretary_id = await make_staff(http, portal, users["secretary"], "王书记", "community_admin", [ids["home"]])
     await make_staff(http, portal, users["street"], "双塔街道党工委", "community_admin", [ids["street"]])
     await make_staff(http, portal, users["unit"], "司法局管理员", "unit_admin", [unit])
-    made = await seed(http, stack, ids, unit, secretary_id)
-    seed_rectifications(stack, ns, ids, count=21)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    PHONE_ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     expect.set_options(timeout=20_000)  # a loaded machine: password hashing, lazy chunks, Kafka hops
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
+            # The other side: the member who served and the resident who asked, each on a phone.
+            phones = {who: Phone(await (await browser.new_context(**PHONE)).new_page(), portal, f"board-{who}")
+                      for who in ("member", "resident")}
+            resident = await phones["resident"].sign_in_by_api(http, new_phone(), register={
+                "name": "李秀英", "community_id": ids["home"]})
+            helper_phone = new_phone()
+            made = await seed(http, stack, ids, unit, secretary_id, resident["sub"], helper_phone)
+            seed_rectifications(stack, ns, ids, count=21)
+            await phones["member"].sign_in_by_api(http, helper_phone)
             desks = []
             # Each lands on the desk that fits it: the community its needs, the street its communities' board,
             # the unit its own desk.
@@ -129,13 +147,15 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
                 desks.append(desk)
             secretary, street, unit_admin = desks
             await play_board(secretary, http, stack, ids, made)
+            await play_sent_back_on_phone(phones["member"], secretary, http, stack, made)
             await play_next_door(secretary, http, stack, ids, made)
             await play_wish_and_suggestion(secretary, http, stack, ids, made)
+            await play_wishes_on_phones(phones, http, stack, ids, made)
             await play_supervision(secretary, http, stack, ids, unit)
             await play_inspection(street, secretary, http, stack, ids)
             await play_street(street, http, stack, ids)
             await play_unit_refused(unit_admin, http, stack, ids, unit, made)
-            for desk in desks:
+            for desk in [*desks, *phones.values()]:
                 assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
                 assert not desk.errors, f"script errors on the page: {desk.errors}"
         finally:
@@ -212,6 +232,57 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
     assert r.json()["total"] == 0, r.text
 
 
+async def play_sent_back_on_phone(ph: Phone, desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
+                                  made: dict[str, str]) -> None:
+    """The member whose service was sent back is told why (消息通知, through Kafka), opens 我的认领 from the
+    message, reads the reason and records it again with a photo; the console's item, left open, shows the
+    new record without reloading."""
+    page, claims, need = ph.page, stack["claims"], made["fulfilled"]
+    told = page.locator('[data-test="messages"]').get_by_text("您登记的服务被社区退回：请补充上门服务照片")
+
+    async def heard() -> bool:
+        await page.goto(f"{ph.portal}/m/notifications")
+        await page.wait_for_load_state("networkidle")
+        return await told.count() > 0
+    await eventually(heard, timeout=60, interval=1)
+    await ph.shot("00-told")
+    await told.click()
+    await page.wait_for_url(re.compile(r"/m/member/claims$"))
+    card = page.locator(f'[data-test="claim-{need}"]')
+    await expect(card.locator('[data-test="claim-state"]')).to_have_text("被退回，待重新登记")
+    await expect(card.locator('[data-test="sent-back"]')).to_have_text("社区退回原因：请补充上门服务照片")
+    await ph.shot("01-sent-back")
+    await card.get_by_role("button", name="重新登记").click()
+    sheet = page.locator(".van-popup")
+    await expect(sheet).to_contain_text("社区退回原因：请补充上门服务照片")  # the reason beside the form
+    await page.locator('[data-test="hours"] input').fill("2")
+    await page.get_by_placeholder("做了什么（选填）").fill("补充上门探访照片")
+    await page.locator('[data-test="photos"] input[type=file]').set_input_files(
+        files=[{"name": "visit.png", "mimeType": "image/png", "buffer": png_pixel()}])
+    await ph.shot("02-record-again")
+    await page.get_by_role("button", name="提交").click()
+    await ph.toast("已登记，等待社区核验")
+    await expect(card.locator('[data-test="claim-state"]')).to_have_text("已登记，待核验")
+    await expect(card.locator('[data-test="sent-back"]')).to_have_count(0)
+    await ph.shot("03-recorded-again")
+    row = desk.page.locator('[data-test="claims"] .el-table__row').first
+    await expect(row).to_contain_text("已登记，待核验")
+    await expect(row).to_contain_text("补充上门探访照片")
+    await expect(row.locator('[data-test="evidence-photo"]')).to_have_count(1)
+    await expect(row.locator('[data-test="verify"]')).to_be_visible()
+    await desk.shot("02b-recorded-again")
+    member = auth("member", sub=made["helper"])
+    r = await http.get(f"{claims}/claimants/{made['helper']}/claims", headers=member)
+    claim = next(c for c in r.json()["items"] if c["demand_id"] == need)
+    assert (claim["status"], claim["hours"], claim["note"]) == ("fulfilled", 2, "补充上门探访照片"), claim
+    r = await http.get(f"{claims}/demands/{need}/evidence", headers=auth("community_admin", made["home"]))
+    assert [(e["claim_id"], e["filename"]) for e in r.json()["items"]] == [(claim["claim_id"], "visit.png")], r.text
+    # Verifying is the community's: the member may not approve their own service.
+    r = await http.post(f"{claims}/demands/{need}/claims/{claim['claim_id']}/verification", headers=member,
+                        json={"approved": True})
+    assert r.status_code == 403, r.text
+
+
 async def play_next_door(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                          made: dict[str, str]) -> None:
     """Another community's need: read only — no 销号 or upload, the tag says why in plain words; claims refuses too."""
@@ -240,16 +311,34 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     await expect(wishes).to_contain_text("想要一台收音机听戏")
     await expect(wishes).to_contain_text("待审核")
     await desk.shot("03-wishes")
+    # Deciding is the community's: neither the member nor the resident may (and no reason, no refusal).
+    for who in (auth("member", sub=made["helper"]), auth("resident", ids["home"], sub=made["resident"])):
+        r = await http.post(f"{claims}/wishes/{made['wish']}/decision", headers=who, json={"approved": True})
+        assert r.status_code == 403, r.text
+    r = await http.post(f"{claims}/wishes/{made['wish_rejected']}/decision", headers=staff,
+                        json={"approved": False, "reason": "  "})
+    assert (r.status_code, r.json()["code"]) == (422, "reason-required"), r.text
     await wishes.locator(".el-table__row").filter(has_text="想要一台收音机听戏").locator('[data-test="approve"]').click()
     await desk.message("已通过，党员可认领")
     await expect(wishes.locator(".el-table__row")).to_have_count(1)  # the page lists those still to review
-    reason = "超出微心愿金额上限，建议申请困难帮扶"
-    await answer(desk, wishes.locator('[data-test="reject"]'), reason, "驳回", "已驳回")
+    await wishes.locator('[data-test="reject"]').click()
+    box = page.locator(".el-message-box")
+    await box.get_by_role("button", name="驳回").click()  # no reason: the box refuses, nothing is sent
+    await expect(box).to_contain_text("驳回须说明原因")
+    await box.locator("input").fill(WISH_REFUSAL)
+    await box.get_by_role("button", name="驳回").click()
+    await desk.message("已驳回")
     await expect(wishes.locator(".el-table__row")).to_have_count(0)
+    await expect(wishes).to_contain_text("暂无待审核的微心愿")
+    await page.locator('[data-test="wish-status"]').click()
+    await page.get_by_role("option", name="未通过").click()
+    await expect(wishes.locator(".el-table__row")).to_have_count(1)
+    await expect(wishes.locator('[data-test="reject-reason"]')).to_have_text(f"未通过：{WISH_REFUSAL}")
+    await desk.shot("03b-wishes-refused")
     r = await http.get(f"{claims}/wishes/{made['wish']}", headers=staff)
     assert r.json()["status"] == "open", r.text
     r = await http.get(f"{claims}/wishes/{made['wish_rejected']}", headers=staff)
-    assert (r.json()["status"], r.json()["reject_reason"]) == ("rejected", reason), r.text
+    assert (r.json()["status"], r.json()["reject_reason"]) == ("rejected", WISH_REFUSAL), r.text
 
     await page.get_by_role("menuitem", name="意见建议").click()
     table = page.locator('[data-test="suggestions"]')
@@ -296,6 +385,74 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
     assert (r.json()["mode"], r.json()["topic"], r.json()["status"]) == ("on_behalf", "设施维修", "assigned"), r.text
     assert (r.json()["assignee_kind"], r.json()["assignee_id"]) == ("member", made["member"]), r.text
+
+    # 改派: one already handed on (上门, to another official) goes to the unit as 领办, without a second triage.
+    await other.locator('[data-test="assign"]').filter(has_text="改派").click()
+    await expect(page.locator(".el-dialog__title").filter(has_text="改派")).to_be_visible()
+    await expect(page.locator('[data-test="topic"] input')).to_be_disabled()
+    await form.get_by_text("领办", exact=True).click()
+    await form.locator('[data-test="assignee-kind"]').click()
+    await page.get_by_role("option", name="单位", exact=True).click()
+    await form.locator('[data-test="assignee"]').click()
+    await page.get_by_role("option", name=UNIT).click()
+    await desk.shot("05b-reassign")
+    await page.locator('[data-test="assign-submit"]').click()
+    await desk.message("已改派（领办）")
+    await expect(other.locator('[data-test="mode"]')).to_have_text("领办")
+    await expect(other).to_contain_text(UNIT)
+    r = await http.get(f"{claims}/suggestions/{made['reassigned']}", headers=staff)
+    assert (r.json()["mode"], r.json()["assignee_kind"], r.json()["assignee_id"], r.json()["status"]) == (
+        "take_charge", "unit", made["unit"], "assigned"), r.text
+
+
+async def play_wishes_on_phones(phones: dict[str, Phone], http: httpx.AsyncClient, stack: dict[str, str],
+                                ids: dict[str, str], made: dict[str, str]) -> None:
+    """The resident's phone: 已通过 and 未通过 with the reason (on the list, the wish's page and in the messages);
+    the member claims the approved wish on the phone (it reaches their list through Kafka) and the resident
+    sees it claimed; the suggestion handed on reads 办理中（代办）."""
+    ph, portal, claims = phones["resident"], stack["portal"], stack["claims"]
+    page = ph.page
+    await page.goto(f"{portal}/m/resident")
+    await expect(page.locator(f'[data-test="wish-{made["wish"]}"]')).to_contain_text("已通过")
+    await expect(page.locator(f'[data-test="wish-{made["wish_rejected"]}"]')).to_contain_text("未通过")
+    await ph.shot("01-home")
+    await page.locator(f'[data-test="wish-{made["wish_rejected"]}"]').click()
+    await page.wait_for_url(re.compile(rf"/m/resident/wishes/{made['wish_rejected']}$"))
+    await expect(page.locator('[data-test="wish-state"]')).to_have_text("未通过")
+    await expect(page.locator('[data-test="reject-reason"]')).to_contain_text(f"未通过审核，原因：{WISH_REFUSAL}")
+    await ph.shot("02-wish-refused")
+    await page.goto(f"{portal}/m/resident/wishes/{made['wish']}")
+    await expect(page.locator('[data-test="wish-state"]')).to_have_text("已通过")
+    await expect(page.locator(".van-step--process")).to_contain_text("审核通过，等待党员认领")
+    await ph.shot("03-wish-approved")
+
+    member = phones["member"]
+    card = member.page.locator(f'[data-test="demand-{made["wish"]}"]')
+
+    async def offered() -> bool:  # claims' matching learns the approval from Kafka
+        await member.page.goto(f"{portal}/m/member/demands")
+        await member.page.wait_for_load_state("networkidle")
+        return await card.count() > 0
+    await eventually(offered, timeout=60, interval=1)
+    await expect(card).to_contain_text("想要一台收音机听戏")
+    await card.get_by_role("button", name="我要认领").click()
+    await member.toast("认领成功")
+    await member.shot("04-wish-claimed")
+    r = await http.get(f"{claims}/wishes/{made['wish']}", headers=auth("community_admin", ids["home"]))
+    assert [(c["claimant_id"], c["status"]) for c in r.json()["claims"]] == [(made["helper"], "claimed")], r.text
+    await page.reload()
+    await expect(page.locator(".van-step--process")).to_contain_text("党员已认领")
+
+    async def told() -> bool:  # the refusal's notice, through Kafka to the in-app list
+        await page.goto(f"{portal}/m/notifications")
+        await page.wait_for_load_state("networkidle")
+        return await page.locator('[data-test="messages"]').get_by_text(WISH_REFUSAL).count() > 0
+    await eventually(told, timeout=60, interval=1)
+    await expect(page.locator('[data-test="messages"]')).to_contain_text(f"您的微心愿未通过审核：{WISH_REFUSAL}")
+    await ph.shot("04-messages")
+    await page.goto(f"{portal}/m/resident/suggestions/{made['suggestion']}")
+    await expect(page.get_by_text("办理中（代办）")).to_be_visible()
+    await ph.shot("05-suggestion-handed-on")
 
 
 async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],

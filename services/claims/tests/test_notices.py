@@ -72,3 +72,24 @@ async def test_a_notice_to_a_community_is_its_staffs_not_its_members_or_resident
     assert await seen("member", c, sub="member-own") == {"member-own"}
     assert await seen("member", c, sub="member-other") == set()
     assert await seen("resident", c, sub="resident-x") == set()
+
+
+async def test_the_claimant_hears_the_verdict_a_send_back_with_the_communitys_reason(world):
+    """The member whose service is sent back (退回) is told why, to record it again; then of the approval."""
+    c = await world.community()
+    member = await world.member(c)
+    staff, me = auth("community_admin", c), auth("member", sub=member)
+    did = (await world.demand(c))["id"]
+    claim = (await world.claim(did, member)).json()["claim_id"]
+    base = f"/demands/{did}/claims/{claim}"
+    for verdict in ({"approved": False, "reason": "请补充服务照片"}, {"approved": True}):
+        assert (await world.client.post(f"{base}/fulfilment", json={"hours": 1}, headers=me)).status_code == 200
+        assert (await world.client.post(f"{base}/verification", json=verdict, headers=staff)).status_code == 200
+    events = await world.events("claims.notices.v1", lambda evs: len(_of(evs, did)) >= 2, timeout=60)
+    told = [(e["data"]["kind"], e["data"]["recipient_id"], e["data"]["recipient_kind"]) for e in _of(events, did)]
+    assert sorted(told) == [("claim.approved", member, "member"), ("claim.sent_back", member, "member")]
+    sent_back = next(e for e in _of(events, did) if e["data"]["kind"] == "claim.sent_back")
+    validate_event(sent_back)
+    assert sent_back["data"]["kind_label"] == "服务被退回" and "请补充服务照片" in sent_back["data"]["text"]
+    notes = (await world.client.get("/notifications", headers=me)).json()["items"]
+    assert {n["kind"] for n in notes if n["subject_id"] == did} == {"claim.sent_back", "claim.approved"}

@@ -1,4 +1,6 @@
-"""Tell the resident who asked of each step of their wish or suggestion (办理进度告知).
+"""Tell the resident who asked of each step of their wish or suggestion (办理进度告知), and the
+member (or unit) who served of the community's verdict on the service they recorded: approved,
+or sent back (退回) with the community's reason, to record it again.
 
 Read from this service's own events (claims.wishes/demands/suggestions.v1), so every step
 tells whoever takes it — approval, claim, fulfilment, verification, send-back, closing,
@@ -55,6 +57,29 @@ def _suggestion_text(event: CloudEvent) -> tuple[str, str] | None:
     if t == "suggestion.answered" and d.get("reopened"):
         return "suggestion.reopened", "您反馈建议未解决，已重新办理"
     return None
+
+
+def _verdict_text(event: CloudEvent) -> tuple[str, str] | None:
+    """(kind, text) for the claimant of a verification (demand.verified), else None."""
+    d = event.data
+    if event.short_type != "demand.verified" or not d.get("claimant_id"):
+        return None
+    if d.get("approved"):
+        return "claim.approved", "您登记的服务已核验通过"
+    if d.get("verified_by") == "resident":  # the resident's own words (the reason) stay off the notice
+        return "claim.sent_back", "服务对象反馈心愿尚未达成，请继续办理后重新登记"
+    return "claim.sent_back", f"您登记的服务被社区退回：{d.get('reason') or '请联系社区'}。请补充后重新登记"
+
+
+async def tell_claimant(runtime: Any, event: CloudEvent) -> bool:
+    """Notice the claimant of the verdict ``event`` carries; False when it carries none."""
+    step = _verdict_text(event)
+    if step is None:
+        return False
+    kind, text = step
+    return await notify(runtime, event.id, event.data["claimant_id"], kind=kind, subject_id=event.subject, text=text,
+                        audience=event.data.get("claimant_kind") or "member", community_id=event.communityid,
+                        district_id=event.districtid)
 
 
 async def tell(runtime: Any, event: CloudEvent) -> bool:

@@ -67,6 +67,10 @@ export const CLAIM_STATES: Record<string, string> = {
 export const DEMAND_STATES: Record<string, string> = {
   pending: '待审核', open: '进行中', closed: '已办结', rejected: '未通过', cancelled: '已取消',
 }
+// A micro-wish as the resident and the staff who review it both name it (claims service/wishes.py).
+export const WISH_STATES: Record<string, string> = {
+  pending: '待审核', open: '已通过', rejected: '未通过', closed: '已办结', cancelled: '已取消',
+}
 export const KINDS: Record<string, string> = { need: '需求', position: '服务岗位', wish: '微心愿', duty: '选派', project: '项目' }
 export const REPORT_KINDS: Record<string, string> = { home: '居住地社区', work: '工作地社区' }
 // Ledger entries name their rule as "<kind>:v<version>" (evaluation domain/points.py).

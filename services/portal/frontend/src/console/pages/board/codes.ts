@@ -11,7 +11,6 @@ export const STAGE_TAGS: Record<string, string> = {
 export const SORTS: Record<string, string> = {
   '-published_at': '最新发布', due_at: '期限最近', '-due_at': '期限最远', title: '按标题',
 }
-export const WISH_STATES: Record<string, string> = { pending: '待审核', open: '已通过', rejected: '已驳回', closed: '已办结' }
 export const TOPICS = ['环境卫生', '物业管理', '治安安全', '交通出行', '养老服务', '文体活动', '设施维修', '政策咨询', '其他']
 export const URGENCIES: Record<string, string> = { normal: '一般', urgent: '紧急' }
 export const CHANNELS: Record<string, string> = { online: '网上', offline: '线下' }
