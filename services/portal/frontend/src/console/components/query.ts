@@ -1,7 +1,7 @@
 // A page's state kept in the address (vue-router's route.query): the page number, the filters and
 // the tab a desk shows survive a reload and can be sent as a link. A value equal to the page's own
 // default is left out of the address, so a desk opened plainly has a plain address.
-import { nextTick, watch, type Ref } from 'vue'
+import { nextTick, reactive, toRefs, watch, type Ref } from 'vue'
 import { useRoute, useRouter, type LocationQueryRaw, type Router } from 'vue-router'
 
 type Value = string | number
@@ -45,7 +45,16 @@ export function useQuery(fields: Record<string, Ref<Value>>): void {
     } else field.value = given
   }
   watch(() => Object.values(fields).map((f) => f.value), () => {
-    write(router, Object.fromEntries(Object.entries(fields).map(([key, f]) =>
-      [key, f.value === defaults[key] ? undefined : String(f.value)])))
+    write(router, Object.fromEntries(Object.entries(fields).map(([key, f]) => {
+      const value = f.value ?? ''  // a cleared picker gives null: no choice, as ''
+      return [key, value === defaults[key] ? undefined : String(value)]
+    })))
   })
+}
+
+/** The same for a page's own state object: a reactive copy of ``defaults`` kept in the address. */
+export function useQueryState<T extends Record<string, Value>>(defaults: T): T {
+  const state = reactive({ ...defaults }) as T
+  useQuery(toRefs(state) as unknown as Record<string, Ref<Value>>)
+  return state
 }
