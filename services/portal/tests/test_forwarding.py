@@ -128,3 +128,22 @@ async def test_the_demo_console_accounts_sit_where_the_work_is(stack, city, regi
             assert r.status_code == 200, r.text
             assert (r.json()["me"]["role"], r.json()["me"]["places"][0]["id"]) == (role, place)
         assert r.json()["me"]["places"][0]["kind"] == "street"  # the console reads it as the street's desk
+
+
+async def test_a_staff_account_holds_places_that_fit_its_role(stack, city):
+    """Roles are fixed by contract, so a street's staff are community admins over the street: the portal
+    opens that account, but refuses a place the role may not hold (a district on a community admin's token
+    would reach the whole district) and a place the registry does not know, in Chinese (422)."""
+    async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
+        async def open_account(username: str, role: str, place: str) -> httpx.Response:
+            return await client.post("/api/staff", headers=auth("city_admin", sub="city-1"), json={
+                "username": username, "name": "测试账号", "role": role, "places": [place], "password": "gongjian2026"})
+        street = await open_account("street-staff", "community_admin", city.ids["street"])
+        assert street.status_code == 201, street.text
+        too_high = await open_account("too-high", "community_admin", city.ids["district"])
+        assert too_high.status_code == 422 and too_high.json()["code"] == "place-kind", too_high.text
+        assert too_high.json()["detail"].startswith("社区管理员的管辖地点须为社区或街道：城区是区（县）"), too_high.text
+        wrong = await open_account("district-on-street", "district_admin", city.ids["street"])
+        assert wrong.status_code == 422 and wrong.json()["code"] == "place-kind", wrong.text
+        unknown = await open_account("nowhere", "community_admin", "place-000000000000")
+        assert unknown.status_code == 422 and unknown.json()["code"] == "unknown-place", unknown.text

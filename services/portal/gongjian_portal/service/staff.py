@@ -16,6 +16,35 @@ from pymongo.errors import DuplicateKeyError
 from ..adapters.passwords import hash_password
 from ..adapters.store import STAFF
 
+# The places each role may be given. Roles are fixed by contract (CONTRACTS.md); a street's staff are
+# community admins whose place is the street (a place check passes for every community under it,
+# gongjian_shared/auth.py), so a community admin's place is a community or a street, never higher:
+# a district on a community admin's token would grant a district's reach under a community's role.
+PLACE_KINDS = {"community_admin": ("community", "street"), "district_admin": ("district",),
+               "city_admin": ("city",), "unit_admin": ("unit",)}
+KIND_NAMES = {"city": "市", "district": "区（县）", "street": "街道", "community": "社区", "unit": "驻区单位",
+              "grid": "网格", "building": "楼栋"}
+ROLE_NAMES = {"community_admin": "社区管理员", "district_admin": "区级管理员", "city_admin": "市级管理员",
+              "unit_admin": "单位管理员"}
+
+
+async def check_places(registry: Any, role: str, places: list[str]) -> None:
+    """Every place exists in the registry and is of a kind ``role`` may hold (PLACE_KINDS); else Problem 422
+    ``unknown-place`` or ``place-kind`` with the Chinese reason. ``registry``: the portal's RegistryClient."""
+    if not places:
+        return
+    known = {p["id"]: p for p in await registry.places(places)}
+    allowed = PLACE_KINDS[role]
+    for place in places:
+        found = known.get(place)
+        if found is None:
+            raise Problem(422, f"管辖地点不存在：{place} (unknown place)", code="unknown-place")
+        if found["kind"] not in allowed:
+            kinds = "或".join(KIND_NAMES[k] for k in allowed)
+            raise Problem(422, f"{ROLE_NAMES[role]}的管辖地点须为{kinds}：{found['name']}是"
+                               f"{KIND_NAMES.get(found['kind'], found['kind'])} (place kind does not fit the role)",
+                          code="place-kind")
+
 
 async def create_staff(db: Any, accounts: Any, *, username: str, name: str, role: str, places: list[str],
                        phone: str | None, password: str | None, oidc_sub: str | None, by: str) -> dict[str, Any]:
