@@ -6,8 +6,9 @@ waiting for verification and sends it back (退回) with a reason — the member
 phone (我的认领), records the service again with a photo, and the console's item shows it without reloading;
 approves a micro-wish (微心愿) and rejects another with a reason (an empty reason refused) — the resident's
 phone shows 已通过 / 未通过 with the reason, and the member claims the approved one on the phone; triages a
-suggestion and hands it on as 代办 (the resident's phone shows 办理中（代办）) and re-assigns one already
-handed on to a unit as 领办 (改派: no second triage, which the service refuses); reads the supervision
+suggestion and hands it on as 代办, re-assigns one already handed on to a unit as 领办 (改派: no second
+triage, which the service refuses), and answers the first (办结, 已解释答复) — the resident's phone shows
+办理中（代办） and the answer; reads the supervision
 ledger (督办), its overdue rectification items paged by the service, and records a joint meeting
 (联席会议) with a task, which it then closes (销号). The street's staff record a quarter's inspection
 (督查) of the community with a 限期整改 item; the community's own staff may not (no button, and 403)
@@ -42,6 +43,7 @@ from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, PHONE, Phone, h
 pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市司法局"
 WISH_REFUSAL = "超出微心愿金额上限，建议申请困难帮扶"
+ANSWER = "路灯属市政管理，已转报市政部门，下周维修"
 
 
 async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str,
@@ -404,12 +406,34 @@ async def play_wish_and_suggestion(desk: Desk, http: httpx.AsyncClient, stack: d
     assert (r.json()["mode"], r.json()["assignee_kind"], r.json()["assignee_id"], r.json()["status"]) == (
         "take_charge", "unit", made["unit"], "assigned"), r.text
 
+    # 办结答复 with its outcome: the answer is required (said beside the field), the outcome chosen.
+    await row.locator('[data-test="answer"]').click()
+    resolve = page.locator('[data-test="resolve-form"]')
+    await page.locator('[data-test="resolve-submit"]').click()
+    await expect(resolve.locator(".el-form-item__error").filter(has_text="请填写办理结果")).to_be_visible()
+    await resolve.get_by_text("已解释答复", exact=True).click()
+    await resolve.locator("textarea[name=resolution-note]").fill(ANSWER)
+    await page.locator('[data-test="resolve-submit"]').click()
+    await desk.message("已办结答复（已解释答复）")
+    await expect(row.locator('[data-test="resolution"]')).to_have_text(f"已解释答复：{ANSWER}")
+    await expect(table.locator(".el-loading-mask")).to_have_count(0)
+    await desk.shot("05c-resolved")
+    r = await http.get(f"{claims}/suggestions/{made['suggestion']}", headers=staff)
+    assert (r.json()["status"], r.json()["outcome"], r.json()["resolution_note"]) == ("resolved", "explained", ANSWER)
+    # Sorting and handing on are the community's: the resident who wrote it and a member are refused.
+    for who in (auth("resident", ids["home"], sub=made["resident"]), auth("member", sub=made["helper"])):
+        r = await http.post(f"{claims}/suggestions/{made['reassigned']}/triage", headers=who, json={"topic": "其他"})
+        assert r.status_code == 403, r.text
+        r = await http.post(f"{claims}/suggestions/{made['reassigned']}/assignment", headers=who, json={
+            "mode": "代办", "assignee_id": made["helper"], "assignee_kind": "member"})
+        assert r.status_code == 403, r.text
+
 
 async def play_wishes_on_phones(phones: dict[str, Phone], http: httpx.AsyncClient, stack: dict[str, str],
                                 ids: dict[str, str], made: dict[str, str]) -> None:
     """The resident's phone: 已通过 and 未通过 with the reason (on the list, the wish's page and in the messages);
     the member claims the approved wish on the phone (it reaches their list through Kafka) and the resident
-    sees it claimed; the suggestion handed on reads 办理中（代办）."""
+    sees it claimed; the suggestion handed on and answered reads 办理中（代办） and 已办结：已解释答复 with the answer."""
     ph, portal, claims = phones["resident"], stack["portal"], stack["claims"]
     page = ph.page
     await page.goto(f"{portal}/m/resident")
@@ -452,7 +476,9 @@ async def play_wishes_on_phones(phones: dict[str, Phone], http: httpx.AsyncClien
     await ph.shot("04-messages")
     await page.goto(f"{portal}/m/resident/suggestions/{made['suggestion']}")
     await expect(page.get_by_text("办理中（代办）")).to_be_visible()
-    await ph.shot("05-suggestion-handed-on")
+    await expect(page.locator(".van-step--process")).to_contain_text("已办结：已解释答复")
+    await expect(page.locator(".van-step--process")).to_contain_text(ANSWER)
+    await ph.shot("05-suggestion-answered")
 
 
 async def play_supervision(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
