@@ -133,7 +133,8 @@ async def test_the_demo_console_accounts_sit_where_the_work_is(stack, city, regi
 async def test_a_staff_account_holds_places_that_fit_its_role(stack, city):
     """Roles are fixed by contract, so a street's staff are community admins over the street: the portal
     opens that account, but refuses a place the role may not hold (a district on a community admin's token
-    would reach the whole district) and a place the registry does not know, in Chinese (422)."""
+    would reach the whole district) and a place the registry does not know, in Chinese (422); officials
+    below the city open accounts at or under their places only (403 elsewhere)."""
     async with httpx.AsyncClient(base_url=stack, timeout=30) as client:
         async def open_account(username: str, role: str, place: str) -> httpx.Response:
             return await client.post("/api/staff", headers=auth("city_admin", sub="city-1"), json={
@@ -147,3 +148,17 @@ async def test_a_staff_account_holds_places_that_fit_its_role(stack, city):
         assert wrong.status_code == 422 and wrong.json()["code"] == "place-kind", wrong.text
         unknown = await open_account("nowhere", "community_admin", "place-000000000000")
         assert unknown.status_code == 422 and unknown.json()["code"] == "unknown-place", unknown.text
+
+        # Below the city, an official opens accounts at or under their places: the street's staff for a
+        # community of the street (the place check passes for every community under it), not for the district.
+        async def opened_by(who: dict[str, str], username: str, role: str, place: str) -> int:
+            r = await client.post("/api/staff", headers=who, json={
+                "username": username, "name": "测试账号", "role": role, "places": [place], "password": "gongjian2026"})
+            return r.status_code
+        by_street = auth("community_admin", city.ids["street"], sub="street-1")
+        assert await opened_by(by_street, "c1-by-street", "community_admin", city.ids["c1"]) == 201
+        assert await opened_by(by_street, "district-by-street", "district_admin", city.ids["district"]) == 403
+        by_district = auth("district_admin", city.ids["district"], sub="district-1")
+        assert await opened_by(by_district, "street-by-district", "community_admin", city.ids["street"]) == 201
+        assert await opened_by(auth("community_admin", city.ids["c1"], sub="c1-1"), "c2-by-c1", "community_admin",
+                               city.ids["c2"]) == 403

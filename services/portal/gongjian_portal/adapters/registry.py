@@ -39,10 +39,13 @@ class RegistryClient:
         return self._json(await self._call("POST", "/internal/residents",
                                            json={"phone": phone, "name": name, "community_id": community_id}))
 
-    async def places(self, ids: list[str]) -> list[dict[str, Any]]:
+    async def places(self, ids: list[str], *, with_path: bool = False) -> list[dict[str, Any]]:
+        """[{id, name, kind}] of known ids (units too, kind ``unit``); with ``with_path`` also ``path``, the
+        ids from the city down (kept off /api/me, which shows names)."""
         if not ids:
             return []
-        return self._json(await self._call("GET", "/internal/places", params={"ids": ",".join(ids)}))
+        refs = self._json(await self._call("GET", "/internal/places", params={"ids": ",".join(ids)}))
+        return refs if with_path else [{k: v for k, v in r.items() if k != "path"} for r in refs]
 
     async def communities(self, q: str | None, limit: int) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"limit": limit, **({"q": q} if q else {})}

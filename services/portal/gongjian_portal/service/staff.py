@@ -28,12 +28,20 @@ ROLE_NAMES = {"community_admin": "社区管理员", "district_admin": "区级管
               "unit_admin": "单位管理员"}
 
 
-async def check_places(registry: Any, role: str, places: list[str]) -> None:
-    """Every place exists in the registry and is of a kind ``role`` may hold (PLACE_KINDS); else Problem 422
-    ``unknown-place`` or ``place-kind`` with the Chinese reason. ``registry``: the portal's RegistryClient."""
+async def check_places(registry: Any, principal: Any, role: str, places: list[str]) -> None:
+    """Who may open an account for ``places``: a city admin anywhere; a district or community admin
+    (a street's staff included) only at or under their own places (Principal.acts_for on the place's path)
+    and never a city admin — else Problem 403 ``outside-places``. Every place must exist in the registry
+    and be of a kind ``role`` may hold (PLACE_KINDS) — else Problem 422 ``unknown-place`` or ``place-kind``,
+    the reason in Chinese. ``registry``: the portal's RegistryClient."""
+    city = principal.role == "city_admin"
+    if not city and (role == "city_admin" or not places):
+        raise Problem(403, "只能为本人管辖的地点开通账号 (only within your places)", code="outside-places")
     if not places:
         return
-    known = {p["id"]: p for p in await registry.places(places)}
+    known = {p["id"]: p for p in await registry.places(places, with_path=True)}
+    if not city and not all(p in known and principal.acts_for(known[p]["path"]) for p in places):
+        raise Problem(403, "只能为本人管辖的地点开通账号 (only within your places)", code="outside-places")
     allowed = PLACE_KINDS[role]
     for place in places:
         found = known.get(place)

@@ -27,12 +27,19 @@ def resident_id_for(phone_index: str) -> str:
 
 
 async def place_refs(db: Any, ids: list[str]) -> list[dict[str, Any]]:
-    """[{id, name, kind}] of the given places, in the given order (unknown ids left out). A unit
-    admin's place is their unit: units answer too, with kind ``unit`` (the console's header)."""
-    docs = {d["_id"]: d for d in await db[PLACES].find({"_id": {"$in": ids}}, {"name": 1, "kind": 1}).to_list(None)}
+    """[{id, name, kind, path}] of the given places, in the given order (unknown ids left out); ``path``:
+    ids from the city down to the place itself (who may act for it). A unit admin's place is their unit:
+    units answer too, with kind ``unit`` (the console's header) and the path of their paired community
+    followed by the unit's id."""
+    docs = {d["_id"]: d for d in await db[PLACES].find({"_id": {"$in": ids}}, {"name": 1, "kind": 1, "path": 1}).to_list(None)}
     if rest := [i for i in ids if i not in docs]:
-        docs |= {d["_id"]: {**d, "kind": "unit"} for d in await db[UNITS].find({"_id": {"$in": rest}}, {"name": 1}).to_list(None)}
-    return [{"id": i, "name": docs[i]["name"], "kind": docs[i]["kind"]} for i in ids if i in docs]
+        units = await db[UNITS].find({"_id": {"$in": rest}}, {"name": 1, "paired_community_id": 1}).to_list(None)
+        paired = {d["_id"]: d["path"] for d in await db[PLACES].find(
+            {"_id": {"$in": [u.get("paired_community_id") for u in units]}}, {"path": 1}).to_list(None)}
+        docs |= {u["_id"]: {**u, "kind": "unit", "path": [*paired.get(u.get("paired_community_id"), []), u["_id"]]}
+                 for u in units}
+    return [{"id": i, "name": docs[i]["name"], "kind": docs[i]["kind"], "path": docs[i].get("path", [i])}
+            for i in ids if i in docs]
 
 
 async def member_identity(db: Any, member: dict[str, Any]) -> dict[str, Any]:
