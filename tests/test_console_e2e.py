@@ -7,9 +7,10 @@ form refused field by field in Chinese first; no due date shows — in the list)
 sees a member's claim and fulfilment arrive on the demand page without reloading (the
 evaluation service's SSE stream through the portal); verifies it and closes the need (销号).
 A unit admin lists the unit's members and their 报到 receipts, finds no 发布需求 button and no
-import desk (and the services answer 403 too), and offers a venue (发布资源, 双向认领); the community
-claims it from its 资源清单 (a claim refused by the service shows the Chinese detail) and the unit's
-desk shows the project it became. A district admin downloads the year-end Excel.
+import desk (and the services answer 403 too), and offers a venue (发布资源, 双向认领: the form given up
+and opened again shows none of last time's red errors; a typed 25:00 is refused by name); the community
+claims it from its 资源清单 (a claim refused by the service shows the Chinese detail; a typed 计划使用时间
+that is no date is refused by name, nothing claimed) and the unit's desk shows the project it became. A district admin downloads the year-end Excel.
 Every desk is saved as a screenshot under artifacts/console/.
 """
 
@@ -351,6 +352,12 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await page.locator('[data-test="offer-submit"]').click()
     for missing in ("请选择资源类型", "请选择类别", "请填写资源名称"):
         await expect(form.locator(".el-form-item__error").filter(has_text=missing)).to_be_visible()
+    # Given up and opened again: a clean form, none of last time's red errors.
+    await page.locator(".el-dialog").filter(has=form).get_by_role("button", name="取消").click()
+    await expect(form).to_be_hidden()
+    await page.locator('[data-test="offer"]').click()
+    await expect(form).to_be_visible()
+    await expect(form.locator(".el-form-item__error")).to_have_count(0)
     await form.get_by_text("场地设施").click()
     await form.locator('[data-test="category"]').click()
     await page.get_by_role("option", name="志愿服务").click()
@@ -370,6 +377,12 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     # Days without hours: refused by the form (all of an opening time, or none).
     await page.locator('[data-test="offer-submit"]').click()
     await expect(form.locator(".el-form-item__error").filter(has_text="请选择开放的起止时间")).to_be_visible()
+    # A typed time that is none: kept in the field and refused by name (Element Plus alone dropped it on blur).
+    opens = form.get_by_placeholder("开始时间")
+    await opens.fill("25:00")
+    await opens.press("Tab")
+    await expect(form.locator(".el-form-item__error")).to_have_text("“25:00”不是有效的开始时间，请按 09:30 的格式填写")
+    await expect(opens).to_have_value("25:00")
     for placeholder, at in (("开始时间", "09:00"), ("结束时间", "17:00")):
         # As a person does: the panel is open before the typing. Typed into a panel still opening
         # (a loaded machine), Enter confirmed the panel's default, the current time (CI saw 07:42).
@@ -423,6 +436,17 @@ async def play_resources(secretary: Desk, unit_admin: Desk, http: httpx.AsyncCli
     hall = table.locator(".el-table__row").filter(has_text="司法局报告厅周末开放")
     await hall.locator('[data-test="claim-resource"]').click()
     due = page.locator('[data-test="claim-form"]').get_by_placeholder("可不填（默认 30 天内）")
+    # A typed 计划使用时间 that is no date: refused by name, nothing sent (it was ignored, the default used).
+    sent: list[str] = []
+    page.on("request", lambda q: sent.append(q.url) if q.method == "POST" and "/claims" in q.url else None)
+    await due.fill("2026-13-01")
+    await due.press("Tab")
+    refusal = page.locator('[data-test="claim-form"] .el-form-item__error')
+    await expect(refusal).to_have_text("“2026-13-01”不是有效的计划使用时间，请按 2026-12-31 的格式填写")
+    await page.locator('[data-test="claim-submit"]').click()
+    await expect(refusal).to_be_visible()
+    await secretary.shot("06-resources-typed-day-refused")
+    assert not sent, sent
     await due.fill(str(add_days(local_today(), 14)))
     await due.press("Enter")
     await page.locator("textarea[name=claim-note]").fill("用于社区普法讲座")

@@ -4,7 +4,9 @@ Debian's headless Chromium at desk size plays issue 15's points 1, 4 and 5 that 
 (test_console_e2e.py) leaves out: the city admin publishes a point rule version that takes
 effect tomorrow and sees both versions, and changes the year-end weights (a wrong sum answered
 in Chinese); a community admin signs a unit's agreement (an incomplete form answered in
-Chinese), sets a 包保 pairing (an empty form refused in the form's words), opens a member's detail (the name whole, phone and ID-card number masked) and reveals the
+Chinese), publishes a need whose 完成期限 is typed by hand (a past day refused by name and nothing
+published; a day typed 2026/1/5 kept as that local day; a 4,000-character 说明 wraps in the detail view
+without squeezing its labels), sets a 包保 pairing (an empty form refused in the form's words), opens a member's detail (the name whole, phone and ID-card number masked) and reveals the
 phone and ID-card number (an empty reason refused in the open box; the registry's audit log has one entry, without
 them); a unit admin's header names the unit and the role once; a district admin pages the
 alerts on the server and downloads the year-end PDF and Excel — and finds no edit button
@@ -25,8 +27,8 @@ from playwright.async_api import async_playwright, expect
 from pymongo import MongoClient
 
 from gongjian_registry.domain.idcard import make_id_number
-from gongjian_shared.localtime import local_date, parse_instant, today as local_today
-from gongjian_shared.testing import auth
+from gongjian_shared.localtime import add_days, day_end, local_date, parse_instant, today as local_today
+from gongjian_shared.testing import auth, eventually
 from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
 from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # noqa: F401 (fixtures)
 
@@ -178,6 +180,7 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     r = await http.get(f"{registry}/units/{unit}", headers=CITY_ADMIN)
     agreement = r.json()["agreement"]
     assert agreement["period_end"] == f"{year}-12-31" and agreement["commitments"][1] == "结对帮扶困难家庭两户", agreement
+    await play_typed_due(desk, http, stack, ids)
 
     await page.get_by_role("menuitem", name="服务队与包保").click()
     await expect(page.locator('[data-test="teams-pager"]')).to_contain_text("共 0 条")  # paged by the registry
@@ -260,6 +263,58 @@ async def play_community(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     assert [(e["reason"], e["by_role"], e["community_id"], e["fields"]) for e in entries] == [
         ("联系核实普法活动时间", "community_admin", ids["home"], ["name", "phone", "id_number"])], entries
     assert ID_NUMBER not in r.text and PHONE not in r.text
+
+
+async def play_typed_due(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:
+    """发布需求 with a typed 完成期限 (issue 15): Element Plus alone dropped a typed past day on blur and the
+    need went out without a deadline. Now the past day stays in the field, refused by name, and claims has no
+    need; a day typed with slashes is taken as that local day (claims keeps its end: the next local midnight).
+    The 4,000-character 说明 wraps in the detail view; its labels stay on one line and nothing overflows."""
+    page, claims = desk.page, stack["claims"]
+    staff = auth("community_admin", ids["home"], sub="e2e-forms")
+
+    async def claims_knows_community() -> bool:  # claims learns the place tree through Kafka
+        r = await http.get(f"{claims}/communities/{ids['home']}/claim-rules", headers=staff)
+        return r.status_code == 200
+    await eventually(claims_knows_community, timeout=60, interval=1)
+    await page.get_by_role("menuitem", name="需求清单").click()
+    await page.locator('[data-test="publish"]').click()
+    form = page.locator('[data-test="publish-form"]')
+    await form.locator('[data-test="category"]').click()
+    await page.get_by_role("option", name="志愿服务").click()
+    await form.locator('[data-test="item"]').click()
+    await page.get_by_role("option", name="法律咨询").click()
+    await form.locator("input[name=title]").fill("楼道消防安全宣讲")
+    # 4,000 characters, 800 of them one unbroken latin string (a pasted link, a serial number).
+    await form.locator("textarea").first.fill(("A1" * 400 + "宣讲楼道消防安全知识，" * 300)[:4000])
+    due, refusal = form.locator('[data-test="due"] input'), form.locator(".el-form-item__error")
+    await due.fill("2020-01-01")
+    await due.press("Tab")
+    await expect(refusal).to_have_text("完成期限不能早于今天")
+    await expect(due).to_have_value("2020-01-01")  # what was typed stays, refused, not silently emptied
+    await page.locator('[data-test="publish-submit"]').click()
+    await expect(refusal).to_have_text("完成期限不能早于今天")
+    await desk.shot("04-typed-due-refused")
+    r = await http.get(f"{claims}/demands", params={"place_id": ids["home"]}, headers=staff)
+    assert r.json()["total"] == 0, r.text  # nothing published
+    day = add_days(local_today(), 9)
+    await due.fill(f"{day.year}/{day.month}/{day.day}")
+    await due.press("Tab")
+    await expect(due).to_have_value(day.isoformat())
+    await expect(refusal).to_have_count(0)
+    await page.locator('[data-test="publish-submit"]').click()
+    await desk.message("已发布")
+    await page.wait_for_url(re.compile(r"/console/demands/[^/]+$"))
+    r = await http.get(f"{claims}/demands/{page.url.rsplit('/', 1)[-1]}", headers=staff)
+    assert parse_instant(r.json()["due_at"]) == day_end(day), r.json()["due_at"]
+    details = page.locator('[data-test="demand"]')
+    await expect(details).to_contain_text(f"{day.month}月{day.day}日 24:00")
+    layout = await details.evaluate("""(root) => ({
+        overflow: root.scrollWidth - root.clientWidth,
+        lines: [...root.querySelectorAll('.el-descriptions__label')].map((label) => {
+            const text = document.createRange(); text.selectNodeContents(label); return text.getClientRects().length })})""")
+    assert layout["overflow"] <= 0 and layout["lines"] == [1, 1, 1, 1], layout
+    await desk.shot("05-long-description")
 
 
 async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
