@@ -379,6 +379,8 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     await expect(form.locator(".el-form-item__error").filter(has_text="请选择开放的起止时间")).to_be_visible()
     # A typed time that is none: kept in the field and refused by name (Element Plus alone dropped it on blur).
     opens = form.get_by_placeholder("开始时间")
+    await opens.click()  # the panel open first, as below
+    await expect(page.locator(".el-time-panel:visible")).to_have_count(1)
     await opens.fill("25:00")
     await opens.press("Tab")
     await expect(form.locator(".el-form-item__error")).to_have_text("“25:00”不是有效的开始时间，请按 09:30 的格式填写")
