@@ -207,16 +207,20 @@ async def play_import(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     return member["id"]
 
 
+async def claims_knows(http: httpx.AsyncClient, claims: str, community: str, staff: dict[str, str]) -> None:
+    """Waits until claims knows the community (it learns the place tree through Kafka)."""
+    async def known() -> bool:
+        r = await http.get(f"{claims}/communities/{community}/claim-rules", headers=staff)
+        return r.status_code == 200
+    await eventually(known, timeout=60, interval=1)
+
+
 async def play_demand(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                       member: str) -> None:
     """Publish with claim rules; the claim and its fulfilment arrive live; verify; close."""
     page, claims = desk.page, stack["claims"]
     staff = auth("community_admin", ids["home"], sub="e2e-secretary")
-
-    async def claims_knows_community() -> bool:  # claims learns the place tree through Kafka
-        r = await http.get(f"{claims}/communities/{ids['home']}/claim-rules", headers=staff)
-        return r.status_code == 200
-    await eventually(claims_knows_community, timeout=60, interval=1)
+    await claims_knows(http, claims, ids["home"], staff)
 
     await page.get_by_role("menuitem", name="需求清单").click()
     await page.wait_for_url(re.compile(r"/console/demands$"))

@@ -28,8 +28,8 @@ from pymongo import MongoClient
 
 from gongjian_registry.domain.idcard import make_id_number
 from gongjian_shared.localtime import add_days, day_end, local_date, parse_instant, today as local_today
-from gongjian_shared.testing import auth, eventually
-from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, make_staff
+from gongjian_shared.testing import auth
+from test_console_e2e import ARTIFACTS, DESKTOP, Desk, city_with_unit, claims_knows, make_staff
 from test_mobile_e2e import CHROMIUM, CHROMIUM_ARGS, CITY_ADMIN, http, stack  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.timeout(600)
@@ -272,11 +272,7 @@ async def play_typed_due(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     The 4,000-character 说明 wraps in the detail view; its labels stay on one line and nothing overflows."""
     page, claims = desk.page, stack["claims"]
     staff = auth("community_admin", ids["home"], sub="e2e-forms")
-
-    async def claims_knows_community() -> bool:  # claims learns the place tree through Kafka
-        r = await http.get(f"{claims}/communities/{ids['home']}/claim-rules", headers=staff)
-        return r.status_code == 200
-    await eventually(claims_knows_community, timeout=60, interval=1)
+    await claims_knows(http, claims, ids["home"], staff)
     await page.get_by_role("menuitem", name="需求清单").click()
     await page.locator('[data-test="publish"]').click()
     form = page.locator('[data-test="publish-form"]')
