@@ -93,3 +93,22 @@ async def test_the_claimant_hears_the_verdict_a_send_back_with_the_communitys_re
     assert sent_back["data"]["kind_label"] == "服务被退回" and "请补充服务照片" in sent_back["data"]["text"]
     notes = (await world.client.get("/notifications", headers=me)).json()["items"]
     assert {n["kind"] for n in notes if n["subject_id"] == did} == {"claim.sent_back", "claim.approved"}
+
+
+async def test_whoever_a_suggestion_is_handed_to_is_told_by_mode_without_the_residents_words(world):
+    c = await world.community()
+    member, unit = await world.member(c), await world.unit(c)
+    staff = auth("community_admin", c)
+    s = (await world.client.post("/suggestions", json={"community_id": c, "title": "5 号楼漏水，电话 13812345678"},
+                                 headers=auth("resident", c, sub=f"resident-h{c[-6:]}"))).json()["id"]
+    for body in ({"mode": "代办", "assignee_id": member, "assignee_kind": "member"},
+                 {"mode": "领办", "assignee_id": unit, "assignee_kind": "unit"}):  # 改派 to the unit
+        r = await world.client.post(f"/suggestions/{s}/assignment", json=body, headers=staff)
+        assert r.status_code == 200, r.text
+    events = await world.events("claims.notices.v1", lambda evs: sum(
+        e["data"]["kind"] == "suggestion.handed" for e in _of(evs, s)) >= 2, timeout=60)
+    handed = [e["data"] for e in _of(events, s) if e["data"]["kind"] == "suggestion.handed"]
+    assert sorted((d["recipient_id"], d["recipient_kind"]) for d in handed) == sorted([(member, "member"), (unit, "unit")])
+    texts = {d["recipient_id"]: d["text"] for d in handed}
+    assert "（代办）" in texts[member] and "（领办）" in texts[unit] and handed[0]["kind_label"] == "意见建议交您办理"
+    assert not any("漏水" in t or "138" in t for t in texts.values())

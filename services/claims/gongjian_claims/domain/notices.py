@@ -17,7 +17,7 @@ KIND_LABELS = {
     "wish.fulfilled": "心愿已办理", "wish.verified": "心愿已核验", "wish.sent_back": "心愿被退回重办",
     "wish.closed": "心愿已办结", "wish.reopened": "心愿已重新办理",
     "suggestion.received": "建议已受理", "suggestion.assigned": "建议已交办", "suggestion.resolved": "建议已办结",
-    "suggestion.reopened": "建议已重新办理",
+    "suggestion.reopened": "建议已重新办理", "suggestion.handed": "意见建议交您办理",
     "closure.ask": "请评价：解决了吗",
     # members and staff
     "demand.matched": "新需求匹配", "claim.sent_back": "服务被退回", "claim.approved": "服务已核验通过",

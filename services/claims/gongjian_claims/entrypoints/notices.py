@@ -1,9 +1,9 @@
 """Kafka subscribers of notices (run with the other consumers, GONGJIAN_ROLE=consumers or all):
 
 - claims.notices.v1 → the configured channels (service/delivery.py: a redelivery sends nothing);
-- this service's wish, demand and suggestion events → a notice to the resident who asked, and a
-  verification's verdict to the claimant (service/step_notices.py: the notice id is the event id
-  and the recipient, so once each).
+- this service's wish, demand and suggestion events → a notice to the resident who asked, a
+  verification's verdict to the claimant, a handed-on suggestion to its assignee
+  (service/step_notices.py: the notice id is the event id and the recipient, so once each).
 """
 
 from __future__ import annotations
@@ -64,4 +64,4 @@ def _tell_steps(runtime: Any, topic: str) -> None:
     @subscribe(runtime.broker, runtime.settings, topic, group="claims.step-notices")
     async def on_step(event: CloudEvent) -> None:
         await step_notices.tell(runtime, event)
-        await step_notices.tell_claimant(runtime, event)
+        await step_notices.tell_carrier(runtime, event)

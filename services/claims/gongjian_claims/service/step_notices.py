@@ -1,6 +1,7 @@
-"""Tell the resident who asked of each step of their wish or suggestion (办理进度告知), and the
-member (or unit) who served of the community's verdict on the service they recorded: approved,
-or sent back (退回) with the community's reason, to record it again.
+"""Tell the resident who asked of each step of their wish or suggestion (办理进度告知); tell the
+member (or unit) who served of the community's verdict on the service they recorded — approved,
+or sent back (退回) with the community's reason, to record it again — and whoever a suggestion is
+handed to (领办/代办/上门) that it is theirs.
 
 Read from this service's own events (claims.wishes/demands/suggestions.v1), so every step
 tells whoever takes it — approval, claim, fulfilment, verification, send-back, closing,
@@ -59,27 +60,36 @@ def _suggestion_text(event: CloudEvent) -> tuple[str, str] | None:
     return None
 
 
-def _verdict_text(event: CloudEvent) -> tuple[str, str] | None:
-    """(kind, text) for the claimant of a verification (demand.verified), else None."""
-    d = event.data
-    if event.short_type != "demand.verified" or not d.get("claimant_id"):
+AUDIENCES = {"member": "member", "unit": "unit", "official": "staff"}  # holder kind → notice recipient kind
+
+
+def _carrier_step(event: CloudEvent) -> tuple[str, str, str, str] | None:
+    """(recipient, audience, kind, text) for whoever carries the work, else None: the claimant of a
+    verification's verdict (demand.verified), or the assignee a suggestion is handed to (suggestion.assigned,
+    网下分头办: they act off line, the community records 办结)."""
+    t, d = event.short_type, event.data
+    if t == "suggestion.assigned" and d.get("assignee_id"):
+        return (d["assignee_id"], AUDIENCES.get(d.get("assignee_kind"), "staff"), "suggestion.handed",
+                f"社区交给您一条群众意见建议（{MODES.get(d.get('mode'), '办理')}），请及时办理，办结后告知社区")
+    if t != "demand.verified" or not d.get("claimant_id"):
         return None
+    audience = d.get("claimant_kind") or "member"
     if d.get("approved"):
-        return "claim.approved", "您登记的服务已核验通过"
+        return d["claimant_id"], audience, "claim.approved", "您登记的服务已核验通过"
     if d.get("verified_by") == "resident":  # the resident's own words (the reason) stay off the notice
-        return "claim.sent_back", "服务对象反馈心愿尚未达成，请继续办理后重新登记"
-    return "claim.sent_back", f"您登记的服务被社区退回：{d.get('reason') or '请联系社区'}。请补充后重新登记"
+        return d["claimant_id"], audience, "claim.sent_back", "服务对象反馈心愿尚未达成，请继续办理后重新登记"
+    return (d["claimant_id"], audience, "claim.sent_back",
+            f"您登记的服务被社区退回：{d.get('reason') or '请联系社区'}。请补充后重新登记")
 
 
-async def tell_claimant(runtime: Any, event: CloudEvent) -> bool:
-    """Notice the claimant of the verdict ``event`` carries; False when it carries none."""
-    step = _verdict_text(event)
+async def tell_carrier(runtime: Any, event: CloudEvent) -> bool:
+    """Notice whoever carries the work of ``event`` (see _carrier_step); False when it is nobody's."""
+    step = _carrier_step(event)
     if step is None:
         return False
-    kind, text = step
-    return await notify(runtime, event.id, event.data["claimant_id"], kind=kind, subject_id=event.subject, text=text,
-                        audience=event.data.get("claimant_kind") or "member", community_id=event.communityid,
-                        district_id=event.districtid)
+    recipient, audience, kind, text = step
+    return await notify(runtime, event.id, recipient, kind=kind, subject_id=event.subject, text=text,
+                        audience=audience, community_id=event.communityid, district_id=event.districtid)
 
 
 async def tell(runtime: Any, event: CloudEvent) -> bool:
