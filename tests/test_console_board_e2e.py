@@ -642,6 +642,9 @@ async def play_street(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await desk.shot("05-street-supervision")
     await page.get_by_role("menuitem", name="党员名册").click()
     await expect(page.locator('[data-test="members"]')).to_contain_text("请先选择社区")
+    # Teams are a community's: at the street the empty table says so (not "none yet").
+    await page.get_by_role("menuitem", name="服务队与包保").click()
+    await expect(page.locator('[data-test="teams"]')).to_contain_text("服务队属于社区：请选择一个社区查看")
 
 async def play_unit_refused(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str],
                             unit: str, made: dict[str, str]) -> None:

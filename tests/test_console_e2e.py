@@ -58,13 +58,18 @@ class Desk:
     async def shot(self, name: str) -> None:
         await self.page.screenshot(path=str(ARTIFACTS / f"{self.who}-{name}.png"), full_page=True)
 
-    async def sign_in(self, username: str) -> None:
+    async def sign_in(self, username: str, sms_hint: bool = False) -> None:
         await self.page.goto(f"{self.portal}/console/")
         await self.page.wait_for_url(re.compile(r"/console/login"))
         # Not signed in is the ordinary case, not an error: the session check (POST /api/auth/refresh,
         # 204 without a cookie) leaves nothing in the console.
         await self.page.locator("input[name=username]").wait_for()
         assert not self.console, f"console errors before signing in: {self.console}"
+        if sms_hint:  # 获取验证码 without a phone: said, not a greyed button
+            await self.page.get_by_role("tab", name="短信验证码登录").click()
+            await self.page.locator('[data-test="send-code"]').click()
+            await expect(self.page.get_by_role("alert")).to_have_text("请先填写手机号")
+            await self.page.get_by_role("tab", name="账号密码登录").click()
         await self.page.locator("input[name=username]").fill(username)
         await self.page.locator("input[name=password]").fill(PASSWORD)
         await self.page.locator('[data-test="sign-in"]').click()
@@ -143,7 +148,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await play_registry(secretary, http, stack, ids)
             await campaign_not_open(secretary)
             district = Desk(await (await browser.new_context(**DESKTOP)).new_page(), portal, "district")
-            await district.sign_in(users["district"])
+            await district.sign_in(users["district"], sms_hint=True)
             await district.page.wait_for_url(re.compile(r"/console/evaluation$"))  # the district's: year-end scores
             await play_district(district, http, stack, ids, member)
             for desk in (secretary, unit_admin, district):
@@ -337,7 +342,10 @@ async def play_unit(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], 
     await expect(table).to_contain_text("在职党员双向联系卡")
     await expect(table).to_contain_text("周建国")  # the unit's admin reads its members' names whole
     await desk.shot("02-unit-members")
-    # This month's report to the paired community, which the community then confirms (确认).
+    # This month's report to the paired community, which the community then confirms (确认). Sent empty, the
+    # form says what is missing (the button is not greyed without a word).
+    await page.get_by_role("button", name="提交报到").click()
+    await expect(page.locator(".el-form-item__error").filter(has_text="请填写本月共建情况")).to_be_visible()
     await page.get_by_placeholder("本月开展的共建活动").fill("开展普法讲座一次")
     await page.get_by_role("button", name="提交报到").click()
     await desk.message("本月报到已提交")
