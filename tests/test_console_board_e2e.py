@@ -444,6 +444,7 @@ async def play_wishes_on_phones(phones: dict[str, Phone], http: httpx.AsyncClien
     await page.wait_for_url(re.compile(rf"/m/resident/wishes/{made['wish_rejected']}$"))
     await expect(page.locator('[data-test="wish-state"]')).to_have_text("未通过")
     await expect(page.locator('[data-test="reject-reason"]')).to_contain_text(f"未通过审核，原因：{WISH_REFUSAL}")
+    await expect(page.locator('[data-test="wish-again"]')).to_have_text("重新许愿")  # what the resident can do next
     await ph.shot("02-wish-refused")
     await page.goto(f"{portal}/m/resident/wishes/{made['wish']}")
     await expect(page.locator('[data-test="wish-state"]')).to_have_text("已通过")
