@@ -393,7 +393,12 @@ async def offer_resource(desk: Desk, http: httpx.AsyncClient, stack: dict[str, s
     opens = form.get_by_placeholder("开始时间")
     await opens.click()  # the panel open first, as below
     await expect(page.locator(".el-time-panel:visible")).to_have_count(1)
-    await opens.fill("25:00")
+    # The panel's spinner selects the hour digits as it scrolls into place (late on a loaded machine); text typed
+    # over that selection lands inside the old time ("25:00:35"): type again until the field holds just the text.
+    for _ in range(5):
+        await opens.fill("25:00")
+        if await opens.input_value() == "25:00":
+            break
     await opens.press("Tab")
     await expect(form.locator(".el-form-item__error")).to_have_text("“25:00”不是有效的开始时间，请按 09:30 的格式填写")
     await expect(opens).to_have_value("25:00")
