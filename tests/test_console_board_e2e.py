@@ -155,7 +155,7 @@ async def test_demand_board_and_supervision_desks(stack, http, ns):
             await play_wishes_on_phones(phones, http, stack, ids, made)
             await play_supervision(secretary, http, stack, ids, unit)
             await play_inspection(street, secretary, http, stack, ids)
-            await play_street(street, http, stack, ids)
+            await play_street(street, http, stack, ids, unit)
             await play_unit_refused(unit_admin, http, stack, ids, unit, made)
             for desk in [*desks, *phones.values()]:
                 assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
@@ -602,7 +602,7 @@ async def play_inspection(street: Desk, secretary: Desk, http: httpx.AsyncClient
 
 
 
-async def play_street(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str]) -> None:
+async def play_street(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str) -> None:
     """A street's staff (role community_admin, place the street): the header says 街道 and the street; the
     needs list holds both its communities' needs; it publishes into one of them (the picker offers the
     street's communities, not the street); its supervision shows the communities' escalated items; a desk
@@ -643,6 +643,26 @@ async def play_street(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str]
     await desk.shot("05-street-supervision")
     await page.get_by_role("menuitem", name="党员名册").click()
     await expect(page.locator('[data-test="members"]')).to_contain_text("请先选择社区")
+    # 资源清单: the street claims a unit's resource for one of its communities; 认领 with none chosen says so.
+    r = await http.post(f"{claims}/resources", headers=auth("unit_admin", unit), json={
+        "kind": "goods", "category": "志愿服务", "item": "法律咨询", "title": "普法宣传册两百本", "capacity": 1})
+    assert r.status_code == 201, r.text
+    await page.get_by_role("menuitem", name="资源清单").click()
+    await page.locator('[data-test="resources"] .el-table__row').filter(has_text="普法宣传册两百本").locator(
+        '[data-test="claim-resource"]').click()
+    claim_form = page.locator('[data-test="claim-form"]')
+    await page.locator('[data-test="claim-submit"]').click()
+    await expect(claim_form.locator(".el-form-item__error").filter(has_text="请选择认领社区")).to_be_visible()
+    await claim_form.locator('[data-test="place-picker"]').click()
+    tree = page.locator(".el-tree-select__popper:visible")
+    await tree.locator(".el-tree-node__content").filter(has_text="双塔街道").locator(".el-tree-node__expand-icon").click()
+    await tree.get_by_text("滨湖世纪社区（社区）", exact=True).click()
+    await page.locator('[data-test="claim-submit"]').click()
+    await desk.message("已认领，已生成共建项目")
+    r = await http.get(f"{claims}/resources", params={"unit_id": unit, "available_only": "false"},
+                       headers=auth("unit_admin", unit))
+    booklets = next(x for x in r.json()["items"] if x["title"] == "普法宣传册两百本")
+    assert [c["community_id"] for c in booklets["claimed_by"]] == [ids["home"]], booklets
     # Teams are a community's: at the street the empty table says so (not "none yet").
     await page.get_by_role("menuitem", name="服务队与包保").click()
     await expect(page.locator('[data-test="teams"]')).to_contain_text("服务队属于社区：请选择一个社区查看")
