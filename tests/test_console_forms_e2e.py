@@ -345,6 +345,17 @@ async def play_district(desk: Desk, http: httpx.AsyncClient, stack: dict[str, st
 
     await page.get_by_role("tab", name="年末综合考核").click()
     year = local_today().year
+    # A typed year out of the services' range is kept and refused in Chinese (it was clamped to 2000 unsaid).
+    year_box = page.locator('[data-test="year"] input')
+    await expect(year_box).to_have_value(str(year))  # this year in local time
+    await year_box.fill("1999")
+    await year_box.press("Tab")
+    await expect(year_box).to_have_value("1999")
+    refusal = await page.locator(".el-alert--error").inner_text()
+    assert re.search(r"[\u4e00-\u9fff]", refusal) and "2000" in refusal, refusal
+    await year_box.fill(str(year))
+    await year_box.press("Tab")
+    await expect(page.locator(".el-alert--error")).to_have_count(0)
     async with page.expect_download() as download_info:
         await page.locator('[data-test="year-end-pdf"]').click()
     pdf = await download_info.value
