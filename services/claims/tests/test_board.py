@@ -46,6 +46,10 @@ async def test_board_by_stage_with_counts_order_and_pages(world):
     # The street's staff see the street's communities, not the other street's.
     street = await _stage_items(world, auth("community_admin", world.street), world.street, stage="overdue")
     assert late["id"] in {i["id"] for i in street["items"]}
+    # A claim stage on the street's board comes from its communities' claims (service/board.py).
+    street = await _stage_items(world, auth("community_admin", world.street), world.street, stage="claimed", limit=200)
+    assert claimed["id"] in {i["id"] for i in street["items"]} and fresh["id"] not in {i["id"] for i in street["items"]}
+    assert street["counts"]["fulfilled"] >= 1 and street["total"] == street["counts"]["claimed"]
     assert "别的街道" not in {i["title"] for i in (await _stage_items(world, auth("community_admin", world.street),
                                                                      world.street, limit=200))["items"]}
     # Other places' staff, units and members get 403; an unknown stage 422.

@@ -46,7 +46,8 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
               [("path", ASCENDING)], [("kind", ASCENDING), ("status", ASCENDING)], [("poster_id", ASCENDING)],
               [("path", ASCENDING), ("published_at", DESCENDING)]],  # the board's default order
     CLAIMS: [[("demand_id", ASCENDING)], [("claimant_id", ASCENDING), ("status", ASCENDING)],
-             [("path", ASCENDING), ("status", ASCENDING)]],  # the board's stage filter
+             [("path", ASCENDING), ("status", ASCENDING)],
+             [("community_id", ASCENDING), ("status", ASCENDING)]],  # the board's stage filter (service/board.py)
     SEATS: [[("pool", ASCENDING)]],
     LOADS: [[("claimant_id", ASCENDING)]],
     RATINGS: [[("demand_id", ASCENDING)]],

@@ -1,37 +1,57 @@
 """The demand board of a community or a street: items by stage, filtered, sorted and paged in MongoDB.
 
-A claim stage (claimed / fulfilled / verified) is a property of the demand's claims, so the
-filter first asks the claims collection (an indexed aggregation over the place's claims) for
-the demand ids in that stage; the demand query then filters, sorts, skips and limits in the
-database. Counts per stage are one ``count_documents`` each.
+Every query filters on top-level scalar fields the local FerretDB answers from an index
+(BENCHMARKS.md, the city's reads): demands on their place's level field (``street_id`` /
+``community_id``), claims on ``community_id`` (one id, or the ``$in`` of a street's
+communities). Matching inside the ``path`` array instead read every demand and claim of the
+city per query (18 s for a street's board on the demo city). A claim stage (claimed /
+fulfilled / verified) is a property of the demand's claims, so the place's live claims are
+read once and give the demand ids of each stage; counts per stage are one
+``count_documents`` each on the indexed filter.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..adapters import projections
 from ..adapters.store import CLAIMS, DEMANDS
 from ..domain.board import BOARD_KINDS, CLAIM_STAGE, SETTLED, SORTS, STAGES, stage_of
 from .demands import views
 
-
-async def _ids_with_claims_in(db: Any, place_id: str, status: str | None) -> list[str]:
-    """Demands of the place holding a claim in ``status`` (any live claim when None)."""
-    match: dict[str, Any] = {"path": place_id,
-                             "status": status if status else {"$in": list(CLAIM_STAGE)}}
-    cursor = await db[CLAIMS].aggregate([{"$match": match}, {"$group": {"_id": "$demand_id"}}])
-    return [row["_id"] for row in await cursor.to_list(None)]
+MAX_IN = 500  # the patched FerretDB pushes an $in of up to 500 values down to the index
 
 
-async def stage_filter(db: Any, place_id: str, stage: str) -> dict[str, Any]:
+async def _claims_scope(db: Any, place_id: str, demand_scope: dict[str, Any]) -> dict[str, Any]:
+    """The claims filter of the place: claims carry ``community_id`` and ``path``, not ``street_id``."""
+    if "community_id" in demand_scope:
+        return {"community_id": place_id}
+    if "street_id" in demand_scope:
+        ids = [c["_id"] for c in await projections.communities_under(db, place_id)]
+        if len(ids) <= MAX_IN:
+            return {"community_id": {"$in": ids}}
+    return {"path": place_id}
+
+
+async def _ids_by_claim_stage(db: Any, claims_scope: dict[str, Any]) -> dict[str, list[str]]:
+    """Demand ids of the place holding a live claim, by claim stage, and under ``"any"``."""
+    found: dict[str, set[str]] = {"any": set(), **{s: set() for s in CLAIM_STAGE.values()}}
+    async for claim in db[CLAIMS].find({**claims_scope, "status": {"$in": list(CLAIM_STAGE)}},
+                                       {"demand_id": 1, "status": 1}):
+        found["any"].add(claim["demand_id"])
+        found[CLAIM_STAGE[claim["status"]]].add(claim["demand_id"])
+    return {k: sorted(v) for k, v in found.items()}
+
+
+def stage_filter(stage: str, claimed: dict[str, list[str]]) -> dict[str, Any]:
     """The demand query of one stage (a stage's items may also be in another: e.g. overdue and claimed)."""
     if stage == "closed":
         return {"status": "closed"}
     if stage == "overdue":
         return {"overdue": True, "status": {"$nin": list(SETTLED)}}
     if stage == "open":
-        return {"status": "open", "_id": {"$nin": await _ids_with_claims_in(db, place_id, None)}}
-    return {"status": "open", "_id": {"$in": await _ids_with_claims_in(db, place_id, stage)}}
+        return {"status": "open", "_id": {"$nin": claimed["any"]}}
+    return {"status": "open", "_id": {"$in": claimed[stage]}}
 
 
 async def board(db: Any, *, place_id: str, stage: str | None, kind: str | None, category: str | None,
@@ -41,14 +61,16 @@ async def board(db: Any, *, place_id: str, stage: str | None, kind: str | None, 
     ``stage`` one of STAGES or None (all published items), ``sort`` one of SORTS; the caller
     checked both and the caller's right to the place.
     """
-    base: dict[str, Any] = {"path": place_id, "kind": {"$in": [kind] if kind else list(BOARD_KINDS)},
+    scope = await projections.scope(db, place_id)
+    claimed = await _ids_by_claim_stage(db, await _claims_scope(db, place_id, scope))
+    base: dict[str, Any] = {**scope, "kind": {"$in": [kind] if kind else list(BOARD_KINDS)},
                             "status": {"$nin": ["pending", "rejected"]}}
     if category:
         base["category"] = category
-    counts = {s: await db[DEMANDS].count_documents({**base, **await stage_filter(db, place_id, s)}) for s in STAGES}
-    flt = {**base, **(await stage_filter(db, place_id, stage) if stage else {})}
+    counts = {s: await db[DEMANDS].count_documents({**base, **stage_filter(s, claimed)}) for s in STAGES}
+    flt = {**base, **(stage_filter(stage, claimed) if stage else {})}
     field, direction = SORTS[sort]
-    total = await db[DEMANDS].count_documents(flt)
+    total = counts[stage] if stage else await db[DEMANDS].count_documents(flt)
     docs = await db[DEMANDS].find(flt).sort([(field, direction), ("_id", 1)]).skip(offset).limit(limit).to_list(None)
     statuses = await _claim_statuses(db, [d["_id"] for d in docs])
     items = await views(db, docs)
