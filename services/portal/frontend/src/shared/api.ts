@@ -79,35 +79,60 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T
 }
 
-let refreshing: Promise<Session | null> | null = null
+// What renewing found: a new session; ``ended`` (401: revoked, expired, the person gone; 204: none) —
+// sign in again; or ``unavailable`` (5xx, 429, no network) — the session may well be alive, so the
+// page says to retry instead of signing the person out over a moment's outage of the portal.
+type Renewal = Session | 'ended' | 'unavailable'
+const RENEW_FAILED = '登录暂时无法续期，请稍后重试'
 
-/** Renew the access token with the refresh cookie; null when the session is over. */
-export function refresh(): Promise<Session | null> {
-  refreshing ??= (async () => {
+// One renewal at a time, shared by every caller: requests refused together renew once.
+let renewing: Promise<Renewal> | null = null
+
+function renew(): Promise<Renewal> {
+  renewing ??= (async (): Promise<Renewal> => {
     try {
       const res = await fetch('/api/auth/refresh', { method: 'POST', credentials: 'same-origin' })
-      if (res.status !== 200) return null  // 204: no session to renew (never signed in), 401: it ended
+      if (res.status === 401 || res.status === 204) return 'ended'
+      if (res.status !== 200) return 'unavailable'
       const session = (await res.json()) as Session
       accessToken = session.access_token
       return session
     } catch {
-      return null
+      return 'unavailable'
     } finally {
-      refreshing = null
+      renewing = null
     }
   })()
-  return refreshing
+  return renewing
+}
+
+/** Renew the access token with the refresh cookie; null when the session is over or cannot be renewed now. */
+export async function refresh(): Promise<Session | null> {
+  const r = await renew()
+  return typeof r === 'string' ? null : r
+}
+
+/** After a 401 to a request sent with ``sentWith``: true to send again with the renewed token; signs
+ * out when the session has ended; ApiError (Chinese, 503) when it cannot be renewed now (the token is
+ * kept for the next try). A request refused with a token another caller has renewed meanwhile just
+ * goes again: a refusal that arrives late must not start a second renewal. */
+async function renewedAfter401(sentWith: string | null): Promise<boolean> {
+  if (accessToken !== null && accessToken !== sentWith) return true
+  const r = await renew()
+  if (r === 'unavailable') throw new ApiError(RENEW_FAILED, 503, 'renewal-unavailable')
+  if (r === 'ended') {
+    accessToken = null
+    onSignedOut()
+    return false
+  }
+  return true
 }
 
 export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const sentWith = accessToken
   let res = await send(method, path, body)
-  if (res.status === 401 && accessToken !== null && !path.startsWith('/api/auth/')) {
-    if (await refresh()) {
-      res = await send(method, path, body)
-    } else {
-      accessToken = null
-      onSignedOut()
-    }
+  if (res.status === 401 && accessToken !== null && !path.startsWith('/api/auth/') && await renewedAfter401(sentWith)) {
+    res = await send(method, path, body)
   }
   return parse<T>(res)
 }
@@ -123,11 +148,9 @@ export async function authorizedFetch(path: string, init: RequestInit = {}): Pro
       throw new ApiError(NETWORK_DOWN, 0)
     }
   }
+  const sentWith = accessToken
   let res = await go()
-  if (res.status === 401 && accessToken !== null) {
-    if (await refresh()) res = await go()
-    else { accessToken = null; onSignedOut() }
-  }
+  if (res.status === 401 && accessToken !== null && await renewedAfter401(sentWith)) res = await go()
   return res
 }
 
