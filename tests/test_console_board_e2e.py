@@ -44,6 +44,7 @@ pytestmark = pytest.mark.timeout(600)
 UNIT = "同江市司法局"
 WISH_REFUSAL = "超出微心愿金额上限，建议申请困难帮扶"
 ANSWER = "路灯属市政管理，已转报市政部门，下周维修"
+LONG_NOTE = "陪老人聊天、打扫卫生，" * 12 + "并约定下周再来"  # long enough to wrap many lines unclamped
 
 
 async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, str], unit: str,
@@ -89,7 +90,7 @@ async def seed(http: httpx.AsyncClient, stack: dict[str, str], ids: dict[str, st
     await eventually(lambda: claim(made["claimed"], members[0]), timeout=60, interval=1)
     claim_id = await eventually(lambda: claim(made["fulfilled"], members[1]), timeout=60, interval=1)
     r = await http.post(f"{claims}/demands/{made['fulfilled']}/claims/{claim_id}/fulfilment",
-                        headers=auth("member", sub=members[1]), json={"hours": 2, "note": "陪老人聊天、打扫卫生"})
+                        headers=auth("member", sub=members[1]), json={"hours": 2, "note": LONG_NOTE})
     assert r.status_code == 200, r.text
     resident = auth("resident", ids["home"], sub=resident_id)  # the resident whose phone follows them
     r = await http.post(f"{claims}/wishes", headers=resident, json={
@@ -226,9 +227,14 @@ async def play_board(desk: Desk, http: httpx.AsyncClient, stack: dict[str, str],
     await board.get_by_role("link", name="独居老人上门探访").click()
     await expect(page).to_have_url(re.compile(rf"/console/demands/{made['fulfilled']}$"))
     rows = page.locator('[data-test="claims"] .el-table__row')
+    note = rows.first.locator('[data-test="claim-note"]')  # a long note: two lines, the whole on hover
+    await expect(note).to_have_attribute("title", LONG_NOTE)
+    assert (await note.bounding_box())["height"] < 60, await note.bounding_box()
     await answer(desk, rows.first.locator('[data-test="send-back"]'), "请补充上门服务照片", "退回", "已退回")
-    await expect(rows.first).to_contain_text("退回：请补充上门服务照片")
-    await expect(rows.first).to_contain_text("已认领，待服务")
+    # Named as the member's phone names it, the reason in the state's place; the old hours no longer count.
+    await expect(rows.first.locator('[data-test="claim-state"]')).to_have_text("被退回，待重新登记")
+    await expect(rows.first.locator('[data-test="claim-reason"]')).to_have_text("退回原因：请补充上门服务照片")
+    await expect(rows.first.locator("td").nth(2)).to_have_text("—")
     await desk.shot("02-sent-back")
     r = await http.get(f"{claims}/board", params={"place_id": ids["home"], "stage": "fulfilled"}, headers=staff)
     assert r.json()["total"] == 0, r.text
@@ -270,6 +276,7 @@ async def play_sent_back_on_phone(ph: Phone, desk: Desk, http: httpx.AsyncClient
     row = desk.page.locator('[data-test="claims"] .el-table__row').first
     await expect(row).to_contain_text("已登记，待核验")
     await expect(row).to_contain_text("补充上门探访照片")
+    await expect(row.locator('[data-test="claim-beneficiaries"]')).to_have_text("—")  # left blank, not 0
     await expect(row.locator('[data-test="evidence-photo"]')).to_have_count(1)
     await expect(row.locator('[data-test="verify"]')).to_be_visible()
     await desk.shot("02b-recorded-again")

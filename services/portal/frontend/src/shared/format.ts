@@ -64,6 +64,13 @@ const dayOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padSta
 export const CLAIM_STATES: Record<string, string> = {
   claimed: '已认领，待服务', fulfilled: '已登记，待核验', verified: '已核验', released: '已撤回',
 }
+/** Sent back (退回): claims stores the claim as "claimed" again with the community's reason (verify_reason;
+ * claims service/fulfilment.py verify_claim); its old hours stay stored but no longer count. */
+export const sentBack = (c: { status: string; verify_reason?: string | null }): boolean =>
+  c.status === 'claimed' && !!c.verify_reason
+/** A claim's state as both the member's phone and the staff console name it. */
+export const claimState = (c: { status: string; verify_reason?: string | null }): string =>
+  (sentBack(c) ? '被退回，待重新登记' : CLAIM_STATES[c.status] ?? c.status)
 export const DEMAND_STATES: Record<string, string> = {
   pending: '待审核', open: '进行中', closed: '已办结', rejected: '未通过', cancelled: '已取消',
 }
