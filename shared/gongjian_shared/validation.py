@@ -89,9 +89,14 @@ def message(error: dict[str, Any], field: str) -> str:
     if template is None:
         return f"{field}无效（{kind}）"
     try:
-        return field + template.format(**ctx)
+        return field + template.format(**{k: _plain(v) for k, v in ctx.items()})
     except (KeyError, IndexError, ValueError):
         return field + template
+
+
+def _plain(bound: Any) -> Any:
+    """744.0 → 744: a whole-number bound reads as people write it ("不能大于 744", not "744.0")."""
+    return int(bound) if isinstance(bound, float) and bound.is_integer() else bound
 
 
 def field_label(loc: list[Any], route: Any = None) -> str:

@@ -30,6 +30,7 @@ class Thing(BaseModel):
     note: Trimmed = ""
     opening_hours: list[Hours] = []
     serial: Folded = Field("", title="编码")
+    hours: float = Field(1, gt=0, le=744, title="服务时长（小时）")
 
     @field_validator("serial")
     @classmethod
@@ -96,6 +97,13 @@ async def test_every_validation_error_is_chinese_and_keeps_loc_and_type(payload,
     assert "Input should" not in body["detail"] and "Field required" not in body["detail"]
     assert any(e["type"] == type_ and e["loc"][0] == "body" for e in body["errors"]), body["errors"]
     assert all("input" not in e for e in body["errors"])  # the value (maybe an ID number) is not echoed
+
+
+async def test_whole_number_bounds_read_as_people_write_them():
+    """A float field's bound 744 comes as 744.0 from pydantic: the message says 744 (a member saw 744.0)."""
+    detail = (await _post({"name": "王五", "hours": 999})).json()["detail"]
+    assert "服务时长（小时）不能大于 744" in detail and "744.0" not in detail, detail
+    assert "应大于 0" in (await _post({"name": "王五", "hours": 0})).json()["detail"]
 
 
 async def test_json_decode_error_and_query_parameter_are_chinese():
