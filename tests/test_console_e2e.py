@@ -163,6 +163,7 @@ async def test_staff_console_desks(stack, http, ns, tmp_path):
             await district.page.wait_for_url(re.compile(r"/console/evaluation$"))  # the district's: year-end scores
             await play_district(district, http, stack, ids, member)
             await renewal(district)
+            await review_unit(secretary)
             for desk in (secretary, unit_admin, district):
                 assert not desk.foreign, f"the page fetched from elsewhere: {desk.foreign[:3]}"
                 assert not desk.errors, f"script errors on the page: {desk.errors}"
@@ -650,6 +651,23 @@ async def page_year_end(desk: Desk, http: httpx.AsyncClient, evaluation: str, pl
     await pager.locator(".btn-prev").click()
     await expect(table).to_contain_text(ranked[0]["name"])
     await page.wait_for_url(re.compile(r"/console/evaluation\?size=1$"))  # page 1 is the default: not written
+
+
+async def review_unit(desk: Desk) -> None:
+    """The community grades its paired unit in the campaign the district opened. 提交评议 stays enabled:
+    with no unit chosen the form says what is missing (it was greyed without a word); then it is taken."""
+    page = desk.page
+    await page.get_by_role("menuitem", name="需求清单").click()  # away and back: the page loads the campaign anew
+    await page.get_by_role("menuitem", name="双向评议").click()
+    await expect(page.locator('[data-test="campaign"]')).to_contain_text("评议中")
+    await page.locator('[data-test="submit-review"]').click()
+    await expect(page.locator('[data-test="review-form"] .el-form-item__error')).to_have_text("请选择评议的单位")
+    await page.locator('[data-test="review-form"] .el-select').first.click()
+    await page.get_by_role("option", name=UNIT).click()
+    await page.locator('[data-test="submit-review"]').click()
+    await desk.message("评议已提交")
+    await expect(page.locator('[data-test="campaign"]')).to_contain_text("1 份")
+    await desk.shot("11-campaign-review")
 
 
 async def campaign_not_open(desk: Desk) -> None:
