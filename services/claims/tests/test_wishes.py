@@ -85,7 +85,10 @@ async def test_rejected_wish_needs_a_reason(world):
                                 headers=staff)
     assert r.status_code == 200 and r.json()["status"] == "rejected"
     mine = await world.client.get("/wishes", headers=resident)
-    assert [w["id"] for w in mine.json()["items"]] == [wish]
+    (listed,) = mine.json()["items"]
+    assert listed["id"] == wish and listed["reject_reason"] == "超出微心愿额度"
+    # The resident's list dates each wish: a refused one was never published, so it needs posted_at.
+    assert listed["posted_at"] and listed["decided_at"], listed
     events = await world.events("claims.wishes.v1", lambda evs: any(
         e["subject"] == wish and e["type"].endswith("rejected") for e in evs))
     rejected = next(e for e in events if e["subject"] == wish and e["type"].endswith("rejected"))

@@ -155,7 +155,8 @@ async def views(db: Any, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 VIEW_FIELDS = ("kind", "community_id", "community_name", "street_id", "category", "item", "item_id", "title",
                "description", "capacity", "claim_opens_at", "claim_deadline", "due_at", "status",
                "published_at", "period_start", "period_end", "duty_date", "wish_id", "resource_id", "unit_id",
-               "overdue", "escalated", "closed_at", "totals", "reject_reason", "path")
+               "overdue", "escalated", "closed_at", "totals", "reject_reason", "path",
+               "posted_at", "decided_at")  # a wish's: when the resident posted it and when staff decided
 
 
 def view(doc: dict[str, Any], *, taken: int = 0, claims: list[dict[str, Any]] | None = None,
