@@ -6,6 +6,15 @@ import { useRoute, useRouter, type LocationQueryRaw, type Router } from 'vue-rou
 
 type Value = string | number
 
+// A change a person made on this desk (a click or a key on the page, then the state changing at once)
+// adds a history entry, so Back returns to the page before it; a change the desk makes by itself (a
+// default filled in after loading, or right after arriving from another desk) replaces the address.
+let lastInput = { at: 0, path: '' }
+const noteInput = () => { lastInput = { at: Date.now(), path: window.location.pathname } }
+window.addEventListener('pointerdown', noteInput, true)
+window.addEventListener('keydown', noteInput, true)
+const byPerson = () => Date.now() - lastInput.at < 1500 && lastInput.path === window.location.pathname
+
 // Several lists of one page change in the same tick (a filter sends its list back to page 1): their
 // changes are written to the address together, once, on the next tick.
 let pending: { path: string; changes: Record<string, string | undefined> } | null = null
@@ -24,7 +33,8 @@ function write(router: Router, changes: Record<string, string | undefined>): voi
       if (value === undefined) delete query[key]
       else query[key] = value
     }
-    void router.replace({ query })
+    const same = JSON.stringify(query) === JSON.stringify(here.query)
+    if (!same) void (byPerson() ? router.push({ query }) : router.replace({ query }))
   })
 }
 
@@ -35,15 +45,26 @@ export function useQuery(fields: Record<string, Ref<Value>>): void {
   const route = useRoute()
   const router = useRouter()
   const defaults: Record<string, Value> = {}
-  for (const [key, field] of Object.entries(fields)) {
-    defaults[key] = field.value
-    const given = route.query[key]
-    if (typeof given !== 'string') continue
-    if (typeof field.value === 'number') {
-      const n = Number(given)
-      if (Number.isInteger(n) && n >= 1) field.value = n
-    } else field.value = given
+  for (const [key, field] of Object.entries(fields)) defaults[key] = field.value
+  // The value the address gives ``key`` (its default when the address has none or an unreadable one).
+  const given = (key: string, query: typeof route.query): Value => {
+    const raw = query[key]
+    if (typeof raw !== 'string') return defaults[key]
+    if (typeof defaults[key] !== 'number') return raw
+    const n = Number(raw)
+    return Number.isInteger(n) && n >= 1 ? n : defaults[key]
   }
+  for (const [key, field] of Object.entries(fields)) field.value = given(key, route.query)
+  // Back and Forward change the address of the same desk: its fields follow (only while it is this
+  // desk's address: on the way to another desk the query is the next desk's, not this one's).
+  const home = route.path
+  watch(() => route.query, (query) => {
+    if (route.path !== home) return
+    for (const [key, field] of Object.entries(fields)) {
+      const value = given(key, query)
+      if (String(field.value ?? '') !== String(value)) field.value = value
+    }
+  })
   watch(() => Object.values(fields).map((f) => f.value), () => {
     write(router, Object.fromEntries(Object.entries(fields).map(([key, f]) => {
       const value = f.value ?? ''  // a cleared picker gives null: no choice, as ''
