@@ -179,16 +179,32 @@ class RawPool:
             writer.close()
 
 
+class SpreadPool:
+    """Requests dealt in turn to one ``RawPool`` per service instance, as a load balancer would."""
+
+    def __init__(self, urls: list[str], connections: int) -> None:
+        self.pools = [RawPool(url, max(1, connections // len(urls))) for url in urls]
+        self.turn = 0
+
+    async def request(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, dict]:
+        self.turn += 1
+        return await self.pools[self.turn % len(self.pools)].request(method, path, headers, body)
+
+    async def close(self) -> None:
+        for pool in self.pools:
+            await pool.close()
+
+
 class ClaimRound:
     """One round: a new demand of ``capacity`` places, every member claims it at once."""
 
-    def __init__(self, url: str, community: str, members: list[str], capacity: int, connections: int) -> None:
-        self.url, self.community, self.capacity = url, community, capacity
+    def __init__(self, urls: list[str], community: str, members: list[str], capacity: int, connections: int) -> None:
+        self.community, self.capacity = community, capacity
         self.staff = token("community_admin", community, sub="bench-staff")
         self.headers = [token("member", sub=m) for m in members]
         # All requests are issued at once over a pool of keep-alive connections (a thousand
         # fresh TCP connects at one instant would overflow the listen backlog).
-        self.pool = RawPool(url, connections)
+        self.pool = SpreadPool(urls, connections)
 
     async def run(self, client: httpx.AsyncClient, n: int) -> tuple[float, list[float]]:
         r = await client.post("/demands", headers=self.staff, json={
@@ -277,6 +293,8 @@ async def main() -> None:
     parser.add_argument("--claims", type=int, default=1000)
     parser.add_argument("--capacity", type=int, default=50)
     parser.add_argument("--connections", type=int, default=200, help="HTTP connections the claims share")
+    parser.add_argument("--instances", type=int, default=1,
+                        help="claims service processes (one consumer group, one database), the claims dealt in turn")
     args = parser.parse_args()
     stop_on_signals()
 
@@ -290,16 +308,19 @@ async def main() -> None:
     mongo = AsyncMongoClient(MONGO, maxPoolSize=200)
     misses: list[str] = []
     try:
-        proc, url = start_service(env)
+        started = [start_service(env) for _ in range(args.instances)]
+        url = started[0][1]
         community = "bench-community"
         members = [f"bench-member-{i:04d}" for i in range(args.claims)]
-        print(f"claims service (uvicorn, pid {proc.pid}) at {url}; database {MONGO}; Kafka {KAFKA}")
+        print(f"claims service: {len(started)} uvicorn process(es), pids "
+              f"{', '.join(str(proc.pid) for proc, _ in started)} at {', '.join(u for _, u in started)}; "
+              f"database {MONGO}; Kafka {KAFKA}")
         print(f"seeding {len(members)} members via Kafka …", flush=True)
         await seed(prefix, community, members)
         await wait_for_members(mongo[database], community, len(members))
         print(f"{args.rounds} rounds × {args.claims} concurrent claims on capacity {args.capacity} "
               f"({args.connections} HTTP connections), each followed by a bare round:")
-        rounds = ClaimRound(url, community, members, args.capacity, args.connections)
+        rounds = ClaimRound([u for _, u in started], community, members, args.capacity, args.connections)
         claims: dict = {"latencies": [], "rates": []}
         bare: dict = {"latencies": [], "rates": []}
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:

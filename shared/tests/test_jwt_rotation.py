@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jwt
 import pytest
+from pydantic import ValidationError
 
 from gongjian_shared.auth import decode_token, issue_token
 from gongjian_shared.settings import ServiceSettings
@@ -33,3 +34,37 @@ def test_a_dropped_or_forged_key_is_refused():
     for token in (dropped, forged):
         with pytest.raises(jwt.PyJWTError):
             decode_token(after, token)
+
+
+def test_a_verified_token_is_remembered_until_it_expires(monkeypatch):
+    from gongjian_shared import auth
+
+    keys = settings()
+    token = issue_token(keys.jwt_secret, sub="m", role="member", places=["c1"], ttl_hours=1)
+    checks = []
+    real_decode = auth.jwt.decode
+    monkeypatch.setattr(auth.jwt, "decode", lambda *a, **k: checks.append(1) or real_decode(*a, **k))
+    assert decode_token(keys, token).places == ["c1"]
+    assert decode_token(keys, token).sub == "m"
+    assert len(checks) == 1  # the repeat was taken without checking the signature again
+    with pytest.raises(ValidationError):
+        decode_token(keys, token).sub = "other"  # the principal is shared by the token's requests: frozen
+    later = auth.time.time() + 3601
+    monkeypatch.setattr(auth.time, "time", lambda: later)
+
+    def expired(*_a, **_k):  # PyJWT reads the real clock: stand in for it an hour on
+        raise jwt.ExpiredSignatureError("Signature has expired")
+
+    monkeypatch.setattr(auth.jwt, "decode", expired)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        decode_token(keys, token)  # past its expiry the remembered token is checked again, and refused
+
+
+def test_a_remembered_token_stops_when_its_key_is_dropped():
+    during = settings(jwt_keys={"2026-12": "new-secret-" + "y" * 24}, jwt_kid="2026-12")
+    kid, secret = during.signing_key()
+    token = issue_token(secret, sub="b", role="member", places=[], kid=kid)
+    assert decode_token(during, token).sub == "b"
+    after = settings(jwt_keys={"2027-01": "newer-secret-" + "z" * 24}, jwt_kid="2027-01")
+    with pytest.raises(jwt.PyJWTError):
+        decode_token(after, token)
