@@ -122,3 +122,10 @@ async def test_needs_list_and_unit_claims_a_need(world):
     assert [n["slots_left"] for n in needs["items"] if n["id"] == need["id"]] == [0]
     projects = (await world.client.get("/lists/projects", params={"place_id": c}, headers=auth("unit_admin", unit)))
     assert [p["id"] for p in projects.json()["items"]] == [need["id"]]  # taken on: now a project
+    # A street's project list reads its communities' claims by community id (indexed), not by path.
+    street = (await world.client.get("/lists/projects", params={"place_id": world.street},
+                                     headers=auth("unit_admin", unit))).json()
+    assert need["id"] in [p["id"] for p in street["items"]]
+    elsewhere = (await world.client.get("/lists/projects", params={"place_id": world.other_street},
+                                        headers=auth("unit_admin", unit))).json()
+    assert need["id"] not in [p["id"] for p in elsewhere["items"]]

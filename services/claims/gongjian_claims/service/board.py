@@ -17,21 +17,7 @@ from typing import Any
 from ..adapters import projections
 from ..adapters.store import CLAIMS, DEMANDS
 from ..domain.board import BOARD_KINDS, CLAIM_STAGE, SETTLED, SORTS, STAGES, stage_of
-from .demands import views
-
-MAX_IN = 500  # the patched FerretDB pushes an $in of up to 500 values down to the index
-
-
-async def _claims_scope(db: Any, place_id: str, demand_scope: dict[str, Any]) -> dict[str, Any]:
-    """The claims filter of the place: claims carry ``community_id`` and ``path``, not ``street_id``."""
-    if "community_id" in demand_scope:
-        return {"community_id": place_id}
-    if "street_id" in demand_scope:
-        ids = [c["_id"] for c in await projections.communities_under(db, place_id)]
-        if len(ids) <= MAX_IN:
-            return {"community_id": {"$in": ids}}
-    return {"path": place_id}
-
+from .demands import claims_scope, views
 
 async def _ids_by_claim_stage(db: Any, claims_scope: dict[str, Any]) -> dict[str, list[str]]:
     """Demand ids of the place holding a live claim, by claim stage, and under ``"any"``."""
@@ -62,7 +48,7 @@ async def board(db: Any, *, place_id: str, stage: str | None, kind: str | None, 
     checked both and the caller's right to the place.
     """
     scope = await projections.scope(db, place_id)
-    claimed = await _ids_by_claim_stage(db, await _claims_scope(db, place_id, scope))
+    claimed = await _ids_by_claim_stage(db, await claims_scope(db, place_id, scope))
     base: dict[str, Any] = {**scope, "kind": {"$in": [kind] if kind else list(BOARD_KINDS)},
                             "status": {"$nin": ["pending", "rejected"]}}
     if category:

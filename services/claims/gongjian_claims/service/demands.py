@@ -137,11 +137,30 @@ async def listing(db: Any, *, place_id: str | None, kinds: list[str] | None = No
     return {"total": total, "items": await views(db, docs)}
 
 
+MAX_IN = 500  # the patched FerretDB pushes an $in of up to 500 values down to the index
+
+
+async def claims_scope(db: Any, place_id: str, demand_scope: dict[str, Any]) -> dict[str, Any]:
+    """The claims filter of a place whose demands' filter is ``demand_scope`` (``projections.scope``).
+
+    Claims carry ``community_id`` and ``path``, not ``street_id``: a community is its id, a street
+    the ``$in`` of its communities (both indexed); a district or the city matches ``path``, which
+    FerretDB cannot answer from an index (BENCHMARKS.md, the city's reads).
+    """
+    if "community_id" in demand_scope:
+        return {"community_id": place_id}
+    if "street_id" in demand_scope:
+        ids = [c["_id"] for c in await projections.communities_under(db, place_id)]
+        if len(ids) <= MAX_IN:
+            return {"community_id": {"$in": ids}}
+    return {"path": place_id}
+
+
 async def ids_with_claims(db: Any, place_id: str | None) -> list[str]:
     """Demands someone has taken on (项目清单): a claim that was not given back."""
     match: dict[str, Any] = {"status": {"$ne": "released"}}
     if place_id:
-        match["path"] = place_id
+        match.update(await claims_scope(db, place_id, await projections.scope(db, place_id)))
     cursor = await db[CLAIMS].aggregate([{"$match": match}, {"$group": {"_id": "$demand_id", "n": {"$sum": 1}}}])
     return [row["_id"] for row in await cursor.to_list(None)]
 
