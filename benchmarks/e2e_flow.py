@@ -231,6 +231,8 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--instances", type=int, default=1,
+                        help="processes of each service (claims: the flows dealt in turn; evaluation: one group)")
     args = parser.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     race.stop_on_signals()
@@ -244,15 +246,17 @@ async def main() -> None:
     mongo = AsyncMongoClient(MONGO, maxPoolSize=50)
     misses: list[str] = []
     try:
-        claims, claims_url = race.start_service(env, "claims")
-        evaluation, _ = race.start_service(env, "evaluation")
-        print(f"claims pid {claims.pid}, evaluation pid {evaluation.pid}; database {MONGO}; Kafka {KAFKA}")
+        claims = [race.start_service(env, "claims") for _ in range(args.instances)]
+        evaluation = [race.start_service(env, "evaluation") for _ in range(args.instances)]
+        claims_url = claims[0][1]
+        print(f"claims pids {', '.join(str(p.pid) for p, _ in claims)}, evaluation pids "
+              f"{', '.join(str(p.pid) for p, _ in evaluation)}; database {MONGO}; Kafka {KAFKA}")
         print(f"seeding {len(members)} members via Kafka …", flush=True)
         await race.seed(prefix, COMMUNITY, members)
         await race.wait_for_members(mongo[f"{stem}_claims"], COMMUNITY, len(members))
         watcher = Watcher(prefix)
         await watcher.start()
-        pool = race.RawPool(claims_url, args.connections)
+        pool = race.SpreadPool([url for _, url in claims], args.connections)
         print(f"stages of {args.seconds:.0f} s; latency from the flow's intended start (ms):")
         print(" offered/s  done/s  ok  fail | HTTP p50 p99 | on Kafka p50 p99 | points p50 p99 | stats p50 p99 "
               "| load average")
