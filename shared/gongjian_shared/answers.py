@@ -23,6 +23,13 @@ OPS = ("/healthz", "/readyz", "/asyncapi.json", "/metrics")
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
+# Paged lists also give their ``total`` as a header (clients that read headers, e.g. a grid):
+# route keyword arguments that say so in the OpenAPI document.
+TOTAL_COUNT_HEADER = "X-Total-Count"
+PAGED_LIST = {"responses": {200: {"headers": {TOTAL_COUNT_HEADER: {
+    "description": "匹配的总条数（所有页） how many match, over all pages", "schema": {"type": "integer", "minimum": 0}}}}}}
+
+
 def file_answers(*media_types: str) -> dict[str, Any]:
     """Route keyword arguments for a route answering a file in one of ``media_types``."""
     from fastapi.responses import Response

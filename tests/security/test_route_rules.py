@@ -100,3 +100,25 @@ def test_every_request_body_refuses_unknown_fields(service):
                 visit(content["schema"], f"{method} {path}", set())
     assert bodies > 0
     assert open_ones == [], "request models must derive from gongjian_shared.requests.RequestModel"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_total_count_header_is_documented_where_a_route_gives_it(service):
+    """A paged list that puts its total in X-Total-Count says so in its 200 answer (answers.PAGED_LIST)."""
+    import inspect
+
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from gongjian_shared.answers import TOTAL_COUNT_HEADER
+
+    app = build(service)
+    doc = app.openapi()
+    giving = [(method, context.original_route.path) for context in iter_route_contexts(app.routes)
+              if isinstance(context.original_route, APIRoute)
+              and any(word in inspect.getsource(context.original_route.endpoint) for word in (TOTAL_COUNT_HEADER,
+                                                                                              "with_total("))
+              for method in context.original_route.methods]
+    assert giving or service in ("portal",), "expected paged lists giving X-Total-Count"
+    for method, path in giving:
+        answer = doc["paths"][path][method.lower()]["responses"]["200"]
+        assert TOTAL_COUNT_HEADER in answer.get("headers", {}), (method, path)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import MaskedName
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal
@@ -105,7 +106,7 @@ async def add_team_member(team_id: str, body: TeamMemberIn, request: Request, pr
 
 
 @router.get("/teams", tags=["志愿服务队 teams"], summary="服务队列表 teams of a community, by specialty",
-            **allow(*READERS, place="query:community_id"))
+            **allow(*READERS, place="query:community_id", **PAGED_LIST))
 async def list_teams(request: Request, response: Response, principal: CurrentPrincipal, community_id: str,
                      specialty: str | None = None, limit: int | None = Query(None, ge=1, le=500),
                      offset: Offset = 0) -> list[dict]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 
 from gongjian_shared.access import allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import FreeText, MaskedName
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal
@@ -68,7 +69,7 @@ async def register_unit(body: UnitIn, request: Request, principal: CurrentPrinci
     return unit_view(await units.register_unit(request.app.state.runtime, body.model_dump(), principal.acts_for))
 
 
-@router.get("/units", summary="单位列表 units paired with a community", **allow(*READERS, place="query:community_id"))
+@router.get("/units", summary="单位列表 units paired with a community", **allow(*READERS, place="query:community_id", **PAGED_LIST))
 async def list_units(request: Request, response: Response, principal: CurrentPrincipal, community_id: str,
                      limit: int | None = Query(None, ge=1, le=500), offset: Offset = 0) -> list[dict]:
     """The units paired with a community, by id; ``limit``/``offset`` give one page (paged in the query),

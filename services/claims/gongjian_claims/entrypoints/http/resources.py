@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
@@ -55,7 +56,7 @@ async def offer(body: ResourceIn, request: Request, principal: CurrentPrincipal)
 
 
 @router.get("/resources", summary="资源清单 list resources (offered to a place, or of a unit), paged",
-            **allow(*ANYONE_SIGNED_IN, place="shared", why="published"))
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="published", **PAGED_LIST))
 async def list_resources(request: Request, response: Response, principal: CurrentPrincipal,
                          place_id: str | None = None, unit_id: str | None = None, available_only: bool = True,
                          limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_place, require_role
@@ -98,7 +99,7 @@ async def get_meeting(meeting_id: str, request: Request, principal: CurrentPrinc
 
 
 @router.get("/tasks", tags=["督办 supervision"], summary="议事台账 tasks of a place (open/done/overdue), paged",
-            **allow(*OFFICIALS, place="query:place_id"))
+            **allow(*OFFICIALS, place="query:place_id", **PAGED_LIST))
 async def list_tasks(request: Request, response: Response, principal: CurrentPrincipal, place_id: str | None = None,
                      status: Literal["open", "done"] | None = Query(None, title="状态"),
                      limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
@@ -37,7 +38,7 @@ async def open_campaign(body: OpenCampaign, request: Request, principal: Current
 
 
 @router.get("/campaigns", summary="评议活动列表 campaigns of a district and/or year (without grades), paged",
-            **allow(*ANYONE_SIGNED_IN, place="shared", why="commendations"))
+            **allow(*ANYONE_SIGNED_IN, place="shared", why="commendations", **PAGED_LIST))
 async def list_campaigns(request: Request, response: Response, principal: CurrentPrincipal,
                          district_id: str | None = None, year: int | None = Query(None, ge=2000, le=2100),
                          limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 from gongjian_shared.access import ANYONE_SIGNED_IN, OFFICIALS, allow
+from gongjian_shared.answers import PAGED_LIST
 from gongjian_shared.privacy import FreeText
 from gongjian_shared.requests import MAX_OFFSET, Offset, RequestModel
 from gongjian_shared.auth import CurrentPrincipal, require_role
@@ -20,7 +21,7 @@ router = APIRouter(tags=["年终考核 year-end"])
 
 
 @router.get("/year-end", summary="年末综合考核 year-end scores of members and units in a place, paged",
-            **allow(*OFFICIALS, place="query:place_id"))
+            **allow(*OFFICIALS, place="query:place_id", **PAGED_LIST))
 async def year_end(request: Request, response: Response, principal: CurrentPrincipal, place_id: str,
                    year: int = Query(ge=2000, le=2100),
                    limit: int = Query(50, ge=1, le=500, title="每页条数"), offset: Offset = 0,
