@@ -13,7 +13,7 @@ from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
 from .entrypoints.http import router
-from .service import catalogue, migrations, notifications
+from .service import catalogue, count_repair, migrations, notifications
 from .service.supervision import Scheduler
 
 
@@ -31,6 +31,8 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
         notifications.bind(rt)
         await ensure_indexes(rt.db)
         await migrations.backfill_demand_levels(rt.db)
+        await migrations.count_demands(rt.db)
+        await count_repair.repair(rt.db)  # list totals a crash left unfinished (also every minute)
         await bulk_writes.recover(rt)  # events of a bulk publishing that crashed mid-way
         await catalogue.seed(rt.db)
         if settings.scheduler_enabled and settings.runs_consumers:  # background work: not in API-only pods

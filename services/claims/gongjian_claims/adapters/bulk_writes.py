@@ -13,7 +13,9 @@ entries gets ONE staging document holding their events, written BEFORE the entri
 
 A crash between 1 and 4 leaves the staging document; ``recover`` (at start-up) publishes the
 events whose journal entry exists, then deletes it: at least once for every written change,
-never for one that was not written; consumers de-duplicate on the event id. Entries that already
+never for one that was not written; consumers de-duplicate on the event id. New demands are
+counted for the list totals (adapters/count_batches.py) before step 4, and again by ``recover``
+(a demand counted already is skipped). Entries that already
 existed (a re-run of the same rows) are neither written nor published again.
 """
 
@@ -26,28 +28,14 @@ from typing import Any
 from bson import ObjectId
 from gongjian_shared.envelope import CloudEvent, utc_now
 from gongjian_shared.outbox import event_record, outbox_entries
-from pymongo.errors import BulkWriteError
-
-from .store import BULK_BATCHES, JOURNAL
+from ..domain.counts import PROJECTION
+from . import count_batches
+from .inserts import CHUNK, insert_new
+from .store import BULK_BATCHES, DEMANDS, JOURNAL
 
 log = logging.getLogger("gongjian.claims.bulk")
 
-DUPLICATE_KEY = 11000
-CHUNK = 500  # ids per $in: what the patched FerretDB pushes down to its index
-
-
-async def insert_new(db: Any, collection: str, docs: list[dict[str, Any]]) -> set[int]:
-    """Insert ``docs``; returns the indexes of those that already existed (same unique key)."""
-    if not docs:
-        return set()
-    try:
-        await db[collection].insert_many(docs, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", [])
-        if any(e.get("code") != DUPLICATE_KEY for e in errors):
-            raise
-        return {e["index"] for e in errors}
-    return set()
+__all__ = ["CHUNK", "insert_new", "creation", "create_all", "recover"]
 
 
 def creation(collection: str, doc: dict[str, Any], topic: str, event: CloudEvent) -> dict[str, Any]:
@@ -76,10 +64,19 @@ async def create_all(runtime: Any, entries: list[dict[str, Any]]) -> int:
         by_collection.setdefault(entry["coll"], []).append(entry["create"])
     for collection, docs in by_collection.items():
         await insert_new(db, collection, docs)
+        if collection == DEMANDS:  # counted before the staging goes: ``recover`` counts what a crash left
+            await count_batches.count_new(db, docs)
     fresh = {e["aggregate"] for i, e in enumerate(entries) if i not in existing}
     await _publish(runtime, [s for s in staged if s[0] in fresh])
     await db[BULK_BATCHES].delete_one({"_id": batch_id})
     return len(fresh)
+
+
+async def _count(db: Any, ids: list[str]) -> None:
+    """Count the demands among ``ids`` not counted yet (markers exist for the others)."""
+    for i in range(0, len(ids), CHUNK):
+        await count_batches.count_new(db, await db[DEMANDS].find(
+            {"_id": {"$in": ids[i:i + CHUNK]}}, PROJECTION).to_list(None))
 
 
 async def recover(runtime: Any) -> int:
@@ -94,6 +91,7 @@ async def recover(runtime: Any) -> int:
                 {"aggregate": {"$in": ids[i:i + CHUNK]}, "seq": 0}, {"aggregate": 1}).to_list(None)}
         live = [s for s in staged if s[0] in written]
         await _publish(runtime, live)
+        await _count(db, sorted(written))
         await db[BULK_BATCHES].delete_one({"_id": batch["_id"]})
         published += len(live)
         log.warning("recovered bulk batch %s: %d events published", batch["_id"], len(live))

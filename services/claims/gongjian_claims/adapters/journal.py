@@ -15,6 +15,11 @@ with the next state change. Inserts under a unique key ARE atomic. So:
 - A process that dies between the two writes leaves an entry ahead of the document; the
   next change of X meets the conflict and rolls the document forward first.
 The journal is also the audit trail (服务台账) of every demand, claim and suggestion.
+
+Demands are counted for the list totals here, the one place every change of one passes
+(adapters/count_markers.py): an entry that creates a demand or changes its kind, status or
+category carries ``counting: true`` until the demand is restaged; an entry a crash left flagged
+is restaged by the repair (service/count_repair.py).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from gongjian_shared.envelope import CloudEvent, utc_now
 from gongjian_shared.outbox import outbox_entries, outbox_fields
 from pymongo.errors import DuplicateKeyError
 
-from .store import JOURNAL
+from ..domain.counts import touches_key
+from . import count_markers
+from .store import DEMANDS, JOURNAL
 
 Events = Iterable[tuple[str, list[CloudEvent]]]  # (topic, events)
 
@@ -41,17 +48,30 @@ def _pairs(changes: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"p": path, "v": value} for path, value in changes.items()]
 
 
+def _counting(collection: str, changes: Iterable[str] | None) -> dict[str, Any]:
+    """The flag of an entry whose demand must be restaged (``changes`` None: a creation)."""
+    counted = collection == DEMANDS and (changes is None or touches_key(changes))
+    return {"counting": True} if counted else {}
+
+
+async def _counted(db: Any, entry_id: Any, flag: dict[str, Any], doc: dict[str, Any] | None) -> None:
+    """Restage the demand of a flagged entry (``doc`` as just written); clear the flag once counted."""
+    if flag and doc is not None and await count_markers.restage(db, doc["_id"], doc=doc):
+        await db[JOURNAL].update_one({"_id": entry_id}, {"$unset": {"counting": ""}})
+
+
 async def create(runtime: Any, collection: str, doc: dict[str, Any], events: Events = ()) -> dict[str, Any]:
     """Insert a new aggregate at version 0; DuplicateKeyError if its id was used."""
     doc = {**doc, "v": 0}
-    entry_id = ObjectId()
+    entry_id, flag = ObjectId(), _counting(collection, None)
     await runtime.db[JOURNAL].insert_one({"_id": entry_id, "aggregate": doc["_id"], "coll": collection, "seq": 0,
-                                          "create": doc, **outbox_fields(_outbox(events)), "at": utc_now()})
+                                          "create": doc, **outbox_fields(_outbox(events)), "at": utc_now(), **flag})
     try:
         await runtime.db[collection].insert_one(doc)
     except DuplicateKeyError:
         pass  # rolled forward by someone else already
     runtime.notify(JOURNAL, entry_id)
+    await _counted(runtime.db, entry_id, flag, doc)
     return doc
 
 
@@ -59,18 +79,20 @@ async def change(runtime: Any, collection: str, doc: dict[str, Any], changes: di
                  events: Events = ()) -> dict[str, Any] | None:
     """Apply ``changes`` ($set paths) to ``doc`` as read; None if another change came first."""
     version = doc.get("v", 0) + 1
-    entry_id = ObjectId()
+    entry_id, flag = ObjectId(), _counting(collection, changes)
     try:
         await runtime.db[JOURNAL].insert_one({"_id": entry_id, "aggregate": doc["_id"], "coll": collection,
                                               "seq": version, "set": _pairs(changes), **outbox_fields(_outbox(events)),
-                                              "at": utc_now()})
+                                              "at": utc_now(), **flag})
     except DuplicateKeyError:
         await roll_forward(runtime.db, collection, doc["_id"])
         return None
     await runtime.db[collection].update_one({"_id": doc["_id"], "v": version - 1},
                                             {"$set": {**changes, "v": version}})
     runtime.notify(JOURNAL, entry_id)
-    return await runtime.db[collection].find_one({"_id": doc["_id"]})
+    done = await runtime.db[collection].find_one({"_id": doc["_id"]})
+    await _counted(runtime.db, entry_id, flag, done)
+    return done
 
 
 async def roll_forward(db: Any, collection: str, aggregate_id: str) -> dict[str, Any] | None:
@@ -88,6 +110,8 @@ async def roll_forward(db: Any, collection: str, aggregate_id: str) -> dict[str,
             changes = {pair["p"]: pair["v"] for pair in entry["set"]}
             await db[collection].update_one({"_id": aggregate_id, "v": entry["seq"] - 1},
                                             {"$set": {**changes, "v": entry["seq"]}})
+    if pending and collection == DEMANDS:
+        await count_markers.restage(db, aggregate_id)  # the flags stay: the repair clears them
     return await db[collection].find_one({"_id": aggregate_id}) if pending else doc
 
 

@@ -34,6 +34,9 @@ MEMBERS = "members"            # projection of registry.members.v1 (specialties,
 UNITS = "units"                # projection of registry.units.v1 (paired community)
 BULK_BATCHES = "bulk_batches"  # events of a bulk write until published (bulk_writes.py)
 MIGRATIONS = "migrations"      # one marker per data migration done (service/migrations.py)
+COUNTERS = "demand_counts"     # list totals per place and key (adapters/counters.py)
+MARKERS = "count_markers"      # per demand: the key it is counted under (adapters/count_markers.py)
+BATCHES = "count_batches"      # a batch of new demands until counted (adapters/count_batches.py)
 OUTBOX_COLLECTIONS = (JOURNAL,)
 
 _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
@@ -68,6 +71,10 @@ _INDEXES: dict[str, list[list[tuple[str, int]]]] = {
     UNITS: [[("paired_community_id", ASCENDING)]],
     DISPATCH_STATS: [[("community_id", ASCENDING)]],
     SIGNUPS: [[("shift_id", ASCENDING)], [("claimant_id", ASCENDING)], [("demand_id", ASCENDING)]],
+    # A list total sums the counters of one place; the repair finds unfinished moves and changes.
+    COUNTERS: [[("place", ASCENDING)]],
+    MARKERS: [[("busy", ASCENDING)]],
+    JOURNAL: [[("counting", ASCENDING)]],
 }
 
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from gongjian_shared.envelope import utc_now
 
+from ..adapters import count_batches
 from ..adapters.projections import levels
 from ..adapters.store import DEMANDS, MIGRATIONS
+from ..domain.counts import PROJECTION
 
 BATCH = 500  # ids per update: the patched FerretDB pushes an $in of up to 500 down to its index
 
@@ -38,5 +40,26 @@ async def backfill_demand_levels(db: Any) -> int:
             await flush(path)
     for path in [p for p, ids in pending.items() if ids]:
         await flush(path)
+    await db[MIGRATIONS].update_one({"_id": marker}, {"$set": {"demands": done, "at": utc_now()}}, upsert=True)
+    return done
+
+
+async def count_demands(db: Any) -> int:
+    """Count the demands stored before the list totals were kept (adapters/count_batches.py).
+
+    Runs after ``backfill_demand_levels`` (the counters are per level id). Demands counted already
+    (a marker) are skipped, so a second run or a second instance counts nothing twice; demands
+    created meanwhile are counted by their own path. Returns how many this run counted.
+    """
+    marker = "migration:demand_counts"
+    if await db[MIGRATIONS].find_one({"_id": marker}):
+        return 0
+    done, batch = 0, []
+    async for doc in db[DEMANDS].find({}, PROJECTION):
+        batch.append(doc)
+        if len(batch) >= BATCH:
+            done += await count_batches.count_new(db, batch)
+            batch = []
+    done += await count_batches.count_new(db, batch)
     await db[MIGRATIONS].update_one({"_id": marker}, {"$set": {"demands": done, "at": utc_now()}}, upsert=True)
     return done

@@ -29,7 +29,7 @@ from ..adapters import jobs, journal
 from ..adapters.store import CLAIMS, DEMANDS, JOBS, TASKS
 from ..domain.demands import OPEN_CLAIM_STATES
 from ..domain.supervision import STEP_LABELS, is_settled
-from . import idle, inspection_jobs, resources
+from . import count_repair, idle, inspection_jobs, resources
 from .common import demand_event, iso
 from .notifications import notify
 
@@ -129,6 +129,7 @@ class Scheduler:
         self.ran: list[str] = []  # job ids this instance ran (for tests and logs)
         self._task: asyncio.Task | None = None
         self._last_sweep = 0.0
+        self._last_count_repair = time.monotonic()  # start-up repaired just before
         self._last_full = -jobs.FULL_EVERY_S  # the first tick looks at every due job
 
     async def start(self) -> None:
@@ -167,4 +168,7 @@ class Scheduler:
         if time.monotonic() - self._last_sweep > SWEEP_EVERY_S:
             self._last_sweep = time.monotonic()
             await resources.finish_pending(self.runtime)
+        if time.monotonic() - self._last_count_repair > count_repair.EVERY_S:
+            self._last_count_repair = time.monotonic()
+            await count_repair.repair(db)
         return count

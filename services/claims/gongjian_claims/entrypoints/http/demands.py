@@ -86,7 +86,7 @@ async def list_demands(request: Request, principal: CurrentPrincipal, place_id: 
         return {"total": 0, "items": []}
     return await demands.listing(runtime(request).db, place_id=place_id, kinds=[kind] if kind else None,
                                  status=status, category=category, limit=limit, offset=offset,
-                                 query={"status": {"$nin": list(wishes.UNPUBLISHED)}})
+                                 hidden=tuple(wishes.UNPUBLISHED))
 
 
 @router.get("/demands/{demand_id}", summary="查看需求 get a demand",
