@@ -15,7 +15,7 @@ from collections import Counter
 from gongjian_claims.adapters import count_batches, count_markers, counters
 from gongjian_claims.adapters.projections import scope
 from gongjian_claims.bootstrap import build_app
-from gongjian_claims.domain.counts import ALL, KEY_FIELDS, move
+from gongjian_claims.domain.counts import ALL, KEY_FIELDS, key_name, key_of_name, move
 from gongjian_claims.service import count_repair, migrations
 from gongjian_shared.testing import app_client, auth, eventually
 from pymongo import AsyncMongoClient
@@ -25,8 +25,9 @@ from .conftest import settings_for
 
 async def _counted(db, place: str) -> Counter:
     found = Counter()
-    async for doc in db["demand_counts"].find({"place": place}):
-        found[tuple(doc[f] for f in KEY_FIELDS)] += doc["n"]
+    async for doc in db["demand_totals"].find({"place": place}):
+        for name, n in doc["n"].items():
+            found[tuple(key_of_name(name)[f] for f in KEY_FIELDS)] += n
     return +found  # keys at zero dropped
 
 
@@ -113,12 +114,12 @@ async def test_every_path_keeps_the_totals_exact(world):
     assert wishes["total"] == await world.db["demands"].count_documents({"community_id": c, "kind": "wish"})
     needs = (await world.client.get("/lists/needs", params={"place_id": c}, headers=staff)).json()
     assert needs["total"] == len(needs["items"]) == 3  # the bulk rows; the rest are closed or withdrawn
-    await world.db["demand_counts"].update_one({"place": c, "status": "open", "kind": "need"}, {"$inc": {"n": 100}})
+    bump = f"n.{key_name({'kind': 'need', 'status': 'open', 'category': '志愿服务'})}"
+    await world.db["demand_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: 100}})
     try:  # proof that the total is the counters' (a count would not see this)
         assert (await world.client.get("/lists/needs", params={"place_id": c}, headers=staff)).json()["total"] == 103
     finally:
-        await world.db["demand_counts"].update_one({"place": c, "status": "open", "kind": "need"},
-                                                   {"$inc": {"n": -100}})
+        await world.db["demand_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: -100}})
 
 
 async def test_redelivery_retries_and_concurrent_restagings_count_once(world):
@@ -138,8 +139,8 @@ async def test_redelivery_retries_and_concurrent_restagings_count_once(world):
     await world.db["demands"].update_one({"_id": other}, {"$set": {"status": "closed", "v": doc["v"] + 1}})
     assert await asyncio.gather(*(count_markers.restage(world.db, other) for _ in range(4))) == [True] * 4
     assert await _counted(world.db, c) == await _actual(world.db, c)
-    assert (await world.db["count_markers"].find_one({"_id": other}))["rev"] == 2  # moved once after its creation
-    assert not await world.db["demand_counts"].count_documents({"place": c, "m.0": {"$exists": True}})
+    assert (await world.db["total_markers"].find_one({"_id": other}))["rev"] == 2  # moved once after its creation
+    assert not await world.db["demand_totals"].count_documents({"place": c, "m.0": {"$exists": True}})
 
 
 async def test_a_kill_between_marker_and_counters_or_before_the_restage_is_repaired(world, monkeypatch):
@@ -160,7 +161,7 @@ async def test_a_kill_between_marker_and_counters_or_before_the_restage_is_repai
     assert not await count_markers.restage(world.db, second, wait_s=0.1)  # a live move: left to its owner
 
     await count_repair.repair(world.db)  # younger than the grace: a live writer's, left alone
-    assert (await world.db["count_markers"].find_one({"_id": first})).get("busy")
+    assert (await world.db["total_markers"].find_one({"_id": first})).get("busy")
     done = await count_repair.repair(world.db, grace_s=0)
     assert done["moves"] >= 2
     assert await _counted(world.db, c) == await _actual(world.db, c)
@@ -195,7 +196,7 @@ async def test_old_demands_are_counted_once_at_start_up_and_a_crashed_batch_is_r
         await _exact(db, ALL, "city-o", "district-o", "street-o", "community-o1")
         assert sum((await _counted(db, ALL)).values()) == 7
     assert await migrations.count_demands(db) == 0  # marked done: not at the next start
-    await db["migrations"].delete_one({"_id": "migration:demand_counts"})
+    await db["migrations"].delete_one({"_id": "migration:demand_totals"})
     assert await migrations.count_demands(db) == 0  # every demand has its marker: nothing counted twice
     assert await counters.total(db, "street-o", kinds=["need"], status="open") == 3
 
@@ -211,5 +212,5 @@ async def test_old_demands_are_counted_once_at_start_up_and_a_crashed_batch_is_r
     assert await _counted(db, "community-o2") == Counter()
     assert (await count_repair.repair(db, grace_s=0))["batches"] == 1
     await _exact(db, ALL, "city-o", "community-o2")
-    assert not await db["count_batches"].count_documents({})
+    assert not await db["total_batches"].count_documents({})
     await mongo.close()

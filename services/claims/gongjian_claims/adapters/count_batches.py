@@ -2,7 +2,7 @@
 
 Per batch of demand documents, in this order:
 
-1. insert ``count_batches/<id>``: ``{items: JSON [[demand id, key, places]], phase: "inc", at}``;
+1. insert ``total_batches/<id>``: ``{items: JSON [[demand id, key, places]], phase: "inc", at}``;
 2. ``insert_many`` the demands' markers ``{key, places, v, rev: 1, batch: <id>}``; a demand that
    has a marker already (a re-run, a change that restaged it) is not this batch's to count;
 3. apply the summed deltas of the demands whose marker this batch wrote to the counters, as ONE
