@@ -2,6 +2,7 @@
 console and the dashboard make on it (p50/p99 per read; goal: p99 < 100 ms).
 
     uv run python benchmarks/city_reads.py [--scale 1.0] [--reads 200] [--concurrency 16] [--keep]
+                                           [--full-requests] [--reads 0]
 
 ``--scale 1`` is the city of issue 10: 500 communities (5 districts, 50 streets), 5,000 units,
 200,000 members, 1,000,000 demands with one claim each. A smaller scale shrinks members,
@@ -14,7 +15,13 @@ report there (POST /members/{id}/reports); demands with one claim each by claims
 publishing (POST /imports/demands, 2,000 rows a request, ``--bulk-concurrency`` at once; rows
 whose claimant claims has not learnt of yet are sent again, which the path allows: it is
 idempotent). Then each read runs ``--reads`` times, one at a time, on random places: latency
-per read, p50 and p99.
+per read, p50 and p99 (``--reads 0``: load only). Every step prints its rate, and the long ones
+their ETA.
+
+``--full-requests`` measures the loading of the full city at a small scale: the demands go to
+as few communities as fill a bulk request (2,000 rows, as every community's share does at
+``--scale 1``), so the requests are the full city's, not the handful of rows a community gets at
+a small scale (where per-request costs dominate).
 """
 
 from __future__ import annotations
@@ -58,6 +65,12 @@ def _environment() -> dict[str, str]:
     return demo_env(env)
 
 
+def eta(done: int, total: int, took: float) -> str:
+    """Time left at the rate so far, as h:mm:ss."""
+    left = int((total - done) * took / done) if done else 0
+    return f"{left // 3600}:{left // 60 % 60:02d}:{left % 60:02d}"
+
+
 class Api:
     def __init__(self, urls: dict[str, str], concurrency: int) -> None:
         from gongjian_shared.auth import issue_token
@@ -87,26 +100,33 @@ class Api:
         for chunk in range(0, len(coros), 2000):
             results += await asyncio.gather(*coros[chunk:chunk + 2000])
             done += len(coros[chunk:chunk + 2000])
-            print(f"\r  {label}: {done:,}/{len(coros):,} ({done / (time.perf_counter() - started):,.0f}/s)",
+            took = time.perf_counter() - started
+            print(f"\r  {label}: {done:,}/{len(coros):,} ({done / took:,.0f}/s, ETA {eta(done, len(coros), took)})",
                   end="", flush=True)
         print()
         return results
 
 
-async def load(api: Api, city: City, bulk_concurrency: int) -> dict[str, list[str]]:
+async def load(api: Api, city: City, bulk_concurrency: int, full_requests: bool) -> dict[str, list[str]]:
     admin = api.token("city_admin")
     t0 = time.perf_counter()
     for level in city.places_by_level():
         await api.each(f"places ({level[0]['kind']})",
                        [api.call("POST", "registry", "/places", admin, ok=(201, 409), json=p) for p in level])
     for kind, sheet in (("units", unit_sheet(city)), ("members", member_sheet(city))):
+        started = time.perf_counter()
         job = await api.call("POST", "registry", f"/imports/{kind}", admin, files={"file": (f"{kind}.xlsx", sheet)})
         while job["status"] not in ("done", "rejected", "failed"):
             await asyncio.sleep(1)
             job = await api.call("GET", "registry", f"/imports/{job['id']}", admin)
+            took, step = time.perf_counter() - started, "written" if job["status"] == "writing" else "validated"
+            print(f"\r  importing {kind}: {job['status']} {job.get(step, 0):,}/{job['total']:,} "
+                  f"({job.get(step, 0) / took:,.0f}/s, ETA {eta(job.get(step, 0), job['total'], took)})",
+                  end="", flush=True)
+        print()
         if job["status"] != "done":
             raise RuntimeError(f"import of {kind}: {job['status']} {job.get('errors', [])[:3]}")
-        print(f"  imported {kind}: {job.get('created', '?'):,} in {time.perf_counter() - t0:.0f}s", flush=True)
+        print(f"  imported {kind}: {job.get('created', '?'):,} in {time.perf_counter() - started:.0f}s", flush=True)
     rosters = await api.each("member lists", [api.call(
         "GET", "registry", f"/communities/{c}/members", api.token("community_admin", c)) for c in city.communities])
     reporters = {c: [m["id"] for m in r["members"][:10]] for c, r in zip(city.communities, rosters, strict=True)}
@@ -117,7 +137,7 @@ async def load(api: Api, city: City, bulk_concurrency: int) -> dict[str, list[st
     staffed = [c for c, ms in reporters.items() if ms]  # at small scales some communities have no member
     numbers: dict[str, list[int]] = defaultdict(list)  # demand numbers per community (rows made per request)
     for i in range(city.demands):
-        numbers[rnd.choice(staffed)].append(i)
+        numbers[staffed[i // BULK_ROWS % len(staffed)] if full_requests else rnd.choice(staffed)].append(i)
     chunks = [(c, ns[k:k + BULK_ROWS]) for c, ns in numbers.items() for k in range(0, len(ns), BULK_ROWS)]
 
     def row(c: str, i: int) -> dict:
@@ -141,9 +161,9 @@ async def load(api: Api, city: City, bulk_concurrency: int) -> dict[str, list[st
                 await asyncio.sleep(2)
             else:
                 raise RuntimeError(f"claimants still unknown to claims: {out['errors'][:3]}")
-        took = time.perf_counter() - t1
-        print(f"\r  demands with claims: {totals['demands']:,} / {totals['claims']:,} "
-              f"({totals['demands'] / took:,.0f} demands/s)", end="", flush=True)
+        took, done = time.perf_counter() - t1, totals["demands"]
+        print(f"\r  demands with claims: {done:,} / {totals['claims']:,} of {city.demands:,} "
+              f"({done / took:,.0f} demands/s, ETA {eta(done, city.demands, took)})", end="", flush=True)
 
     await asyncio.gather(*(publish(c, chunk) for c, chunk in chunks))
     print(f"\nloaded in {time.perf_counter() - t0:.0f}s (demands with claims: {time.perf_counter() - t1:.0f}s)",
@@ -195,6 +215,10 @@ async def main() -> int:
     parser.add_argument("--reads", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--bulk-concurrency", type=int, default=2, help="bulk publishing requests at once")
+    parser.add_argument("--members", type=int, help="members instead of the scale's (to time one step)")
+    parser.add_argument("--demands", type=int, help="demands instead of the scale's (to time one step)")
+    parser.add_argument("--full-requests", action="store_true",
+                        help="demands in as few communities as fill 2,000-row requests (the full city's requests)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     env = _environment()
@@ -202,14 +226,15 @@ async def main() -> int:
     from gongjian_local.services import running_services
 
     city = City(args.scale)
+    city.members, city.demands = args.members or city.members, args.demands or city.demands
     print(f"city at scale {args.scale}: {len(city.communities)} communities, {city.units:,} units, "
           f"{city.members:,} members, {city.demands:,} demands (namespace {env['GONGJIAN_TOPIC_PREFIX']})", flush=True)
     try:
         with running_services(env, log=lambda line: None) as services:
             api = Api({name: s.url for name, s in services.items()}, args.concurrency)
-            loaded = await load(api, city, args.bulk_concurrency)
+            loaded = await load(api, city, args.bulk_concurrency, args.full_requests)
             await asyncio.sleep(5)  # let evaluation catch up with the last events
-            ok = await measure(api, city, loaded["demands"], args.reads)
+            ok = await measure(api, city, loaded["demands"], args.reads) if args.reads else True
             await api.http.aclose()
     finally:
         if not args.keep:

@@ -105,3 +105,19 @@ async def test_a_place_someone_else_holds_refuses_the_claim_rather_than_doubling
     assert (out["demands"], out["claims"]) == (1, 0)
     assert [(e["row"], e["claim"], e["code"]) for e in out["errors"]] == [(1, 0, "claim-busy")]
     assert await world.db["claims"].count_documents({"demand_id": demand_id_for(here, "held")}) == 0
+
+
+async def test_a_document_lost_after_its_journal_entry_is_rolled_forward_from_the_journal(world):
+    from gongjian_claims.service.bulk_publish import demand_id_for
+
+    here = await world.community()
+    staff = auth("community_admin", here)
+    r = await world.client.post("/imports/demands", json={"rows": [_row(here, "lost")]}, headers=staff)
+    assert r.json()["demands"] == 1
+    demand_id = demand_id_for(here, "lost")
+    written = await world.db["demands"].find_one({"_id": demand_id})
+    await world.db["demands"].delete_one({"_id": demand_id})  # a crash between the journal and the document
+
+    again = await world.client.get(f"/demands/{demand_id}", headers=staff)
+    assert again.status_code == 200 and again.json()["title"] == "批量需求 lost"
+    assert await world.db["demands"].find_one({"_id": demand_id}) == written

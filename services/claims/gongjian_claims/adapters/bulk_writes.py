@@ -25,7 +25,8 @@ import json
 import logging
 from typing import Any
 
-from bson import ObjectId
+import bson
+from bson import Binary, ObjectId
 from gongjian_shared.envelope import CloudEvent, utc_now
 from gongjian_shared.outbox import event_record, outbox_entries
 from ..domain.counts import PROJECTION
@@ -45,20 +46,26 @@ def creation(collection: str, doc: dict[str, Any], topic: str, event: CloudEvent
 
 
 async def _publish(runtime: Any, staged: list[list[Any]]) -> None:
-    """``staged``: [aggregate id, outbox entry] pairs."""
-    records = [event_record(runtime.settings.topic_prefix, entry, CloudEvent.model_validate(entry["event"]).to_bytes())
-               for _, entry in staged]
+    """``staged``: [aggregate id, outbox entry] pairs. The entry's event is already the envelope's
+    JSON form (``CloudEvent.to_dict``): serialised as it is, not validated again (a third of the
+    request's CPU at 2,000 rows)."""
+    records = [event_record(runtime.settings.topic_prefix, entry) for _, entry in staged]
     if records:
         await runtime.producer.publish_raw(records)
 
 
-async def create_all(runtime: Any, entries: list[dict[str, Any]]) -> int:
-    """Write the entries, then their documents, then publish their events; returns how many were new."""
+async def create_all(runtime: Any, entries: list[dict[str, Any]]) -> dict[str, int]:
+    """Write the entries, then their documents (per collection, in the entries' order), then publish
+    their events; returns how many were new per collection.
+
+    One call for all the aggregates of a request: one staging document, one ``insert_many`` of the
+    journal entries and one publish, whatever the number of collections."""
     db = runtime.db
     staged = [[e["aggregate"], pending] for e in entries for pending in e["outbox"]]
     batch_id = ObjectId()
     await db[BULK_BATCHES].insert_one({"_id": batch_id, "staged": json.dumps(staged, ensure_ascii=False)})
-    existing = await insert_new(db, JOURNAL, [{**e, "outbox": []} for e in entries])
+    existing = await insert_new(db, JOURNAL, [  # the created document as BSON bytes (journal.created_doc)
+        {**e, "outbox": [], "create": Binary(bson.encode(e["create"]))} for e in entries])
     by_collection: dict[str, list[dict[str, Any]]] = {}
     for entry in entries:  # documents of existing entries too: a crash may have come in between
         by_collection.setdefault(entry["coll"], []).append(entry["create"])
@@ -69,7 +76,10 @@ async def create_all(runtime: Any, entries: list[dict[str, Any]]) -> int:
     fresh = {e["aggregate"] for i, e in enumerate(entries) if i not in existing}
     await _publish(runtime, [s for s in staged if s[0] in fresh])
     await db[BULK_BATCHES].delete_one({"_id": batch_id})
-    return len(fresh)
+    new = dict.fromkeys(by_collection, 0)
+    for i, entry in enumerate(entries):
+        new[entry["coll"]] += i not in existing
+    return new
 
 
 async def _count(db: Any, ids: list[str]) -> None:

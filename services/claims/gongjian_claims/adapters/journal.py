@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import bson
 from bson import ObjectId
 from gongjian_shared.envelope import CloudEvent, utc_now
 from gongjian_shared.outbox import outbox_entries, outbox_fields
@@ -95,6 +96,13 @@ async def change(runtime: Any, collection: str, doc: dict[str, Any], changes: di
     return done
 
 
+def created_doc(db: Any, entry: dict[str, Any]) -> dict[str, Any]:
+    """The document a creating entry made: a sub-document, or its BSON bytes (bulk writes store
+    it so: FerretDB converts a nested document several times slower than one binary value)."""
+    doc = entry["create"]
+    return bson.decode(doc, codec_options=db.codec_options) if isinstance(doc, bytes) else doc
+
+
 async def roll_forward(db: Any, collection: str, aggregate_id: str) -> dict[str, Any] | None:
     """Apply journal entries the document has not caught up with (after a crash)."""
     doc = await db[collection].find_one({"_id": aggregate_id})
@@ -103,7 +111,7 @@ async def roll_forward(db: Any, collection: str, aggregate_id: str) -> dict[str,
     for entry in pending:
         if entry["seq"] == 0:
             try:
-                await db[collection].insert_one(entry["create"])
+                await db[collection].insert_one(created_doc(db, entry))
             except DuplicateKeyError:
                 pass
         else:

@@ -179,11 +179,11 @@ async def publish_rows(runtime: Any, rows: list[tuple[int, dict[str, Any]]], *, 
     await jobs.schedule(db, [j for _, demand, _ in planned for j in demands.supervision_jobs(demand)] + [
         j for c in docs for j in idle_jobs(c["_id"], since_of(c), idle_days=settings.claim_idle_days,
                                            warn_days=settings.claim_idle_warn_days, now=c["claimed_at"])])
-    new_demands = await bulk_writes.create_all(runtime, [
+    new = await bulk_writes.create_all(runtime, [  # demands before their claims, on Kafka too
         bulk_writes.creation(DEMANDS, {**d, "v": 0}, CLAIMS_DEMANDS, demands.published_event(d))
-        for _, d, _ in planned])
-    new_claims = await bulk_writes.create_all(runtime, [
+        for _, d, _ in planned] + [
         bulk_writes.creation(CLAIMS, {**c, "v": 0}, CLAIMS_DEMANDS, claimed_event(by_id[c["demand_id"]], c))
         for c in docs])
-    return {"demands": new_demands, "existing": len(planned) - new_demands, "claims": new_claims,
+    new_demands = new.get(DEMANDS, 0)
+    return {"demands": new_demands, "existing": len(planned) - new_demands, "claims": new.get(CLAIMS, 0),
             "errors": sorted(report.errors, key=lambda e: (e["row"], e["claim"] if e["claim"] is not None else -1))}
