@@ -25,7 +25,7 @@ from .conftest import settings_for
 
 async def _counted(db, place: str) -> Counter:
     found = Counter()
-    async for doc in db["demand_totals"].find({"place": place}):
+    async for doc in db["list_totals"].find({"place": place}):
         for name, n in doc["n"].items():
             found[tuple(key_of_name(name)[f] for f in KEY_FIELDS)] += n
     return +found  # keys at zero dropped
@@ -115,11 +115,11 @@ async def test_every_path_keeps_the_totals_exact(world):
     needs = (await world.client.get("/lists/needs", params={"place_id": c}, headers=staff)).json()
     assert needs["total"] == len(needs["items"]) == 3  # the bulk rows; the rest are closed or withdrawn
     bump = f"n.{key_name({'kind': 'need', 'status': 'open', 'category': '志愿服务'})}"
-    await world.db["demand_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: 100}})
+    await world.db["list_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: 100}})
     try:  # proof that the total is the counters' (a count would not see this)
         assert (await world.client.get("/lists/needs", params={"place_id": c}, headers=staff)).json()["total"] == 103
     finally:
-        await world.db["demand_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: -100}})
+        await world.db["list_totals"].update_one({"_id": f"{c}|0"}, {"$inc": {bump: -100}})
 
 
 async def test_redelivery_retries_and_concurrent_restagings_count_once(world):
@@ -139,8 +139,8 @@ async def test_redelivery_retries_and_concurrent_restagings_count_once(world):
     await world.db["demands"].update_one({"_id": other}, {"$set": {"status": "closed", "v": doc["v"] + 1}})
     assert await asyncio.gather(*(count_markers.restage(world.db, other) for _ in range(4))) == [True] * 4
     assert await _counted(world.db, c) == await _actual(world.db, c)
-    assert (await world.db["total_markers"].find_one({"_id": other}))["rev"] == 2  # moved once after its creation
-    assert not await world.db["demand_totals"].count_documents({"place": c, "m.0": {"$exists": True}})
+    assert (await world.db["list_markers"].find_one({"_id": other}))["rev"] == 2  # moved once after its creation
+    assert not await world.db["list_totals"].count_documents({"place": c, "m.0": {"$exists": True}})
 
 
 async def test_a_kill_between_marker_and_counters_or_before_the_restage_is_repaired(world, monkeypatch):
@@ -161,7 +161,7 @@ async def test_a_kill_between_marker_and_counters_or_before_the_restage_is_repai
     assert not await count_markers.restage(world.db, second, wait_s=0.1)  # a live move: left to its owner
 
     await count_repair.repair(world.db)  # younger than the grace: a live writer's, left alone
-    assert (await world.db["total_markers"].find_one({"_id": first})).get("busy")
+    assert (await world.db["list_markers"].find_one({"_id": first})).get("busy")
     done = await count_repair.repair(world.db, grace_s=0)
     assert done["moves"] >= 2
     assert await _counted(world.db, c) == await _actual(world.db, c)
@@ -196,7 +196,7 @@ async def test_old_demands_are_counted_once_at_start_up_and_a_crashed_batch_is_r
         await _exact(db, ALL, "city-o", "district-o", "street-o", "community-o1")
         assert sum((await _counted(db, ALL)).values()) == 7
     assert await migrations.count_demands(db) == 0  # marked done: not at the next start
-    await db["migrations"].delete_one({"_id": "migration:demand_totals"})
+    await db["migrations"].delete_one({"_id": "migration:list_totals"})
     assert await migrations.count_demands(db) == 0  # every demand has its marker: nothing counted twice
     assert await counters.total(db, "street-o", kinds=["need"], status="open") == 3
 
@@ -212,5 +212,5 @@ async def test_old_demands_are_counted_once_at_start_up_and_a_crashed_batch_is_r
     assert await _counted(db, "community-o2") == Counter()
     assert (await count_repair.repair(db, grace_s=0))["batches"] == 1
     await _exact(db, ALL, "city-o", "community-o2")
-    assert not await db["total_batches"].count_documents({})
+    assert not await db["list_batches"].count_documents({})
     await mongo.close()

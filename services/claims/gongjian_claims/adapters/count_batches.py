@@ -2,8 +2,9 @@
 
 Per batch of demand documents, in this order:
 
-1. insert ``total_batches/<id>``: ``{items: JSON [[demand id, key, places]], phase: "inc", at}``;
-2. ``insert_many`` the demands' markers ``{key, places, v, rev: 1, batch: <id>}``; a demand that
+1. insert ``list_batches/<id>``: ``{items: JSON [[demand id, key, places]], phase: "inc", at}``;
+2. ``insert_many`` the demands' markers ``{key, v, rev: 1, batch: <id>}`` (few fields: FerretDB's
+   cost per document grows with them; a later move sets ``places``); a demand that
    has a marker already (a re-run, a change that restaged it) is not this batch's to count;
 3. apply the summed deltas of the demands whose marker this batch wrote to the counters, as ONE
    move (its id = the batch id: idempotent, adapters/counters.py), phase "pull", release, delete.
@@ -35,8 +36,8 @@ async def count_new(db: Any, demands: list[dict[str, Any]]) -> int:
     items = [[d["_id"], key_of(d), places_of(d)] for d in demands]
     batch = {"_id": str(ObjectId()), "items": json.dumps(items, ensure_ascii=False), "phase": "inc", "at": utc_now()}
     await db[BATCHES].insert_one(batch)
-    had = await insert_new(db, MARKERS, [{"_id": i, "key": k, "places": p, "v": d.get("v", 0), "rev": 1,
-                                          "batch": batch["_id"]} for d, (i, k, p) in zip(demands, items)])
+    had = await insert_new(db, MARKERS, [{"_id": i, "key": k, "v": d.get("v", 0), "rev": 1, "batch": batch["_id"]}
+                                         for d, (i, k, _) in zip(demands, items)])
     fresh = [item for n, item in enumerate(items) if n not in had]
     await _finish(db, batch, fresh)
     return len(fresh)

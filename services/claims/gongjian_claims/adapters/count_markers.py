@@ -1,6 +1,6 @@
 """Keeping one demand counted (the single path): its marker, moved once per change of its key.
 
-The marker ``total_markers/<demand id>``: ``{key: {kind, status, category}, places: [{p, s}],
+The marker ``list_markers/<demand id>``: ``{key: "<kind>|<status>|<category>", places: [{p, s}],
 v: the demand version counted, rev}``. ``restage`` brings it to the demand's current document:
 
 1. read the marker, then the demand; nothing to do if the marker counted this version already

@@ -1,4 +1,4 @@
-"""Counter documents of the demand list totals (``demand_totals``): idempotent moves and sums.
+"""Counter documents of the demand list totals (``list_totals``): idempotent moves and sums.
 
 A counter document: ``{_id: "<place>|<shard>", place, shard, n: {"<kind>|<status>|<category>":
 count}, m}`` (domain/counts.py says why one per place and shard). ``m`` lists the moves applied

@@ -34,11 +34,12 @@ MEMBERS = "members"            # projection of registry.members.v1 (specialties,
 UNITS = "units"                # projection of registry.units.v1 (paired community)
 BULK_BATCHES = "bulk_batches"  # events of a bulk write until published (bulk_writes.py)
 MIGRATIONS = "migrations"      # one marker per data migration done (service/migrations.py)
-# (renamed from demand_counts/count_markers/count_batches, which held one counter per key: a
-# database that ran that layout counts again from scratch by the start-up migration)
-COUNTERS = "demand_totals"     # list totals per place and shard (adapters/counters.py)
-MARKERS = "total_markers"      # per demand: the key it is counted under (adapters/count_markers.py)
-BATCHES = "total_batches"      # a batch of new demands until counted (adapters/count_batches.py)
+# (the layouts landed before, demand_counts/count_markers/count_batches and then
+# demand_totals/total_markers/total_batches, are left behind: a database that ran one counts
+# again from scratch by the start-up migration)
+COUNTERS = "list_totals"       # list totals per place and shard (adapters/counters.py)
+MARKERS = "list_markers"       # per demand: the key it is counted under (adapters/count_markers.py)
+BATCHES = "list_batches"       # a batch of new demands until counted (adapters/count_batches.py)
 OUTBOX_COLLECTIONS = (JOURNAL,)
 
 _INDEXES: dict[str, list[list[tuple[str, int]]]] = {

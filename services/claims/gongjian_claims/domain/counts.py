@@ -38,8 +38,9 @@ Deltas = dict[str, tuple[dict[str, Any], dict[str, int]]]  # counter id → (its
 _ESCAPES = (("%", "%25"), (".", "%2E"), ("$", "%24"), ("|", "%7C"))  # a key name is a field name
 
 
-def key_of(demand: dict[str, Any]) -> Key:
-    return {f: demand.get(f) for f in KEY_FIELDS}
+def key_of(demand: dict[str, Any]) -> str:
+    """The demand's key as counted: ``key_name`` of its kind, status and category."""
+    return key_name({f: demand.get(f) for f in KEY_FIELDS})
 
 
 def touches_key(changes: Iterable[str]) -> bool:
@@ -84,18 +85,17 @@ def key_of_name(name: str) -> Key:
     return dict(zip(KEY_FIELDS, (_unescape(part) for part in name.split("|")), strict=True))
 
 
-def add(deltas: Deltas, places: list[dict[str, Any]], key: Key | None, by: int) -> Deltas:
-    """Add ``by`` to ``key`` at every place (nothing for ``key`` None: a demand not counted yet)."""
-    if key is None:
+def add(deltas: Deltas, places: list[dict[str, Any]], name: str | None, by: int) -> Deltas:
+    """Add ``by`` to key ``name`` at every place (nothing for None: a demand not counted yet)."""
+    if name is None:
         return deltas
-    name = key_name(key)
     for place in places:
         fields, changes = deltas.setdefault(counter_id(place), ({"place": place["p"], "shard": place["s"]}, {}))
         changes[name] = changes.get(name, 0) + by
     return deltas
 
 
-def move(places: list[dict[str, Any]], old: Key | None, new: Key) -> Deltas:
+def move(places: list[dict[str, Any]], old: str | None, new: str) -> Deltas:
     """The counters a demand moving from ``old`` to ``new`` changes: −1 on old's key, +1 on new's."""
     return add(add({}, places, old, -1), places, new, 1)
 

@@ -2,8 +2,8 @@
 
 Three windows a killed process can leave open, each found by an indexed query:
 
-- a marker moved but its counters not (``total_markers.busy``): the move is finished;
-- a batch of new demands staged but not counted (``count_batches``): the batch is finished;
+- a marker moved but its counters not (``list_markers.busy``): the move is finished;
+- a batch of new demands staged but not counted (``list_batches``): the batch is finished;
 - a demand changed (its journal entry flagged ``counting``) but not restaged: the demand is
   rolled forward, restaged, and the flag cleared.
 

@@ -51,7 +51,7 @@ async def count_demands(db: Any) -> int:
     (a marker) are skipped, so a second run or a second instance counts nothing twice; demands
     created meanwhile are counted by their own path. Returns how many this run counted.
     """
-    marker = "migration:demand_totals"
+    marker = "migration:list_totals"
     if await db[MIGRATIONS].find_one({"_id": marker}):
         return 0
     done, batch = 0, []
