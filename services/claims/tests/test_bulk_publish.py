@@ -53,11 +53,14 @@ async def test_rows_go_in_with_their_claims_bad_rows_are_reported_and_a_rerun_ch
     pending = await world.db["journal"].count_documents({"aggregate": {"$in": sorted(ids)}, "outbox.0": {"$exists": True}})
     assert pending == 0  # published by the request itself, not left to the relay
 
+    loads = {"claimant_id": {"$in": [a, b]}}
+    assert await world.db["claimant_loads"].count_documents(loads) == 4  # a: r1, r2, r7; b: r1
     again = (await world.client.post("/imports/demands", json=body, headers=staff)).json()
     assert (again["demands"], again["existing"], again["claims"]) == (0, 4, 0)
     assert len(again["errors"]) == len(out["errors"])
     assert await world.db["claims"].count_documents({"demand_id": {"$in": sorted(ids)}}) == 4
     assert await world.db["seats"].count_documents({"pool": by_ref["r1"]["id"]}) == 2
+    assert await world.db["claimant_loads"].count_documents(loads) == 4  # a re-run finds its own slots
 
 
 async def test_only_officials_publish_in_bulk_and_a_bad_body_is_a_422(world):

@@ -106,25 +106,32 @@ async def _claims(db: Any, planned: list[tuple[int, dict[str, Any], list[dict[st
               for kind in ("member", "unit")}
     docs = {"member": await _docs(db, MEMBERS, wanted["member"]), "unit": await _docs(db, UNITS, wanted["unit"])}
     held = await _loads(db, wanted["member"] | wanted["unit"])
+    own = {(cid, c): s for cid, slots in held.items() for s, c in slots.items()}  # a re-run: a claim's slot
+    free = dict.fromkeys(held, 0)  # lowest slot that may be free (slots are only added below)
+    claimants: dict[tuple[str, str, bool], Any] = {}  # a claimant of many rows is read once
     now, out = utc_now(), []
     for row, demand, asked in planned:
         taken: set[str] = set()
         for k, ask in enumerate(asked):
             cid, kind = ask["claimant_id"], ask["claimant_kind"]
             claim_id = f"claim-{demand['_id'].removeprefix('demand-')}-{k}"
-            claimant = await projections.load_claimant(db, cid, kind, doc=docs[kind].get(cid),
-                                                       with_streets=demand["rules"].get("scope") == "street")
-            refusal = precheck(demand, now) or eligibility(demand, claimant) or \
+            key = (cid, kind, demand["rules"].get("scope") == "street")
+            if key not in claimants:
+                claimants[key] = await projections.load_claimant(db, cid, kind, doc=docs[kind].get(cid),
+                                                                 with_streets=key[2])
+            refusal = precheck(demand, now) or eligibility(demand, claimants[key]) or \
                 (ALREADY if cid in taken else None) or (FULL if len(taken) >= demand["capacity"] else None)
             slots = held[cid]
-            slot = next((s for s, c in slots.items() if c == claim_id), None)  # a re-run: its own slot
+            slot = own.get((cid, claim_id))
             limit = demand["rules"].get("max_open_claims")
             if refusal is None and slot is None:
                 if limit is not None and len(slots) >= limit:
                     refusal = limit_refusal(limit)
                 else:
-                    slot = next(s for s in range(len(slots) + 1) if s not in slots)
-                    slots[slot] = claim_id
+                    while free[cid] in slots:
+                        free[cid] += 1
+                    slot = free[cid]
+                    slots[slot], own[(cid, claim_id)] = claim_id, slot
             if refusal is not None:
                 report.bad(row, refusal.code, refusal.detail, k)
                 continue
