@@ -34,7 +34,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from pathlib import Path
 
 import httpx
@@ -145,6 +145,8 @@ async def load(api: Api, city: City, bulk_concurrency: int, full_requests: bool)
                 "capacity": 2, "claims": [{"claimant_id": reporters[c][i % len(reporters[c])], "claimant_kind": "member"}]}
 
     gate, totals, t1 = asyncio.Semaphore(bulk_concurrency), {"demands": 0, "claims": 0}, time.perf_counter()
+    # (demands done, seconds) at the last answers: the rate over as many requests as run at once
+    answers: deque[tuple[int, float]] = deque([(0, 0.0)], maxlen=bulk_concurrency + 1)
 
     async def publish(community: str, chunk_numbers: list[int]) -> None:
         chunk = [row(community, i) for i in chunk_numbers]
@@ -162,8 +164,12 @@ async def load(api: Api, city: City, bulk_concurrency: int, full_requests: bool)
             else:
                 raise RuntimeError(f"claimants still unknown to claims: {out['errors'][:3]}")
         took, done = time.perf_counter() - t1, totals["demands"]
+        answers.append((done, took))
+        first_done, first_took = answers[0]
+        recent = (done - first_done) / (took - first_took) if took > first_took else 0.0
         print(f"\r  demands with claims: {done:,} / {totals['claims']:,} of {city.demands:,} "
-              f"({done / took:,.0f} demands/s, ETA {eta(done, city.demands, took)})", end="", flush=True)
+              f"({done / took:,.0f} demands/s, lately {recent:,.0f}/s, {time.strftime('%H:%M:%S', time.gmtime())} UTC, "
+              f"ETA {eta(done, city.demands, took)})", end="", flush=True)
 
     await asyncio.gather(*(publish(c, chunk) for c, chunk in chunks))
     print(f"\nloaded in {time.perf_counter() - t0:.0f}s (demands with claims: {time.perf_counter() - t1:.0f}s)",
