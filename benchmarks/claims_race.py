@@ -272,6 +272,23 @@ def load_average() -> str:
     return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used (Linux /proc; 0 elsewhere).
+
+    The service's CPU per claim is the figure that barely moves with the machine's other load
+    (the rates do: other engineers share the cores), so changes to the claim path compare on it.
+    """
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rpartition(")")[2].split()
+        except OSError:
+            return 0.0
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
+
+
 def judge(claims: dict, bare: dict) -> list[str]:
     """The goal's misses (empty when met): mean ratio >= 0.5, last quarter >= 0.85x the first."""
     ratios = [c / b for c, b in zip(claims["rates"], bare["rates"], strict=True)]
@@ -321,24 +338,31 @@ async def main() -> None:
         print(f"{args.rounds} rounds × {args.claims} concurrent claims on capacity {args.capacity} "
               f"({args.connections} HTTP connections), each followed by a bare round:")
         rounds = ClaimRound([u for _, u in started], community, members, args.capacity, args.connections)
-        claims: dict = {"latencies": [], "rates": []}
+        claims: dict = {"latencies": [], "rates": [], "cpu_ms": []}
+        pids = [proc.pid for proc, _ in started]
         bare: dict = {"latencies": [], "rates": []}
         async with httpx.AsyncClient(base_url=url, timeout=120) as client:
             for n in range(1, args.rounds + 1):
-                for figures, (rate, latencies) in ((claims, await rounds.run(client, n)),
+                cpu_before = cpu_seconds(pids)
+                claimed = await rounds.run(client, n)
+                claims["cpu_ms"].append((cpu_seconds(pids) - cpu_before) * 1000 / args.claims)
+                for figures, (rate, latencies) in ((claims, claimed),
                                                    (bare, await bare_round(mongo[database], n, args.claims,
                                                                            args.capacity))):
                     figures["rates"].append(rate)
                     figures["latencies"] += latencies
                 print(f"  round {n:2d}: {args.capacity} granted, {args.claims - args.capacity} refused; "
                       f"claims {claims['rates'][-1]:6.0f}/s, bare {bare['rates'][-1]:6.0f}/s, "
-                      f"ratio {claims['rates'][-1] / bare['rates'][-1]:.2f}; load average {load_average()}",
+                      f"ratio {claims['rates'][-1] / bare['rates'][-1]:.2f}; service CPU {claims['cpu_ms'][-1]:.2f} ms/claim; "
+                      f"load average {load_average()}",
                       flush=True)
         await rounds.pool.close()
         print()
         print(f"every round: exactly {args.capacity} granted, {args.claims - args.capacity} refused (409), nobody twice")
         report("claims over HTTP (service process)   ", claims)
         report("reference: bare conditional update_one", bare)
+        print(f"claims service CPU per claim (user+system, all instances): mean {statistics.mean(claims['cpu_ms']):.2f} ms"
+              f" (rounds 2 on: {statistics.mean(claims['cpu_ms'][1:] or claims['cpu_ms']):.2f} ms)")
         misses = judge(claims, bare)
     finally:
         stop_started()

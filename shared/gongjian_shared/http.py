@@ -6,8 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
+from opentelemetry import context as otel_context
 from fastapi.responses import JSONResponse
+from starlette.routing import BaseRoute
 
 from .body_limit import BodyLimit
 from .fold_query import FoldQuery
@@ -18,21 +20,46 @@ from .access import public
 from .answers import document_answers
 from .problems import install_problem_handlers
 from .runtime import ServiceRuntime
+from .tracing import exporting, server_context
 
 
 # FastAPI's own OpenTelemetry: the server span per request (continuing an incoming traceparent)
 # and nothing else. Metrics are Prometheus (metrics.py); its OTel logs would carry exception
 # messages past the personal-data filter; per-dependency spans cost more than they tell.
+UNTRACED = ("/healthz", "/readyz", "/metrics")
 TELEMETRY = {"tracing": True, "metrics": False, "logs": False, "operation_spans": False,
-             "exclude": lambda scope: scope.get("path") in ("/healthz", "/readyz", "/metrics")}
+             "exclude": lambda scope: scope.get("path") in UNTRACED}
+
+
+class ServiceApp(FastAPI):
+    """FastAPI whose server span costs next to nothing while no span is exported.
+
+    FastAPI's telemetry builds the recorded span's attributes and wraps every send even when the
+    sampler drops the span (a tenth of a claim's CPU, benchmarks/claims_race.py). Until something
+    exports (tracing.exporting()), the request runs instead inside a non-recording span that
+    continues its ``traceparent`` (tracing.server_context): the same trace id in log lines, in the
+    events its outbox entries carry and in calls to other services. Once exporting, FastAPI's own.
+    """
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] in UNTRACED or "fastapi.telemetry" in scope or exporting():
+            await super().__call__(scope, receive, send)
+            return
+        token = otel_context.attach(server_context(scope["headers"]))
+        scope["fastapi.telemetry"] = None  # FastAPI's marker for "observed already": its telemetry stays out
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            scope.pop("fastapi.telemetry", None)
+            otel_context.detach(token)
 
 
 def create_app(runtime: ServiceRuntime, *, title: str, description: str, version: str = "0.1.0",
                uploads: Mapping[str, int | None] | None = None) -> FastAPI:
     """The service's app with the shared middleware; ``uploads``: path pattern → largest file in bytes
     for upload routes (body_limit.py; every other body is limited to its default)."""
-    app = FastAPI(title=title, description=description, version=version, lifespan=runtime.lifespan,
-                  telemetry=TELEMETRY)
+    app = ServiceApp(title=title, description=description, version=version, lifespan=runtime.lifespan,
+                     telemetry=TELEMETRY)
     app.state.runtime = runtime
     app.state.settings = runtime.settings
     install_problem_handlers(app)
@@ -62,6 +89,24 @@ def create_app(runtime: ServiceRuntime, *, title: str, description: str, version
         return asyncapi_document(runtime)
 
     return app
+
+
+def include_routes(app: FastAPI, *routers: APIRouter) -> None:
+    """Add each router's routes to the app itself, in order, instead of including the routers.
+
+    FastAPI 0.16x includes a router lazily: every request is matched through each level of
+    inclusion again, and once more to handle it (a tenth of a claim's CPU with claims' twenty
+    routers nested two deep, benchmarks/claims_race.py). A route made by a router's decorator
+    already carries the router's tags and dependencies, so only routers included as they are
+    qualify: one that includes others (with a prefix, dependencies …) raises ``TypeError``;
+    include that one with ``app.include_router``. (``app.dependency_overrides`` does not reach
+    these routes: nothing in the project overrides dependencies.)
+    """
+    for router in routers:
+        for route in router.routes:
+            if not isinstance(route, BaseRoute) or type(route).__name__ == "_IncludedRouter":
+                raise TypeError(f"{router!r} includes another router: use app.include_router for it")
+            app.router.routes.append(route)
 
 
 def _document_idempotency(app: FastAPI) -> None:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from opentelemetry import trace
+from opentelemetry import propagate, trace
+from opentelemetry.context import Context
 from opentelemetry.propagate import inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
@@ -71,6 +72,45 @@ def export_to(processor: SpanProcessor) -> None:
     provider.add_span_processor(processor)
     if isinstance(provider.sampler, WhenExported):
         provider.sampler.exporting = True
+
+
+def exporting() -> bool:
+    """True once spans are recorded for export (or under a tracer provider that is not ours)."""
+    sampler = getattr(trace.get_tracer_provider(), "sampler", None)
+    return not isinstance(sampler, WhenExported) or sampler.exporting
+
+
+PROPAGATION_HEADERS = (b"traceparent", b"tracestate", b"baggage")  # what the W3C propagators read
+
+
+def server_context(headers: list[tuple[bytes, bytes]]) -> Context:
+    """The context of an HTTP request's server span while nothing is exported: a non-recording span
+    continuing the request's ``traceparent`` (or starting a trace), as FastAPI's own telemetry makes it
+    (http.ServiceApp), without the recorded span's attributes and bookkeeping.
+
+    The span comes from the tracer provider (its sampler and id generator), so its ids are real;
+    only the request's propagation headers are read, and no caller's context leaks in.
+    """
+    carrier: dict[str, str] = {}
+    for name, value in headers:
+        if name in PROPAGATION_HEADERS:
+            key = name.decode("latin-1")
+            carrier[key] = f"{carrier[key]},{value.decode('latin-1')}" if key in carrier else value.decode("latin-1")
+    parent = propagate.extract(carrier) if carrier else Context()
+    span = _server_tracer().start_span("HTTP", context=parent, kind=trace.SpanKind.SERVER)
+    return trace.set_span_in_context(span, parent)
+
+
+_tracers: dict[int, tuple[trace.TracerProvider, trace.Tracer]] = {}
+
+
+def _server_tracer() -> trace.Tracer:
+    """The provider's tracer, made once per provider (get_tracer builds a new one on every call)."""
+    provider = trace.get_tracer_provider()
+    known = _tracers.get(id(provider))
+    if known is None or known[0] is not provider:
+        known = _tracers[id(provider)] = (provider, provider.get_tracer("gongjian.http"))
+    return known[1]
 
 
 def tracer() -> trace.Tracer:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from gongjian_shared.http import create_app
+from gongjian_shared.http import create_app, include_routes
 from gongjian_shared.publishers import declare_topics
 from gongjian_shared.runtime import ServiceRuntime
 from gongjian_shared.topics import CLAIMS_DEMANDS, CLAIMS_INSPECTIONS, CLAIMS_NOTICES, CLAIMS_SUGGESTIONS, CLAIMS_WISHES
@@ -12,7 +12,7 @@ from .adapters import bulk_writes
 from .adapters.store import OUTBOX_COLLECTIONS, ensure_indexes
 from .config import ClaimsSettings
 from .entrypoints import consumers, notices
-from .entrypoints.http import router
+from .entrypoints.http import routers
 from .service import catalogue, count_repair, migrations, notifications
 from .service.supervision import Scheduler
 
@@ -48,5 +48,5 @@ def build_app(settings: ClaimsSettings | None = None) -> FastAPI:
                                  "意见建议、精准对接 (needs, resources, projects, wishes, positions, claims, dispatch, "
                                  "verification, supervision, suggestions, matching)",
                      uploads={r"/evidence$": int(settings.evidence_max_mb * 1024 * 1024)})
-    app.include_router(router)
+    include_routes(app, *routers)
     return app
