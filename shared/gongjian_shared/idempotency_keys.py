@@ -27,6 +27,7 @@ from . import localtime
 
 COLLECTION = "idempotency_keys"
 HEADER = "idempotency-key"
+RAW_HEADER = HEADER.encode()
 KEEP_FOR = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 PROBLEM = "application/problem+json"
@@ -69,12 +70,11 @@ class IdempotencyKeyMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] != "POST" or not any(
+                k.lower() == RAW_HEADER for k, _ in scope["headers"]):  # most commands carry no key: one scan
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        key = headers.get(HEADER)
-        if key is None:
-            return await self.app(scope, receive, send)
+        key = headers[HEADER]
         path = scope["path"]
         if not key.strip() or len(key) > MAX_KEY_LENGTH:
             return await _send_whole(send, *_problem(

@@ -45,6 +45,20 @@ CLAIMS = Counter("gongjian_claims_total", "Claim attempts, granted or refused by
 
 SCRAPE_BUDGET_S = 2.0
 
+_children: dict[tuple[int, tuple[str, ...]], Any] = {}
+
+
+def labelled(metric: Any, *values: str) -> Any:
+    """``metric.labels(*values)``, looked up once per label set: prometheus_client validates the
+    values and takes a lock on every ``labels`` call, twice per HTTP request otherwise.
+    Not for metrics whose children are removed (``clear``/``remove``: CONSUMER_LAG, OUTBOX_BACKLOG),
+    since a remembered child would then count where nobody scrapes."""
+    key = (id(metric), values)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = metric.labels(*values)
+    return child
+
 
 def service_of(client_id: str) -> str:
     return client_id.removeprefix("gongjian-")

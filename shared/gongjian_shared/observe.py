@@ -17,7 +17,7 @@ from typing import Any
 
 from faststream import BaseMiddleware
 from .logs import reset_correlation, set_correlation
-from .metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HTTP_LATENCY, HTTP_REQUESTS, Timer
+from .metrics import EVENTS_CONSUMED, HANDLER_LATENCY, HTTP_LATENCY, HTTP_REQUESTS, Timer, labelled
 
 UNMATCHED = "<unmatched>"  # 404s for unknown paths share one label value
 
@@ -36,7 +36,6 @@ class ObserveHTTP:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers", []))
         status = {"code": 500}
 
         async def send_observed(message: dict[str, Any]) -> None:
@@ -44,7 +43,7 @@ class ObserveHTTP:
                 status["code"] = message["status"]
             await send(message)
 
-        correlation = headers.get(b"x-correlation-id")
+        correlation = next((v for k, v in scope.get("headers", ()) if k == b"x-correlation-id"), None)
         token = set_correlation(correlation.decode("latin-1") if correlation else None)
         method = scope["method"]
         try:
@@ -53,8 +52,8 @@ class ObserveHTTP:
         finally:
             route = route_template(scope)
             if route != "/metrics":  # Prometheus' own scrapes would drown the rate panels
-                HTTP_REQUESTS.labels(self.service, method, route, str(status["code"])).inc()
-                HTTP_LATENCY.labels(self.service, method, route).observe(getattr(timer, "seconds", 0.0))
+                labelled(HTTP_REQUESTS, self.service, method, route, str(status["code"])).inc()
+                labelled(HTTP_LATENCY, self.service, method, route).observe(getattr(timer, "seconds", 0.0))
             reset_correlation(token)
 
 
@@ -81,8 +80,8 @@ def observe_consumer(service: str) -> type[BaseMiddleware]:
                 outcome = "handled"
                 return result
             finally:
-                HANDLER_LATENCY.labels(service, topic).observe(getattr(timer, "seconds", 0.0))
-                EVENTS_CONSUMED.labels(service, topic, outcome).inc(len(records))
+                labelled(HANDLER_LATENCY, service, topic).observe(getattr(timer, "seconds", 0.0))
+                labelled(EVENTS_CONSUMED, service, topic, outcome).inc(len(records))
                 reset_correlation(token)
 
     return ObserveConsumer

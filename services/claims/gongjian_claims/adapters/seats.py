@@ -72,6 +72,16 @@ class SeatView:
         self.docs = docs
         self.claimants = {d.get("claimant_id") for d in docs}
         self._free: list[int] | None = None
+        # Worked out once per read, not once per claim of the turn (a rush's hundreds share it).
+        self._filled: dict[int, bool] = {}
+        self.oldest = min((d["at"] for d in docs if d.get("claim_id") not in NO_CLAIM), default=None)
+
+    def filled(self, capacity: int) -> bool:
+        """Every seat below ``capacity`` is taken in what was read."""
+        known = self._filled.get(capacity)
+        if known is None:
+            known = self._filled[capacity] = sum(1 for d in self.docs if d["seat"] < capacity) >= capacity
+        return known
 
     def next_free(self, capacity: int) -> int | None:
         if self._free is None:
@@ -106,7 +116,7 @@ async def take_seat(db: Any, pool: str, capacity: int, claim_id: str, claimant_i
             return HELD
         seat = view.next_free(capacity)
         if seat is None:
-            if sum(1 for d in view.docs if d["seat"] < capacity) >= capacity:
+            if view.filled(capacity):
                 return None
             await asyncio.sleep(0.01)  # free in the database but handed to others of this turn: let them insert
             continue
@@ -180,8 +190,7 @@ async def open_load(db: Any, claimant_id: str) -> int:
 
 def has_stale(view: SeatView) -> bool:
     """Is any of these seats old enough to be a crash's orphan?"""
-    old = utc_now() - ORPHAN_AFTER
-    return any(d.get("claim_id") not in NO_CLAIM and d["at"] < old for d in view.docs)
+    return view.oldest is not None and view.oldest < utc_now() - ORPHAN_AFTER
 
 
 async def prune(db: Any, collection: str, query: dict[str, Any], states: tuple[str, ...]) -> int:

@@ -20,7 +20,7 @@ from typing import Any
 
 from bson import ObjectId
 from gongjian_shared.envelope import utc_now
-from gongjian_shared.metrics import CLAIMS as CLAIM_OUTCOMES
+from gongjian_shared.metrics import CLAIMS as CLAIM_OUTCOMES, labelled
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
@@ -118,9 +118,9 @@ async def claim_demand(runtime: Any, *, demand_id: str, claimant_id: str, claima
     try:
         claim = await _claim(runtime, demand_id, claimant_id, claimant_kind)
     except Problem as refused:
-        CLAIM_OUTCOMES.labels("refused", refused.code or str(refused.status)).inc()
+        labelled(CLAIM_OUTCOMES, "refused", refused.code or str(refused.status)).inc()
         raise
-    CLAIM_OUTCOMES.labels("granted", "").inc()
+    labelled(CLAIM_OUTCOMES, "granted", "").inc()
     return claim
 
 
