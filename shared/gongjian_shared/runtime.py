@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
+from . import heap
 from .admin import ensure_topics
 from .kafka import make_broker
 from .kafka_security import client_options
@@ -93,6 +94,7 @@ class ServiceRuntime:
         await self.relay.start()
         if self.start_subscribers:
             await self.broker.start()
+        heap.settle()  # what start-up built is frozen; young collections less often (heap.py)
         log.info("%s started", self.service)
 
     async def stop(self) -> None:
