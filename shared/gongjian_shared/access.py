@@ -34,7 +34,7 @@ from typing import Any
 from fastapi import Depends, HTTPException
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from .auth import OFFICIALS, ROLES, Principal, current_principal
+from .auth import BEARER, OFFICIALS, ROLES, Principal, current_principal
 from .problems import problem_responses
 
 EXTENSION = "x-gongjian-access"
@@ -94,7 +94,10 @@ def allow(*roles: str, place: str, why: str = "", principal: Callable[..., Any] 
     rule: dict[str, Any] = {"roles": list(roles), "place": place, **({"why": why} if why else {})}
     if reveals:
         rule["reveals"] = True
-    return _merge(route_kwargs, rule, [Depends(_role_guard(tuple(roles), principal))], problem_responses(401, 403))
+    guards = [Depends(_role_guard(tuple(roles), principal))]
+    if principal is current_principal:
+        guards.append(BEARER)  # the bearer scheme in the OpenAPI document (current_principal reads the header)
+    return _merge(route_kwargs, rule, guards, problem_responses(401, 403))
 
 
 def public(why: str, **route_kwargs: Any) -> dict[str, Any]:

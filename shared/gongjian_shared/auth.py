@@ -14,7 +14,8 @@ from typing import Annotated, Any, Literal
 
 import jwt
 from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from pydantic import BaseModel, ConfigDict
 
 Role = Literal["city_admin", "district_admin", "community_admin", "unit_admin", "member", "resident"]
@@ -92,15 +93,21 @@ def decode_token(keys: Any, token: str) -> Principal:
 
 
 _bearer = HTTPBearer(auto_error=False, description="开发令牌：`gongjian token --role R --place P`")
+BEARER = Depends(_bearer)  # documents the scheme (OpenAPI); access.allow() puts it on every route it guards
 
 
-async def current_principal(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
+async def current_principal(request: Request) -> Principal:
+    """The verified principal of the request's ``Authorization: Bearer <token>``; 401 without one.
+
+    The header is read here as HTTPBearer reads it, not through it as a sub-dependency: FastAPI
+    solves a dependency's sub-tree again wherever it appears (a claim's guard, rate limit and
+    handler: three times), and the scheme is documented by ``BEARER`` on the route instead.
+    """
+    scheme, token = get_authorization_scheme_param(request.headers.get("authorization"))
+    if not (scheme and token) or scheme.lower() != "bearer":
         raise HTTPException(401, "需要登录：缺少 Bearer 令牌 (missing bearer token)", headers={"WWW-Authenticate": "Bearer"})
     try:
-        return decode_token(request.app.state.settings, credentials.credentials)
+        return decode_token(request.app.state.settings, token)
     except (jwt.PyJWTError, ValueError, KeyError) as exc:
         raise HTTPException(
             401, f"令牌无效或已过期 (invalid token: {type(exc).__name__})", headers={"WWW-Authenticate": "Bearer"}

@@ -79,10 +79,19 @@ def problem_response(status: int, detail: Any, request: Request, **extra: Any) -
         "title": TITLES.get(status, "错误 Error"),
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": _path(request),
         **{k: v for k, v in extra.items() if v is not None},
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _path(request: Request) -> str:
+    """``request.url.path`` without building the URL (a URL parse per refused claim) when the path is
+    plain: printable ASCII without the characters Starlette's URL escapes."""
+    path = request.scope["path"]
+    if path.startswith("/") and path.isascii() and path.isprintable() and not any(c in path for c in "?#\\"):
+        return path
+    return request.url.path
 
 
 # Starlette's own refusals (unknown path, wrong method …) carry the bare English phrase.

@@ -12,6 +12,7 @@ Limits are settings (``GONGJIAN_RATE_<NAME>``, "count/seconds", ``0/…`` switch
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Limit:
     window_s: int
 
     @classmethod
+    @functools.lru_cache(maxsize=256)  # a setting's few texts, parsed twice per limited request otherwise
     def parse(cls, text: str) -> Limit:
         """"30/60" → 30 per 60 seconds; "0/60" → no limit."""
         count, _, window = text.partition("/")
