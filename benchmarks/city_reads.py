@@ -208,7 +208,8 @@ async def measure(api: Api, city: City, demand_ids: list[str], count: int) -> bo
             t = time.perf_counter()
             await api.call("GET", service, path, headers)
             took.append((time.perf_counter() - t) * 1000)
-        q = statistics.quantiles(took, n=100)
+        # "inclusive": with few reads the default method extrapolates p99 beyond the slowest read.
+        q = statistics.quantiles(took, n=100, method="inclusive")
         ok &= q[98] < GOAL_MS
         print(f"{name:40} {q[49]:8.1f} {q[98]:8.1f} {max(took):8.1f}  {'ok' if q[98] < GOAL_MS else 'MISSED'}",
               flush=True)
