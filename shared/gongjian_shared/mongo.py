@@ -7,6 +7,10 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
+# Values per $in: the most the project's patched FerretDB answers from an index; a longer $in
+# reads the whole collection (BENCHMARKS.md). Every batched $in of the project is cut to this.
+IN_CHUNK = 500
+
 
 def make_client(url: str) -> AsyncMongoClient:
     # Created in the lifespan, never at import time: the client binds to the running loop.

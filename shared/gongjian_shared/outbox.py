@@ -29,6 +29,7 @@ from typing import Any
 from pymongo import UpdateMany, UpdateOne
 
 from .envelope import CONTENT_TYPE, CloudEvent
+from .mongo import IN_CHUNK
 from .producer import EventProducer, Record
 from .tracing import carrier, record_headers
 
@@ -39,7 +40,6 @@ FIELD = "outbox"
 # so the periodic sweep reads the pending documents, not the collection (``outbox.0`` is a scan:
 # 0.3 ms a document, 5–8 s for 20,000 journal entries at load 10).
 PENDING = "outbox_pending"
-IN_CHUNK = 500  # ids per $in: the most the project's FerretDB answers from an index (BENCHMARKS.md)
 
 
 def outbox_entries(topic: str, events: Iterable[CloudEvent]) -> list[dict[str, Any]]:

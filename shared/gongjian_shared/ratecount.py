@@ -32,9 +32,10 @@ from typing import Any
 from pymongo import ASCENDING, InsertOne, ReturnDocument
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from .mongo import IN_CHUNK
+
 COLLECTION = "rate_limits"
 SLOTS_UP_TO = 500   # limits up to this many hits a window count in slots, larger ones in a counter
-IN_CHUNK = 500      # values per $in: what the patched FerretDB answers from an index (BENCHMARKS.md)
 ATTEMPTS = 8        # slot rounds per flush before a hit that keeps losing races is refused
 CLEANUP_EVERY_S = 60.0
 

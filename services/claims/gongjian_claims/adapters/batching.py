@@ -14,6 +14,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
+from gongjian_shared.mongo import IN_CHUNK
+
 FetchMany = Callable[[list[Any]], Awaitable[dict[Any, Any]]]
 
 
@@ -54,7 +56,6 @@ class BatchLoader:
                     future.set_result(found.get(key))
 
 
-IN_CHUNK = 500  # values per $in: what the patched FerretDB answers from an index; more scan the collection
 
 
 def by_id(db: Any, collection: str) -> BatchLoader:

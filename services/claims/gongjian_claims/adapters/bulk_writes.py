@@ -28,15 +28,14 @@ from typing import Any
 import bson
 from bson import Binary, ObjectId
 from gongjian_shared.envelope import CloudEvent, utc_now
+from gongjian_shared.mongo import IN_CHUNK
 from gongjian_shared.outbox import event_record, outbox_entries
 from ..domain.counts import PROJECTION
 from . import count_batches
-from .inserts import CHUNK, insert_new
+from .inserts import insert_new
 from .store import BULK_BATCHES, DEMANDS, JOURNAL
 
 log = logging.getLogger("gongjian.claims.bulk")
-
-__all__ = ["CHUNK", "insert_new", "creation", "create_all", "recover"]
 
 
 def creation(collection: str, doc: dict[str, Any], topic: str, event: CloudEvent) -> dict[str, Any]:
@@ -84,9 +83,9 @@ async def create_all(runtime: Any, entries: list[dict[str, Any]]) -> dict[str, i
 
 async def _count(db: Any, ids: list[str]) -> None:
     """Count the demands among ``ids`` not counted yet (markers exist for the others)."""
-    for i in range(0, len(ids), CHUNK):
+    for i in range(0, len(ids), IN_CHUNK):
         await count_batches.count_new(db, await db[DEMANDS].find(
-            {"_id": {"$in": ids[i:i + CHUNK]}}, PROJECTION).to_list(None))
+            {"_id": {"$in": ids[i:i + IN_CHUNK]}}, PROJECTION).to_list(None))
 
 
 async def recover(runtime: Any) -> int:
@@ -96,9 +95,9 @@ async def recover(runtime: Any) -> int:
         staged = json.loads(batch["staged"])
         ids = sorted({aggregate for aggregate, _ in staged})
         written: set[str] = set()
-        for i in range(0, len(ids), CHUNK):
+        for i in range(0, len(ids), IN_CHUNK):
             written |= {e["aggregate"] for e in await db[JOURNAL].find(
-                {"aggregate": {"$in": ids[i:i + CHUNK]}, "seq": 0}, {"aggregate": 1}).to_list(None)}
+                {"aggregate": {"$in": ids[i:i + IN_CHUNK]}, "seq": 0}, {"aggregate": 1}).to_list(None)}
         live = [s for s in staged if s[0] in written]
         await _publish(runtime, live)
         await _count(db, sorted(written))

@@ -22,10 +22,11 @@ from typing import Any
 
 from bson import ObjectId
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.mongo import IN_CHUNK
 
 from ..domain.counts import Deltas, add, key_of, places_of
 from . import counters
-from .inserts import CHUNK, insert_new
+from .inserts import insert_new
 from .store import BATCHES, MARKERS
 
 
@@ -64,8 +65,8 @@ async def finish(db: Any, batch: dict[str, Any]) -> int:
     items = json.loads(batch["items"])
     ids = [item[0] for item in items]
     mine: set[str] = set()
-    for i in range(0, len(ids), CHUNK):
-        mine |= {m["_id"] for m in await db[MARKERS].find({"_id": {"$in": ids[i:i + CHUNK]}, "batch": batch["_id"]},
+    for i in range(0, len(ids), IN_CHUNK):
+        mine |= {m["_id"] for m in await db[MARKERS].find({"_id": {"$in": ids[i:i + IN_CHUNK]}, "batch": batch["_id"]},
                                                           {"_id": 1}).to_list(None)}
     fresh = [item for item in items if item[0] in mine]
     await _finish(db, batch, fresh)

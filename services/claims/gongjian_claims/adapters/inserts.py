@@ -7,7 +7,6 @@ from typing import Any
 from pymongo.errors import BulkWriteError
 
 DUPLICATE_KEY = 11000
-CHUNK = 500  # ids per $in: what the patched FerretDB pushes down to its index
 
 
 async def insert_new(db: Any, collection: str, docs: list[dict[str, Any]]) -> set[int]:

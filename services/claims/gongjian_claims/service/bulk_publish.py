@@ -20,10 +20,11 @@ import uuid
 from typing import Any
 
 from gongjian_shared.envelope import utc_now
+from gongjian_shared.mongo import IN_CHUNK
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
-from ..adapters import bulk_writes, jobs, projections, seats
+from ..adapters import bulk_writes, inserts, jobs, projections, seats
 from ..adapters.store import DEMANDS, CLAIMS, HOLDERS, LOADS, MEMBERS, SEATS, UNITS
 from ..domain.demands import ALREADY, FULL, limit_refusal, precheck
 from ..domain.release import idle_jobs, since_of
@@ -82,8 +83,8 @@ async def _demands(db: Any, rows: list[tuple[int, dict[str, Any]]], acts_for: An
 async def _docs(db: Any, collection: str, ids: set[str], fields: dict[str, int] | None = None) -> dict[str, Any]:
     found: dict[str, Any] = {}
     ordered = sorted(ids)
-    for i in range(0, len(ordered), bulk_writes.CHUNK):
-        for doc in await db[collection].find({"_id": {"$in": ordered[i:i + bulk_writes.CHUNK]}}, fields) \
+    for i in range(0, len(ordered), IN_CHUNK):
+        for doc in await db[collection].find({"_id": {"$in": ordered[i:i + IN_CHUNK]}}, fields) \
                 .to_list(None):
             found[doc["_id"]] = doc
     return found
@@ -93,8 +94,8 @@ async def _loads(db: Any, claimants: set[str]) -> dict[str, dict[int, str]]:
     """Load slots held now: claimant → {slot: claim id}."""
     held: dict[str, dict[int, str]] = {c: {} for c in claimants}
     ordered = sorted(claimants)
-    for i in range(0, len(ordered), bulk_writes.CHUNK):
-        for doc in await db[LOADS].find({"claimant_id": {"$in": ordered[i:i + bulk_writes.CHUNK]}}).to_list(None):
+    for i in range(0, len(ordered), IN_CHUNK):
+        for doc in await db[LOADS].find({"claimant_id": {"$in": ordered[i:i + IN_CHUNK]}}).to_list(None):
             held[doc["claimant_id"]][doc["slot"]] = doc["claim_id"]
     return held
 
@@ -158,7 +159,7 @@ async def _keep_own(db: Any, collection: str, places: list[dict[str, Any]], clai
                     report: Report) -> list[tuple[int, int, Any]]:
     """Insert the claims' places (load slots, seats, holders); a place that was there already
     is this claim's own (a re-run) or someone else's: that claim is refused (BUSY), never doubled."""
-    clashed = await bulk_writes.insert_new(db, collection, places)
+    clashed = await inserts.insert_new(db, collection, places)
     if not clashed:
         return claims
     held = await _docs(db, collection, {places[i]["_id"] for i in clashed}, {"claim_id": 1})

@@ -8,6 +8,7 @@ from typing import Any
 
 from gongjian_shared.envelope import utc_now
 from gongjian_shared.localtime import later
+from gongjian_shared.mongo import IN_CHUNK
 from gongjian_shared.problems import Problem
 from gongjian_shared.topics import CLAIMS_DEMANDS
 
@@ -150,9 +151,6 @@ async def listing(db: Any, *, place_id: str | None, kinds: list[str] | None = No
     return {"total": total, "items": await views(db, docs)}
 
 
-MAX_IN = 500  # the patched FerretDB pushes an $in of up to 500 values down to the index
-
-
 async def claims_scope(db: Any, place_id: str, demand_scope: dict[str, Any]) -> dict[str, Any]:
     """The claims filter of a place whose demands' filter is ``demand_scope`` (``projections.scope``).
 
@@ -164,7 +162,7 @@ async def claims_scope(db: Any, place_id: str, demand_scope: dict[str, Any]) -> 
         return {"community_id": place_id}
     if "street_id" in demand_scope:
         ids = [c["_id"] for c in await projections.communities_under(db, place_id)]
-        if len(ids) <= MAX_IN:
+        if len(ids) <= IN_CHUNK:
             return {"community_id": {"$in": ids}}
     return {"path": place_id}
 
